@@ -1,0 +1,114 @@
+"""Creates the DynamoDB tables and the Cognito user pool (with a confirmed demo user) on the local moto server."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+
+from shared.tables import ALL_TABLES, TableDefinition
+
+LOCAL_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
+DEMO_USERNAME = "demo@motivator.local"
+#: The pool's password policy, as in production (DESIGN.md section 1).
+PASSWORD_POLICY = {
+    "MinimumLength": 8,
+    "RequireUppercase": True,
+    "RequireLowercase": True,
+    "RequireNumbers": True,
+    "RequireSymbols": False,
+}
+
+
+@dataclass(frozen=True)
+class Bootstrapped:
+    tables: dict[str, str]
+    user_pool_id: str
+    client_id: str
+    demo_username: str
+    demo_password: str
+
+
+def table_name(definition: TableDefinition, prefix: str) -> str:
+    return f"{prefix}-{definition.logical_name.lower()}"
+
+
+def client(service: str, endpoint_url: str, region: str) -> Any:
+    return boto3.client(service, endpoint_url=endpoint_url, region_name=region, **LOCAL_CREDENTIALS)
+
+
+def generate_password() -> str:
+    """A fresh password meeting the pool policy; the demo password is never stored in the repository."""
+    alphabet = string.ascii_letters + string.digits
+    core = "".join(secrets.choice(alphabet) for _ in range(14))
+    return f"Dm{core}7x"
+
+
+def create_tables(endpoint_url: str, region: str, prefix: str) -> dict[str, str]:
+    dynamodb = client("dynamodb", endpoint_url, region)
+    names: dict[str, str] = {}
+    existing = set(dynamodb.list_tables().get("TableNames", []))
+    for definition in ALL_TABLES:
+        name = table_name(definition, prefix)
+        names[definition.setting] = name
+        if name in existing:
+            continue
+        dynamodb.create_table(**definition.create_table_kwargs(name))
+        if definition.ttl_attribute:
+            dynamodb.update_time_to_live(
+                TableName=name,
+                TimeToLiveSpecification={"Enabled": True, "AttributeName": definition.ttl_attribute},
+            )
+    return names
+
+
+def create_user_pool(endpoint_url: str, region: str, prefix: str) -> tuple[str, str]:
+    cognito = client("cognito-idp", endpoint_url, region)
+    pool = cognito.create_user_pool(
+        PoolName=f"{prefix}-users",
+        UsernameAttributes=["email"],
+        AutoVerifiedAttributes=["email"],
+        Policies={"PasswordPolicy": PASSWORD_POLICY},
+    )["UserPool"]
+    app = cognito.create_user_pool_client(
+        UserPoolId=pool["Id"],
+        ClientName=f"{prefix}-web",
+        GenerateSecret=False,
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]
+    return pool["Id"], app["ClientId"]
+
+
+def create_user(endpoint_url: str, region: str, pool_id: str, username: str, password: str) -> None:
+    """A confirmed user with a verified email and a permanent password."""
+    cognito = client("cognito-idp", endpoint_url, region)
+    cognito.admin_create_user(
+        UserPoolId=pool_id,
+        Username=username,
+        UserAttributes=[{"Name": "email", "Value": username}, {"Name": "email_verified", "Value": "true"}],
+        MessageAction="SUPPRESS",
+    )
+    cognito.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=password, Permanent=True)
+
+
+def bootstrap(endpoint_url: str, region: str, prefix: str = "motivator-local") -> Bootstrapped:
+    tables = create_tables(endpoint_url, region, prefix)
+    pool_id, client_id = create_user_pool(endpoint_url, region, prefix)
+    password = generate_password()
+    create_user(endpoint_url, region, pool_id, DEMO_USERNAME, password)
+    return Bootstrapped(tables, pool_id, client_id, DEMO_USERNAME, password)
+
+
+def sign_in(cognito_url: str, region: str, client_id: str, username: str, password: str) -> dict[str, Any]:
+    """USER_PASSWORD_AUTH against the pool; returns the AuthenticationResult (tokens)."""
+    cognito = client("cognito-idp", cognito_url, region)
+    response = cognito.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": username, "PASSWORD": password},
+    )
+    result: dict[str, Any] = response["AuthenticationResult"]
+    return result

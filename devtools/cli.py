@@ -1,0 +1,204 @@
+"""The `motivator` command: run the local stack, get a token, chat in the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from devtools.stack import LocalStack, StackError, StackOptions, load_endpoints
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="motivator", description="Motivator developer tools.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    dev = sub.add_parser("dev", help="start the whole local stack in the foreground (Ctrl-C stops it)")
+    dev.add_argument("--model", default="composer", choices=["composer", "smollm2", "echo"])
+    dev.add_argument("--seed", type=int, default=0, help="seed of the local model (answers are reproducible)")
+    dev.add_argument("--token-delay-ms", type=float, default=15.0, help="pace of the local model")
+    dev.add_argument("--no-web", action="store_true", help="start everything but the web client")
+    dev.add_argument("--state-dir", type=Path, default=Path(".motivator"))
+
+    token = sub.add_parser("token", help="print a Cognito access token from the running local stack")
+    token.add_argument("--username", help="default: the demo user")
+    token.add_argument("--password", help="default: the demo user's password")
+    token.add_argument("--state-dir", type=Path, default=Path(".motivator"))
+
+    chat = sub.add_parser("chat", help="chat in the terminal with the running local stack")
+    chat.add_argument("--username")
+    chat.add_argument("--password")
+    chat.add_argument("--state-dir", type=Path, default=Path(".motivator"))
+
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "dev":
+            return run_dev(args)
+        if args.command == "token":
+            print(access_token(load_endpoints(args.state_dir), args.username, args.password))
+            return 0
+        if args.command == "chat":
+            return asyncio.run(run_chat(args))
+    except StackError as exc:
+        print(f"motivator: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
+
+def access_token(endpoints: dict[str, Any], username: str | None, password: str | None) -> str:
+    from botocore.exceptions import ClientError
+
+    from devtools.bootstrap import sign_in
+
+    user = username or endpoints["demo_username"]
+    secret = password or (endpoints["demo_password"] if not username else None)
+    if secret is None:
+        raise StackError("--password is required with --username")
+    try:
+        result = sign_in(endpoints["cognito_url"], endpoints["region"], endpoints["client_id"], user, secret)
+    except ClientError as exc:
+        raise StackError(f"Sign-in failed for {user}: {exc.response['Error'].get('Message', 'refused')}") from None
+    return str(result["AccessToken"])
+
+
+def run_dev(args: argparse.Namespace) -> int:
+    options = StackOptions(
+        state_dir=args.state_dir, model=args.model, seed=args.seed, token_delay_ms=args.token_delay_ms
+    )
+    stack = LocalStack(options)
+    stopping = False
+
+    def _stop(signum: int, frame: Any) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, _stop)
+    started = time.monotonic()
+    try:
+        endpoints = stack.start()
+        web = None
+        if not args.no_web:
+            web = _start_web(stack, endpoints)
+        shown = {k: v for k, v in endpoints.items() if k not in {"demo_password", "tables"}}
+        print(f"==> ready in {time.monotonic() - started:.1f} s; endpoints in {args.state_dir / 'endpoints.json'}")
+        for key, value in shown.items():
+            print(f"   {key:16} {value}")
+        print("   try: .venv/bin/motivator chat      (Ctrl-C here stops everything)")
+        while not stopping:
+            failed = stack.failed() or (web and web.failed())
+            if failed:
+                print(f"!! {failed} exited; see {stack.logs_dir}/{failed}.log", file=sys.stderr)
+                return 1
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("==> stopping")
+        if not args.no_web and "web" in locals() and web:
+            web.stop()
+        stack.stop()
+    return 0
+
+
+def _start_web(stack: LocalStack, endpoints: dict[str, Any]) -> Any:
+    """Start the Reflex web client when it is installed; the dev stack works without it."""
+    try:
+        from devtools.web import WebClient
+    except ImportError:
+        print("   (web client not available in this checkout; use --no-web to silence this)")
+        return None
+    web = WebClient(stack, progress=print)
+    endpoints["web_url"] = web.start()
+    (stack.state_dir / "endpoints.json").write_text(json.dumps(endpoints, indent=2) + "\n")
+    return web
+
+
+async def run_chat(args: argparse.Namespace) -> int:
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+    endpoints = load_endpoints(args.state_dir)
+    token = access_token(endpoints, args.username, args.password)
+    session_id: str | None = None
+    try:
+        async with connect(endpoints["ws_url"], additional_headers={"Authorization": f"Bearer {token}"}) as ws:
+            print("Connected. Write how you feel; an empty line or Ctrl-D quits.")
+            while True:
+                try:
+                    line = await asyncio.to_thread(input, "\nyou> ")
+                except EOFError:
+                    return 0
+                if not line.strip():
+                    return 0
+                request: dict[str, Any] = {
+                    "action": "sendMessage",
+                    "message": line,
+                    "clientMessageId": str(uuid.uuid4()),
+                }
+                if session_id:
+                    request["sessionId"] = session_id
+                await ws.send(json.dumps(request))
+                session_id = await _print_answer(ws) or session_id
+    except InvalidStatus as exc:
+        raise StackError(f"The gateway refused the connection (HTTP {exc.response.status_code}).") from None
+    except ConnectionClosed as exc:
+        raise StackError(f"The connection closed ({exc.rcvd.code if exc.rcvd else 'no code'}).") from None
+
+
+async def _print_answer(ws: Any) -> str | None:
+    session_id = None
+    while True:
+        frame = json.loads(await ws.recv())
+        kind = frame.get("type")
+        if kind == "ack":
+            session_id = frame["sessionId"]
+        elif kind == "meta":
+            print(render_meta(frame))
+            sys.stdout.write("\n")
+        elif kind == "delta":
+            sys.stdout.write(frame["text"])
+            sys.stdout.flush()
+        elif kind == "done":
+            note = " (offline composer)" if frame.get("fallback") else ""
+            print(f"\n  [{frame['stopReason']}, {frame['metrics'].get('totalMs', 0):.0f} ms{note}]")
+            return session_id
+        elif kind == "error":
+            print(f"\n  ! {frame['message']}")
+            if frame.get("code") != "model_unavailable":
+                return session_id
+        elif "message" in frame:  # API Gateway's own error frames
+            print(f"\n  ! gateway: {frame['message']}")
+            return session_id
+
+
+def render_meta(frame: dict[str, Any]) -> str:
+    lines = []
+    if frame.get("safety") == "crisis":
+        lines.append("  You matter, and help is available right now:")
+        for resource in frame.get("resources") or []:
+            contact = ", ".join(
+                part
+                for part in (
+                    f"call {resource['phone']}" if resource.get("phone") else "",
+                    f"text {resource['sms']}" if resource.get("sms") else "",
+                    resource.get("url") or "",
+                )
+                if part
+            )
+            lines.append(f"   * {resource['name']}: {contact} - {resource['description']}")
+    verse = frame["verse"]
+    lines.append(f"  [{frame['emotion']} {frame['confidence']:.2f}] {verse['reference']} ({verse['translation']})")
+    lines.append(f"  \u201c{verse['text']}\u201d")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

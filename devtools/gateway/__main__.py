@@ -1,0 +1,61 @@
+"""Run the gateway emulator: `python -m devtools.gateway --port 8765 --management-port 8766`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from devtools.gateway.server import Gateway, Limits
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m devtools.gateway", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="WebSocket port (0 = any free port)")
+    parser.add_argument("--management-port", type=int, default=0, help="@connections API port")
+    parser.add_argument("--stage", default="local")
+    parser.add_argument("--region", default="us-east-1")
+    parser.add_argument("--event-log", type=Path, default=None, help="JSON-lines file of events and posts")
+    defaults = Limits()
+    parser.add_argument("--idle-timeout", type=float, default=defaults.idle_timeout_s)
+    parser.add_argument("--max-duration", type=float, default=defaults.max_duration_s)
+    parser.add_argument("--integration-timeout", type=float, default=defaults.integration_timeout_s)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s gateway %(levelname)s %(message)s")
+    limits = Limits(
+        idle_timeout_s=args.idle_timeout,
+        max_duration_s=args.max_duration,
+        integration_timeout_s=args.integration_timeout,
+    )
+    asyncio.run(_serve(args, limits))
+
+
+async def _serve(args: argparse.Namespace, limits: Limits) -> None:
+    gateway = Gateway(
+        host=args.host,
+        port=args.port,
+        management_port=args.management_port,
+        stage=args.stage,
+        region=args.region,
+        event_log=args.event_log,
+        limits_=limits,
+    )
+    await gateway.start()
+    ready = {"ready": "gateway", "ws_url": gateway.ws_url, "connections_url": gateway.connections_url}
+    sys.stdout.write(json.dumps(ready) + "\n")
+    sys.stdout.flush()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    await gateway.stop()
+
+
+if __name__ == "__main__":
+    main()

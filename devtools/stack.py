@@ -1,0 +1,248 @@
+"""The local stack: moto (DynamoDB, Cognito), the local Bedrock endpoint and the gateway, supervised together."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from devtools import bootstrap
+
+REGION = "us-east-1"
+ENDPOINTS_FILE = "endpoints.json"
+
+
+class StackError(Exception):
+    """The stack could not start; the message says what to do."""
+
+
+@dataclass
+class Ports:
+    """Fixed ports for `make dev` (override with MOTIVATOR_<NAME>_PORT); 0 picks a free port (tests)."""
+
+    gateway: int = 8765
+    connections: int = 8766
+    bedrock: int = 8767
+    moto: int = 5055
+
+    @classmethod
+    def from_env(cls) -> Ports:
+        ports = cls()
+        for name in asdict(ports):
+            value = os.environ.get(f"MOTIVATOR_{name.upper()}_PORT")
+            if value:
+                setattr(ports, name, int(value))
+        return ports
+
+    @classmethod
+    def free(cls) -> Ports:
+        return cls(**{name: 0 for name in asdict(cls())})
+
+
+@dataclass
+class StackOptions:
+    state_dir: Path = Path(".motivator")
+    ports: Ports = field(default_factory=Ports.from_env)
+    model: str = "composer"
+    seed: int = 0
+    token_delay_ms: float = 15.0
+    gateway_args: list[str] = field(default_factory=list)
+    handler_env: dict[str, str] = field(default_factory=dict)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def ensure_free(name: str, port: int) -> None:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            raise StackError(
+                f"Port {port} ({name}) is already in use on 127.0.0.1. Stop whatever uses it, "
+                f"or choose another port: MOTIVATOR_{name.upper()}_PORT=<port> make dev"
+            ) from None
+
+
+def _http_ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - loopback only
+            return bool(200 <= response.status < 300)
+    except OSError:
+        return False
+
+
+class LocalStack:
+    """Starts every local AWS stand-in as a child process; stop() (or Ctrl-C in `motivator dev`) ends them all."""
+
+    def __init__(self, options: StackOptions, progress: Callable[[str], None] = print) -> None:
+        self.options = options
+        self.progress = progress
+        self.state_dir = options.state_dir.resolve()
+        self.logs_dir = self.state_dir / "logs"
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self.endpoints: dict[str, Any] = {}
+        self.handler_env: dict[str, str] = {}
+
+    # -- public ------------------------------------------------------------------------------
+    def start(self) -> dict[str, Any]:
+        self.logs_dir.mkdir(parents=True, exist_ok=True)
+        ports = self._resolve_ports()
+        try:
+            self._start_moto(ports.moto)
+            self._start_bedrock(ports.bedrock)
+            self._start_gateway(ports.gateway, ports.connections)
+        except BaseException:
+            self.stop()
+            raise
+        path = self.state_dir / ENDPOINTS_FILE
+        path.write_text(json.dumps(self.endpoints, indent=2) + "\n")
+        path.chmod(0o600)
+        return self.endpoints
+
+    def stop(self) -> None:
+        for name, process in reversed(list(self.processes.items())):
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=8)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+                self.progress(f"   stopped {name}")
+        self.processes.clear()
+
+    def failed(self) -> str | None:
+        """The name of a child process that exited, if any."""
+        return next((name for name, p in self.processes.items() if p.poll() is not None), None)
+
+    def log_path(self, name: str) -> Path:
+        return self.logs_dir / f"{name}.log"
+
+    def __enter__(self) -> LocalStack:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- steps -------------------------------------------------------------------------------
+    def _resolve_ports(self) -> Ports:
+        chosen = Ports(**asdict(self.options.ports))
+        for name, port in asdict(chosen).items():
+            if port:
+                ensure_free(name, port)
+            else:
+                setattr(chosen, name, free_port())
+        return chosen
+
+    def _spawn(self, name: str, args: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+        log = self.log_path(name).open("ab")
+        process = subprocess.Popen(
+            [sys.executable, *args],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,  # Ctrl-C reaches the supervisor, which stops the children in order
+        )
+        self.processes[name] = process
+        return process
+
+    def _wait(self, name: str, ready: Callable[[], bool], timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        process = self.processes[name]
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                tail = self.log_path(name).read_text(errors="replace")[-2000:]
+                raise StackError(f"{name} exited with code {process.returncode}; its log ends:\n{tail}")
+            if ready():
+                return
+            time.sleep(0.1)
+        raise StackError(f"{name} did not become ready within {timeout:.0f} s; see {self.log_path(name)}")
+
+    def _start_moto(self, port: int) -> None:
+        self.progress(f"==> starting moto (DynamoDB, Cognito) on 127.0.0.1:{port}")
+        url = f"http://127.0.0.1:{port}"
+        self._spawn("moto", ["-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)])
+        self._wait("moto", lambda: _http_ok(f"{url}/moto-api/data.json"))
+        self.progress("==> creating tables and the user pool")
+        made = bootstrap.bootstrap(url, REGION)
+        self.endpoints.update(
+            dynamodb_url=url,
+            cognito_url=url,
+            region=REGION,
+            user_pool_id=made.user_pool_id,
+            client_id=made.client_id,
+            tables=made.tables,
+            demo_username=made.demo_username,
+            demo_password=made.demo_password,
+            jwks_url=f"{url}/{made.user_pool_id}/.well-known/jwks.json",
+        )
+
+    def _start_bedrock(self, port: int) -> None:
+        opts = self.options
+        self.progress(f"==> starting the local Bedrock endpoint ({opts.model} model) on 127.0.0.1:{port}")
+        url = f"http://127.0.0.1:{port}"
+        args = ["-m", "devtools.bedrock.server", "--port", str(port), "--model", opts.model]
+        args += ["--seed", str(opts.seed), "--token-delay-ms", str(opts.token_delay_ms)]
+        self._spawn("bedrock", args)
+        self._wait("bedrock", lambda: _http_ok(f"{url}/health"), timeout=300 if opts.model != "composer" else 60)
+        self.endpoints.update(bedrock_url=url, model=opts.model, seed=opts.seed)
+
+    def _start_gateway(self, port: int, connections_port: int) -> None:
+        self.progress(f"==> starting the API Gateway emulator on 127.0.0.1:{port} (@connections :{connections_port})")
+        stage = "local"
+        connections_url = f"http://127.0.0.1:{connections_port}/{stage}"
+        event_log = self.state_dir / "events.jsonl"
+        e = self.endpoints
+        self.handler_env = {
+            "AWS_REGION": REGION,
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            **{name.upper(): value for name, value in e["tables"].items()},
+            "COGNITO_USER_POOL_ID": e["user_pool_id"],
+            "COGNITO_CLIENT_ID": e["client_id"],
+            "JWKS_URL": e["jwks_url"],
+            "CONNECTIONS_ENDPOINT_URL": connections_url,
+            "DYNAMODB_ENDPOINT_URL": e["dynamodb_url"],
+            "BEDROCK_ENDPOINT_URL": e["bedrock_url"],
+            "POWERTOOLS_SERVICE_NAME": "motivator",
+            "POWERTOOLS_METRICS_NAMESPACE": "Motivator",
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "POWERTOOLS_LOG_LEVEL": "INFO",
+            **self.options.handler_env,
+        }
+        args = ["-m", "devtools.gateway", "--port", str(port), "--management-port", str(connections_port)]
+        args += ["--stage", stage, "--region", REGION, "--event-log", str(event_log), *self.options.gateway_args]
+        self._spawn("gateway", args, env=self.handler_env)
+        self._wait("gateway", lambda: _http_ok(f"http://127.0.0.1:{connections_port}/_health"))
+        self.endpoints.update(
+            ws_url=f"ws://127.0.0.1:{port}/{stage}",
+            connections_url=connections_url,
+            event_log=str(event_log),
+            logs_dir=str(self.logs_dir),
+        )
+
+
+def load_endpoints(state_dir: Path = Path(".motivator")) -> dict[str, Any]:
+    path = state_dir / ENDPOINTS_FILE
+    if not path.exists():
+        raise StackError(f"No running local stack found ({path} is missing). Start it with: make dev")
+    endpoints: dict[str, Any] = json.loads(path.read_text())
+    with contextlib.suppress(KeyError):
+        if not _http_ok(endpoints["connections_url"].rsplit("/", 1)[0] + "/_health"):
+            raise StackError("The local stack in .motivator/ is not running. Start it with: make dev")
+    return endpoints

@@ -1,0 +1,57 @@
+"""boto3 clients, created once per container (Lambda) or process (local stack) and injected everywhere."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from botocore.config import Config
+
+from shared.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_apigatewaymanagementapi import ApiGatewayManagementApiClient
+    from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
+    from mypy_boto3_dynamodb import DynamoDBServiceResource
+
+_POSTER_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3})
+
+
+def _url(value: Any) -> str | None:
+    return str(value).rstrip("/") if value else None
+
+
+@lru_cache(maxsize=1)
+def dynamodb(settings: Settings | None = None) -> DynamoDBServiceResource:
+    settings = settings or get_settings()
+    return boto3.resource(
+        "dynamodb", region_name=settings.aws_region, endpoint_url=_url(settings.dynamodb_endpoint_url)
+    )
+
+
+@lru_cache(maxsize=1)
+def management_api(settings: Settings | None = None) -> ApiGatewayManagementApiClient:
+    settings = settings or get_settings()
+    return boto3.client(
+        "apigatewaymanagementapi",
+        region_name=settings.aws_region,
+        endpoint_url=_url(settings.connections_endpoint_url),
+        config=_POSTER_CONFIG,
+    )
+
+
+@lru_cache(maxsize=1)
+def bedrock_runtime(settings: Settings | None = None) -> BedrockRuntimeClient:
+    settings = settings or get_settings()
+    config = Config(
+        connect_timeout=2,
+        read_timeout=max(10, int(settings.model_first_token_budget_s) + 5),
+        retries={"mode": "standard", "max_attempts": settings.model_max_attempts},
+    )
+    return boto3.client(
+        "bedrock-runtime",
+        region_name=settings.aws_region,
+        endpoint_url=_url(settings.bedrock_endpoint_url),
+        config=config,
+    )

@@ -1,0 +1,26 @@
+"""The metric catalogue: every name the handlers emit with Powertools and the dashboards plot."""
+
+from enum import StrEnum
+
+NAMESPACE = "Motivator"
+SERVICE = "motivator"
+
+
+class MetricName(StrEnum):
+    CONNECTIONS_OPENED = "ConnectionsOpened"
+    CONNECTIONS_CLOSED = "ConnectionsClosed"
+    AUTH_REJECTED = "AuthRejected"
+    MESSAGES_RECEIVED = "MessagesReceived"
+    BAD_REQUESTS = "BadRequests"
+    ANSWERS_COMPLETED = "AnswersCompleted"
+    TIME_TO_FIRST_TOKEN = "TimeToFirstTokenMs"
+    ANSWER_DURATION = "AnswerDurationMs"
+    OUTPUT_TOKENS = "OutputTokens"
+    FRAMES_POSTED = "FramesPosted"
+    CLIENT_GONE = "ClientGone"
+    MODEL_THROTTLES = "ModelThrottles"
+    MODEL_FALLBACKS = "ModelFallbacks"
+    VERSE_SUBSTITUTIONS = "VerseSubstitutions"
+    CRISIS_ANSWERS = "CrisisAnswers"
+    RATE_LIMITED = "RateLimited"
+    STORAGE_ERRORS = "StorageErrors"

@@ -1,0 +1,103 @@
+"""The Bedrock ConverseStream client: one call per turn, text tokens out, usage and stop reason recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from shared.settings import Settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
+
+THROTTLING_CODES = frozenset({"ThrottlingException", "throttlingException", "ModelNotReadyException"})
+
+
+class ModelUnavailable(Exception):
+    """The model could not start an answer (after botocore's retries)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass
+class ModelTurn:
+    """What one ConverseStream call produced besides its text."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    stop_reason: str | None = None
+    retry_attempts: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ModelStream:
+    tokens: Iterator[str]
+    turn: ModelTurn
+    close: Any
+
+
+class BedrockModel:
+    """Starts a ConverseStream call; errors before the stream starts become ModelUnavailable."""
+
+    def __init__(self, client: BedrockRuntimeClient, settings: Settings) -> None:
+        self._client = client
+        self._settings = settings
+
+    def start(self, system: str, messages: list[dict[str, Any]]) -> ModelStream:
+        request: dict[str, Any] = {
+            "modelId": self._settings.bedrock_model_id,
+            "messages": messages,
+            "system": [{"text": system}],
+            "inferenceConfig": {
+                "maxTokens": self._settings.bedrock_max_tokens,
+                "temperature": self._settings.bedrock_temperature,
+            },
+        }
+        if self._settings.bedrock_guardrail_id:
+            request["guardrailConfig"] = {
+                "guardrailIdentifier": self._settings.bedrock_guardrail_id,
+                "guardrailVersion": self._settings.bedrock_guardrail_version,
+                "streamProcessingMode": "async",
+            }
+        try:
+            response = self._client.converse_stream(**request)
+        except ClientError as exc:
+            raise ModelUnavailable(exc.response.get("Error", {}).get("Code", "ClientError")) from exc
+        except BotoCoreError as exc:
+            raise ModelUnavailable(type(exc).__name__) from exc
+        turn = ModelTurn(retry_attempts=response["ResponseMetadata"].get("RetryAttempts", 0))
+        stream = response["stream"]
+        return ModelStream(tokens=_texts(stream, turn), turn=turn, close=stream.close)
+
+
+def _texts(stream: Any, turn: ModelTurn) -> Iterator[str]:
+    for event in stream:
+        if "contentBlockDelta" in event:
+            text = event["contentBlockDelta"].get("delta", {}).get("text")
+            if text:
+                yield text
+        elif "messageStop" in event:
+            turn.stop_reason = event["messageStop"].get("stopReason")
+        elif "metadata" in event:
+            usage = event["metadata"].get("usage", {})
+            turn.input_tokens = int(usage.get("inputTokens", 0))
+            turn.output_tokens = int(usage.get("outputTokens", 0))
+    if turn.stop_reason is None:
+        # botocore ends quietly when the body stops mid-message; an answer without messageStop is cut.
+        raise ModelUnavailable("stream_cut")
+
+
+def to_messages(history: list[tuple[str, str]], message: str) -> list[dict[str, Any]]:
+    """Converse messages from earlier (user, assistant) turns and the new user message."""
+    messages: list[dict[str, Any]] = []
+    for user_text, assistant_text in history:
+        messages.append({"role": "user", "content": [{"text": user_text}]})
+        messages.append({"role": "assistant", "content": [{"text": assistant_text}]})
+    messages.append({"role": "user", "content": [{"text": message}]})
+    return messages

@@ -1,0 +1,244 @@
+"""The wire protocol (DESIGN.md section 4): every frame a client or the server may send, as pydantic models."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+
+from shared import limits
+
+Trimmed = Annotated[str, StringConstraints(strip_whitespace=True)]
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+
+
+class _Frame(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Client to server, routed on `action`.
+# --------------------------------------------------------------------------------------------
+class SendMessage(_Frame):
+    action: Literal["sendMessage"] = "sendMessage"
+    message: Annotated[
+        str,
+        StringConstraints(
+            strip_whitespace=True, min_length=1, max_length=limits.MESSAGE_MAX_CHARS
+        ),
+    ]
+    client_message_id: Id = Field(alias="clientMessageId")
+    session_id: Id | None = Field(default=None, alias="sessionId")
+
+
+class Feedback(_Frame):
+    action: Literal["feedback"] = "feedback"
+    session_id: Id = Field(alias="sessionId")
+    message_id: Id = Field(alias="messageId")
+    helpful: bool
+    comment: Annotated[str, StringConstraints(max_length=limits.FEEDBACK_COMMENT_MAX_CHARS)] | None = None
+
+
+class History(_Frame):
+    action: Literal["history"] = "history"
+    session_id: Id | None = Field(default=None, alias="sessionId")
+    limit: Annotated[int, Field(ge=1, le=limits.HISTORY_PAGE_MAX)] = limits.HISTORY_PAGE_DEFAULT
+    cursor: str | None = None
+
+
+class Resume(_Frame):
+    action: Literal["resume"] = "resume"
+    message_id: Id = Field(alias="messageId")
+    after_seq: Annotated[int, Field(ge=0)] = Field(default=0, alias="afterSeq")
+
+
+class Stop(_Frame):
+    action: Literal["stop"] = "stop"
+    message_id: Id = Field(alias="messageId")
+
+
+class DeleteHistory(_Frame):
+    action: Literal["deleteHistory"] = "deleteHistory"
+    session_id: Id | None = Field(default=None, alias="sessionId")
+
+
+class Ping(_Frame):
+    action: Literal["ping"] = "ping"
+
+
+ClientFrame = Annotated[
+    SendMessage | Feedback | History | Resume | Stop | DeleteHistory | Ping,
+    Field(discriminator="action"),
+]
+CLIENT_FRAME: TypeAdapter[ClientFrame] = TypeAdapter(ClientFrame)
+
+#: The actions a client may send, in the order the `$default` error frame lists them.
+ACTIONS: tuple[str, ...] = ("sendMessage", "feedback", "history", "resume", "stop", "deleteHistory", "ping")
+
+
+# --------------------------------------------------------------------------------------------
+# Server to client, tagged by `type`.
+# --------------------------------------------------------------------------------------------
+class ErrorCode(StrEnum):
+    BAD_REQUEST = "bad_request"
+    UNKNOWN_ACTION = "unknown_action"
+    TOO_LARGE = "too_large"
+    RATE_LIMITED = "rate_limited"
+    MODEL_UNAVAILABLE = "model_unavailable"
+    NOT_FOUND = "not_found"
+    INTERNAL = "internal"
+
+
+class Safety(StrEnum):
+    OK = "ok"
+    CRISIS = "crisis"
+
+
+class StopReason(StrEnum):
+    END_TURN = "end_turn"
+    MAX_TOKENS = "max_tokens"
+    STOPPED = "stopped"
+    CRISIS = "crisis"
+    ERROR = "error"
+
+
+class _ServerFrame(_Frame):
+    def to_wire(self) -> bytes:
+        return self.model_dump_json(by_alias=True, exclude_none=True).encode()
+
+
+class Ack(_ServerFrame):
+    type: Literal["ack"] = "ack"
+    client_message_id: str = Field(alias="clientMessageId")
+    message_id: str = Field(alias="messageId")
+    session_id: str = Field(alias="sessionId")
+
+
+class Verse(_Frame):
+    reference: str
+    text: str
+    translation: str = "WEB"
+
+
+class Resource(_Frame):
+    name: str
+    description: str
+    phone: str | None = None
+    sms: str | None = None
+    url: str | None = None
+
+
+class Meta(_ServerFrame):
+    type: Literal["meta"] = "meta"
+    message_id: str = Field(alias="messageId")
+    emotion: str
+    confidence: Annotated[float, Field(ge=0.0, le=1.0)]
+    verse: Verse
+    safety: Safety = Safety.OK
+    resources: list[Resource] | None = None
+
+
+class Delta(_ServerFrame):
+    type: Literal["delta"] = "delta"
+    message_id: str = Field(alias="messageId")
+    seq: Annotated[int, Field(ge=1)]
+    text: str
+
+
+class Usage(_Frame):
+    input_tokens: int = Field(default=0, alias="inputTokens")
+    output_tokens: int = Field(default=0, alias="outputTokens")
+
+
+class Timings(_Frame):
+    ttft_ms: float | None = Field(default=None, alias="ttftMs")
+    total_ms: float = Field(alias="totalMs")
+
+
+class Done(_ServerFrame):
+    type: Literal["done"] = "done"
+    message_id: str = Field(alias="messageId")
+    seq: Annotated[int, Field(ge=0)]
+    stop_reason: StopReason = Field(alias="stopReason")
+    usage: Usage = Usage()
+    metrics: Timings
+    fallback: bool = False
+
+
+class Error(_ServerFrame):
+    type: Literal["error"] = "error"
+    code: ErrorCode
+    message: str
+    client_message_id: str | None = Field(default=None, alias="clientMessageId")
+    message_id: str | None = Field(default=None, alias="messageId")
+    retry_after_ms: int | None = Field(default=None, alias="retryAfterMs")
+
+
+class Pong(_ServerFrame):
+    type: Literal["pong"] = "pong"
+
+
+class HistoryPage(_ServerFrame):
+    type: Literal["history"] = "history"
+    session_id: str | None = Field(default=None, alias="sessionId")
+    items: list[dict[str, Any]]
+    cursor: str | None = None
+
+
+class FeedbackRecorded(_ServerFrame):
+    type: Literal["feedbackRecorded"] = "feedbackRecorded"
+    message_id: str = Field(alias="messageId")
+    helpful: bool
+
+
+ServerFrame = Annotated[
+    Ack | Meta | Delta | Done | Error | Pong | HistoryPage | FeedbackRecorded,
+    Field(discriminator="type"),
+]
+SERVER_FRAME: TypeAdapter[ServerFrame] = TypeAdapter(ServerFrame)
+
+
+class ProtocolError(Exception):
+    """A client frame that cannot be accepted; carries the error frame to send back."""
+
+    def __init__(self, code: ErrorCode, message: str, client_message_id: str | None = None) -> None:
+        super().__init__(message)
+        self.frame = Error(code=code, message=message, clientMessageId=client_message_id)
+
+
+def parse_client_frame(body: str | None) -> ClientFrame:
+    """Parse one inbound text frame, turning every failure into a ProtocolError with a human sentence."""
+    import json
+
+    if body is None or not body.strip():
+        raise ProtocolError(ErrorCode.BAD_REQUEST, "The message was empty; send a JSON object with an action.")
+    try:
+        raw = json.loads(body)
+    except ValueError as exc:
+        raise ProtocolError(
+            ErrorCode.BAD_REQUEST, "That was not valid JSON; send a JSON object with an action."
+        ) from exc
+    if not isinstance(raw, dict):
+        raise ProtocolError(ErrorCode.BAD_REQUEST, "Send a JSON object with an action.")
+    client_message_id = raw.get("clientMessageId") if isinstance(raw.get("clientMessageId"), str) else None
+    if raw.get("action") not in ACTIONS:
+        raise ProtocolError(
+            ErrorCode.UNKNOWN_ACTION,
+            f"Unknown action {raw.get('action')!r}; valid actions are: {', '.join(ACTIONS)}.",
+            client_message_id,
+        )
+    try:
+        return CLIENT_FRAME.validate_python(raw)
+    except ValidationError as exc:
+        raise ProtocolError(ErrorCode.BAD_REQUEST, _describe(exc), client_message_id) from exc
+
+
+def _describe(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    field = ".".join(str(p) for p in first["loc"][1:]) or "message"
+    if field == "message" and first["type"] in {"string_too_short", "missing"}:
+        return "The message was empty; write a few words about how you feel."
+    if field == "message" and first["type"] == "string_too_long":
+        return f"The message is too long; keep it under {limits.MESSAGE_MAX_CHARS} characters."
+    return f"The field {field!r} is not valid: {first['msg']}."

@@ -1,0 +1,1 @@
+"""Local development tools: the stand-ins, CLI and helpers that never ship to Lambda."""

@@ -1,0 +1,1 @@
+"""A local Amazon Bedrock Runtime endpoint (ConverseStream) backed by local models."""

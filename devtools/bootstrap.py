@@ -37,7 +37,13 @@ def table_name(definition: TableDefinition, prefix: str) -> str:
 
 
 def client(service: str, endpoint_url: str, region: str) -> Any:
-    return boto3.client(service, endpoint_url=endpoint_url, region_name=region, **LOCAL_CREDENTIALS)
+    return boto3.client(  # type: ignore[call-overload]
+        service,
+        endpoint_url=endpoint_url,
+        region_name=region,
+        aws_access_key_id=LOCAL_CREDENTIALS["aws_access_key_id"],
+        aws_secret_access_key=LOCAL_CREDENTIALS["aws_secret_access_key"],
+    )
 
 
 def generate_password() -> str:

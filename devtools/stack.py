@@ -226,7 +226,15 @@ class LocalStack:
             **self.options.handler_env,
         }
         args = ["-m", "devtools.gateway", "--port", str(port), "--management-port", str(connections_port)]
-        args += ["--stage", stage, "--region", REGION, "--event-log", str(event_log), *self.options.gateway_args]
+        args += [
+            "--stage",
+            stage,
+            "--region",
+            REGION,
+            "--event-log",
+            str(event_log),
+            *self.options.gateway_args,
+        ]
         self._spawn("gateway", args, env=self.handler_env)
         self._wait("gateway", lambda: _http_ok(f"http://127.0.0.1:{connections_port}/_health"))
         self.endpoints.update(

@@ -176,7 +176,12 @@ class ChatService:
         return None, buffer
 
     def _meta_from_header(
-        self, message_id: str, header_line: str | None, emotion: EmotionResult, context: TurnContext, seed: int
+        self,
+        message_id: str,
+        header_line: str | None,
+        emotion: EmotionResult,
+        context: TurnContext,
+        seed: int,
     ) -> Meta:
         header = parse_header(header_line) if header_line else None
         chosen = emotion.emotion
@@ -264,4 +269,3 @@ class ChatService:
 
 def _stop_reason(model_reason: str | None) -> StopReason:
     return StopReason.MAX_TOKENS if model_reason == "max_tokens" else StopReason.END_TURN
-

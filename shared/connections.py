@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -42,7 +42,7 @@ class ConnectionRepository:
         self._key = CONNECTIONS.partition_key[0]
 
     def save(self, record: ConnectionRecord) -> None:
-        item = {
+        item: dict[str, Any] = {
             self._key: record.connection_id,
             "userId": record.user_id,
             "connectedAt": record.connected_at_ms,

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from typing import TYPE_CHECKING
+
 from shared import aws
 from shared.auth import JwksCache, TokenVerifier
-from shared.chat import ChatService
 from shared.connections import ConnectionPoster, ConnectionRepository
-from shared.engine.scripture import get_catalogue
-from shared.model_client import BedrockModel
 from shared.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from shared.chat import ChatService
 
 
 class Container:
@@ -30,6 +32,11 @@ class Container:
 
     @cached_property
     def chat(self) -> ChatService:
+        # Imported here so routes that never answer (authorizer, connect, ping) skip the engine at cold start.
+        from shared.chat import ChatService
+        from shared.engine.scripture import get_catalogue
+        from shared.model_client import BedrockModel
+
         model = BedrockModel(aws.bedrock_runtime(self.settings), self.settings)
         return ChatService(model, get_catalogue(), self.settings.model_first_token_budget_s)
 

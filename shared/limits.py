@@ -22,7 +22,8 @@ COALESCE_INTERVAL_S = 0.040
 COALESCE_MAX_HOLD_S = 0.050
 
 # Authorizer.
-TOKEN_MAX_BYTES = 8 * 1024
+#: Cognito access tokens are ~1 KB; anything far larger is refused before any parsing.
+TOKEN_MAX_BYTES = 4 * 1024
 JWKS_REFETCH_MIN_INTERVAL_S = 10.0
 JWKS_CACHE_TTL_S = 3600.0
 JWKS_FETCH_TIMEOUT_S = 3.0

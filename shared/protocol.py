@@ -24,9 +24,7 @@ class SendMessage(_Frame):
     action: Literal["sendMessage"] = "sendMessage"
     message: Annotated[
         str,
-        StringConstraints(
-            strip_whitespace=True, min_length=1, max_length=limits.MESSAGE_MAX_CHARS
-        ),
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=limits.MESSAGE_MAX_CHARS),
     ]
     client_message_id: Id = Field(alias="clientMessageId")
     session_id: Id | None = Field(default=None, alias="sessionId")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.chat import TurnContext
 from shared.auth import InvalidToken, allow_policy, bearer_token
 from shared.connections import ConnectionGone, ConnectionRecord, StorageError, handle_gone
 from shared.container import Container
@@ -105,11 +104,17 @@ def send_message(event: MessageEvent, deps: Container) -> dict[str, Any]:
         return OK
     user_id = _user_of(event, deps)
     if user_id is None:
-        _send_quietly(deps, ctx.connection_id, Error(code=ErrorCode.NOT_FOUND, message="This connection is not known; please reconnect."))
+        _send_quietly(
+            deps,
+            ctx.connection_id,
+            Error(code=ErrorCode.NOT_FOUND, message="This connection is not known; please reconnect."),
+        )
         return OK
     metrics.add_metric(name=MetricName.MESSAGES_RECEIVED, unit="Count", value=1)
     logger.info("message received", connection_id=ctx.connection_id, chars=len(request.message))
     poster = deps.poster(ctx.connection_id)
+    from shared.chat import TurnContext
+
     try:
         result = deps.chat.answer(request, poster, TurnContext(user_id=user_id))
     except ConnectionGone:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
@@ -55,10 +56,8 @@ class TokenStream:
     def close(self) -> None:
         self._closed.set()
         if self._on_close:
-            try:
+            with contextlib.suppress(Exception):  # closing an already broken stream
                 self._on_close()
-            except Exception:  # noqa: S110 - closing an already broken stream
-                pass
 
 
 def ends_sentence(text: str) -> bool:

@@ -133,7 +133,11 @@ def connect_event(api: Api, conn: ConnectionInfo) -> dict[str, Any]:
 def message_event(api: Api, conn: ConnectionInfo, route: str, body: str) -> dict[str, Any]:
     at = now_ms()
     ctx = _context(api, conn, route, "MESSAGE", at)
-    ctx = {"routeKey": route, "messageId": new_request_id(), **{k: v for k, v in ctx.items() if k != "routeKey"}}
+    ctx = {
+        "routeKey": route,
+        "messageId": new_request_id(),
+        **{k: v for k, v in ctx.items() if k != "routeKey"},
+    }
     if conn.authorizer is not None:
         ctx["authorizer"] = conn.authorizer
     return {"requestContext": ctx, "body": body, "isBase64Encoded": False}

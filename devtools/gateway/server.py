@@ -133,7 +133,7 @@ class Gateway:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: Server | None = None
         self._http: ThreadingHTTPServer | None = None
-        self._background: set[asyncio.Task[Any]] = set()
+        self._background: set[asyncio.Future[Any]] = set()
 
     # -- lifecycle ---------------------------------------------------------------------------
     def load_handlers(self) -> None:
@@ -196,7 +196,9 @@ class Gateway:
     async def _invoke(self, route: str, event: dict[str, Any]) -> tuple[Any, BaseException | None, float]:
         assert self._loop is not None
         started = time.monotonic()
-        self.log.write("event", route=route, connectionId=event["requestContext"]["connectionId"], event=ev.redact(event))
+        self.log.write(
+            "event", route=route, connectionId=event["requestContext"]["connectionId"], event=ev.redact(event)
+        )
         future = self._loop.run_in_executor(self._executor, self._invoke_sync, route, event)
         try:
             result, error = await future, None
@@ -301,15 +303,15 @@ class Gateway:
             self._live.pop(info.connection_id, None)
             if "$disconnect" in self._handlers:
                 # Runs after the socket is closed, as in AWS; its result has no effect.
-                task = asyncio.create_task(
+                closing = asyncio.ensure_future(
                     self._invoke("$disconnect", ev.disconnect_event(self.api, info, close_code, close_reason))
                 )
-                self._background.add(task)
-                task.add_done_callback(self._background.discard)
+                self._background.add(closing)
+                closing.add_done_callback(self._background.discard)
 
     async def _on_message(self, live: _Live, body: str) -> None:
         route = ev.select_route(body, self._handlers)
-        if route not in self._handlers or route.startswith("$") and route != "$default":
+        if route not in self._handlers or (route.startswith("$") and route != "$default"):
             route = "$default"
         event = ev.message_event(self.api, live.info, route, body)
         request_id = event["requestContext"]["requestId"]
@@ -423,7 +425,7 @@ def _management_handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
 
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        def log_message(self, format: str, *args: Any) -> None:
             log.debug("connections api: " + format, *args)
 
         def _connection_id(self) -> str | None:

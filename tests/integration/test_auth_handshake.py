@@ -27,8 +27,10 @@ def _unsigned(header: dict[str, Any], claims: dict[str, Any]) -> str:
 
 
 def _hs256_with_public_key(claims: dict[str, Any]) -> str:
-    public_pem = jwt.PyJWK(moto_signing_key(), algorithm="RS256").key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    public_pem = (
+        jwt.PyJWK(moto_signing_key(), algorithm="RS256")
+        .key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     )
     header = _b64(json.dumps({"alg": "HS256", "kid": "dummy", "typ": "JWT"}).encode())
     payload = _b64(json.dumps(claims).encode())
@@ -68,7 +70,7 @@ def _bad_tokens(endpoints: dict[str, Any], demo_token: str) -> dict[str, str | N
         "alg none": _unsigned({"alg": "none", "kid": "dummy"}, c()),
         "HS256 signed with the RSA public key": _hs256_with_public_key(c()),
         "unknown kid": forge(c(), key=OTHER_KEY, headers={"kid": "not-in-jwks"}),
-        "over the size cap": forge(c(padding="x" * 9000)),
+        "over the size cap": forge(c(padding="x" * 4500)),
     }
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from devtools.bedrock.composer_model import ComposerModel
-from devtools.stack import LocalStack
 from shared.engine.prompt import parse_header
+
+from devtools.stack import LocalStack
 from tests.stackclient import ask, bedrock, open_ws
 
 
@@ -102,7 +104,9 @@ async def test_model_unavailable_falls_back_to_the_composer(endpoints: dict[str,
     assert len(answer.text.split()) > 5
 
 
-async def test_event_log_records_events_and_posts(stack: LocalStack, endpoints: dict[str, Any], demo_token: str) -> None:
+async def test_event_log_records_events_and_posts(
+    stack: LocalStack, endpoints: dict[str, Any], demo_token: str
+) -> None:
     # Given a short conversation
     ws = await open_ws(endpoints, demo_token)
     try:
@@ -110,7 +114,7 @@ async def test_event_log_records_events_and_posts(stack: LocalStack, endpoints: 
     finally:
         await ws.close()
     # Then the event log has the inbound events and every PostToConnection with timings
-    lines = [json.loads(line) for line in open(endpoints["event_log"], encoding="utf-8")]
+    lines = [json.loads(line) for line in Path(endpoints["event_log"]).read_text().splitlines()]
     kinds = {line["kind"] for line in lines}
     assert {"event", "result", "post"} <= kinds
     posts = [line for line in lines if line["kind"] == "post"]

@@ -32,7 +32,11 @@ async def _error_then_still_works(endpoints: dict[str, Any], token: str, frame: 
         ("this is not json", "bad_request", "JSON"),
         (json.dumps({"action": "dance"}), "unknown_action", "sendMessage"),
         (json.dumps({"hello": "there"}), "unknown_action", "sendMessage"),
-        (json.dumps({"action": "sendMessage", "message": "   ", "clientMessageId": "c1"}), "bad_request", "empty"),
+        (
+            json.dumps({"action": "sendMessage", "message": "   ", "clientMessageId": "c1"}),
+            "bad_request",
+            "empty",
+        ),
         (json.dumps({"action": "sendMessage", "message": "hi"}), "bad_request", "clientMessageId"),
         (
             json.dumps({"action": "sendMessage", "message": "x" * 2001, "clientMessageId": "c2"}),

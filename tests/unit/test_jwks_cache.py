@@ -44,7 +44,14 @@ def _claims(**kw: Any) -> dict[str, Any]:
     import time
 
     now = int(time.time())
-    base = {"iss": ISSUER, "sub": "u1", "client_id": CLIENT, "token_use": "access", "iat": now, "exp": now + 60}
+    base = {
+        "iss": ISSUER,
+        "sub": "u1",
+        "client_id": CLIENT,
+        "token_use": "access",
+        "iat": now,
+        "exp": now + 60,
+    }
     base.update(kw)
     return base
 

@@ -37,7 +37,10 @@ def test_send_message_is_trimmed_and_aliased() -> None:
         ('{"action": 3}', ErrorCode.UNKNOWN_ACTION),
         ('{"action": "feedback", "sessionId": "s"}', ErrorCode.BAD_REQUEST),
         ('{"action": "history", "limit": 51}', ErrorCode.BAD_REQUEST),
-        ('{"action": "sendMessage", "message": "hi", "clientMessageId": "' + "x" * 65 + '"}', ErrorCode.BAD_REQUEST),
+        (
+            '{"action": "sendMessage", "message": "hi", "clientMessageId": "' + "x" * 65 + '"}',
+            ErrorCode.BAD_REQUEST,
+        ),
     ],
 )
 def test_bad_frames_raise_protocol_errors_with_sentences(body: str | None, code: ErrorCode) -> None:

@@ -1,0 +1,141 @@
+"""Benchmarks of the budgets in DESIGN.md section 6; prints numbers, asserts nothing (`make bench`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import boto3
+from websockets.asyncio.client import connect
+
+from devtools.bootstrap import LOCAL_CREDENTIALS, sign_in
+from devtools.stack import LocalStack, Ports, StackOptions
+
+MESSAGES = [
+    "I'm anxious about my job interview tomorrow.",
+    "I feel so lonely since my friends moved away.",
+    "I'm grateful for a good day with my kids.",
+    "Everything at work is overwhelming me.",
+    "I'm angry at my brother for what he said.",
+]
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def model_ttft_ms(endpoints: dict[str, Any], runs: int) -> list[float]:
+    """Time to first text token straight from the local Bedrock endpoint (the model's own share)."""
+    client = boto3.client(
+        "bedrock-runtime",
+        endpoint_url=endpoints["bedrock_url"],
+        region_name=endpoints["region"],
+        **LOCAL_CREDENTIALS,
+    )
+    out = []
+    for i in range(runs):
+        started = time.perf_counter()
+        response = client.converse_stream(
+            modelId="bench", messages=[{"role": "user", "content": [{"text": MESSAGES[i % len(MESSAGES)]}]}]
+        )
+        for event in response["stream"]:
+            if "contentBlockDelta" in event:
+                out.append((time.perf_counter() - started) * 1000)
+                break
+        for _ in response["stream"]:
+            pass
+    return out
+
+
+async def pipeline(endpoints: dict[str, Any], token: str, runs: int) -> dict[str, list[float]]:
+    result: dict[str, list[float]] = {
+        "first_delta_ms": [],
+        "ack_ms": [],
+        "frames": [],
+        "tokens": [],
+        "total_ms": [],
+    }
+    async with connect(endpoints["ws_url"], additional_headers={"Authorization": f"Bearer {token}"}) as ws:
+        for i in range(runs):
+            frame = {
+                "action": "sendMessage",
+                "message": MESSAGES[i % len(MESSAGES)],
+                "clientMessageId": str(uuid.uuid4()),
+            }
+            started = time.perf_counter()
+            await ws.send(json.dumps(frame))
+            deltas = 0
+            while True:
+                got = json.loads(await ws.recv())
+                now = (time.perf_counter() - started) * 1000
+                if got["type"] == "ack":
+                    result["ack_ms"].append(now)
+                elif got["type"] == "delta":
+                    if deltas == 0:
+                        result["first_delta_ms"].append(now)
+                    deltas += 1
+                elif got["type"] == "done":
+                    result["frames"].append(deltas)
+                    result["tokens"].append(got["usage"]["outputTokens"])
+                    result["total_ms"].append(now)
+                    break
+    return result
+
+
+def handler_import_ms(env: dict[str, str], runs: int = 5) -> list[float]:
+    """Wall time to import the sendMessage handler in a fresh interpreter (its share of a cold start)."""
+    code = "import time; t=time.perf_counter(); import handlers.send_message; print((time.perf_counter()-t)*1000)"
+    out = []
+    for _ in range(runs):
+        done = subprocess.run([sys.executable, "-c", code], env={**os.environ, **env}, capture_output=True, text=True)
+        if done.returncode == 0:
+            out.append(float(done.stdout.strip()))
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m devtools.bench", description=__doc__)
+    parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--token-delay-ms", type=float, default=15.0, help="pace of the local model")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as state:
+        options = StackOptions(state_dir=Path(state), ports=Ports.free(), token_delay_ms=args.token_delay_ms, seed=1)
+        print(f"==> starting the local stack (token delay {args.token_delay_ms} ms)")
+        with LocalStack(options, progress=lambda line: None) as stack:
+            e = stack.endpoints
+            token = sign_in(e["cognito_url"], e["region"], e["client_id"], e["demo_username"], e["demo_password"])
+            asyncio.run(pipeline(e, token["AccessToken"], 3))  # warm-up: JWKS, imports, connections
+            model = model_ttft_ms(e, args.runs)
+            measured = asyncio.run(pipeline(e, token["AccessToken"], args.runs))
+            imports = handler_import_ms(stack.handler_env)
+    first = measured["first_delta_ms"]
+    overhead = [f - statistics.median(model) for f in first]
+    print(f"runs: {args.runs}")
+    print(
+        f"client send -> ack            p50 {_pct(measured['ack_ms'], 0.5):7.2f} ms  p90 {_pct(measured['ack_ms'], 0.9):7.2f} ms"
+    )
+    print(f"client send -> first delta    p50 {_pct(first, 0.5):7.2f} ms  p90 {_pct(first, 0.9):7.2f} ms")
+    print(f"model's own time to 1st token p50 {_pct(model, 0.5):7.2f} ms")
+    print(f"pipeline overhead (difference) p50 {_pct(overhead, 0.5):7.2f} ms  p90 {_pct(overhead, 0.9):7.2f} ms")
+    print(f"answer total                   p50 {_pct(measured['total_ms'], 0.5):7.2f} ms")
+    print(
+        f"model tokens per answer        median {statistics.median(measured['tokens']):.0f}; "
+        f"delta frames per answer median {statistics.median(measured['frames']):.0f}"
+    )
+    if imports:
+        print(f"handler import (cold start)    median {statistics.median(imports):7.1f} ms over {len(imports)} runs")
+
+
+if __name__ == "__main__":
+    main()

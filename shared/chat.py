@@ -56,14 +56,22 @@ def words(text: str) -> list[str]:
     return _WORDS.findall(text)
 
 
+def _ignore(*_: object) -> None:
+    return None
+
+
 @dataclass
 class TurnContext:
     """What the chat turn knows about its surroundings (history and used verses come from storage)."""
 
     user_id: str
+    message_id: str = field(default_factory=new_id)
+    session_id: str = field(default_factory=new_id)
     history: list[tuple[str, str]] = field(default_factory=list)
     used_references: Collection[str] = ()
     should_stop: Callable[[], bool] = lambda: False
+    on_meta: Callable[[Meta], None] = _ignore
+    on_delta: Callable[[int, str], None] = _ignore
 
 
 @dataclass
@@ -78,8 +86,9 @@ class TurnResult:
 class _Emitter:
     """Numbers deltas, remembers the text and the time of the first delta."""
 
-    def __init__(self, sink: FrameSink, message_id: str, started: float) -> None:
+    def __init__(self, sink: FrameSink, message_id: str, started: float, on_delta: Callable[[int, str], None]) -> None:
         self.sink = sink
+        self.on_delta = on_delta
         self.message_id = message_id
         self.started = started
         self.seq = 0
@@ -91,6 +100,7 @@ class _Emitter:
         if self.first_delta_at is None:
             self.first_delta_at = time.monotonic()
         self.parts.append(text)
+        self.on_delta(self.seq, text)
         self.sink.send(Delta(messageId=self.message_id, seq=self.seq, text=text))
 
 
@@ -104,18 +114,19 @@ class ChatService:
 
     def answer(self, request: SendMessage, sink: FrameSink, context: TurnContext) -> TurnResult:
         started = time.monotonic()
-        message_id = new_id()
-        session_id = request.session_id or new_id()
+        message_id, session_id = context.message_id, context.session_id
         sink.send(Ack(clientMessageId=request.client_message_id, messageId=message_id, sessionId=session_id))
-        emitter = _Emitter(sink, message_id, started)
+        emitter = _Emitter(sink, message_id, started, context.on_delta)
         emotion = classify(request.message)
-        seed = seed_of(message_id)
+        # Seeded by the words and the turn's place in the session, so a replay gives the same answer.
+        seed = seed_of(request.message, str(len(context.history)))
 
         if assess(request.message).crisis:
             metrics.add_metric(name=MetricName.CRISIS_ANSWERS, unit="Count", value=1)
             logger.info("crisis answer", message_id=message_id)
             verse = self._catalogue.choose(emotion.emotion, used=context.used_references, seed=seed)
             meta = self._meta(message_id, emotion.emotion, emotion.confidence, verse, crisis=True)
+            context.on_meta(meta)
             sink.send(meta)
             self._stream_text(crisis_message(seed), emitter, context)
             return self._finish(sink, emitter, meta, session_id, StopReason.END_TURN, Usage(), fallback=False)
@@ -136,6 +147,7 @@ class ChatService:
         try:
             header_text, rest = self._read_header(first or "", tokens)
             meta = self._meta_from_header(message_id, header_text, emotion, context, seed)
+            context.on_meta(meta)
             sink.send(meta)
             coalescer = Coalescer(emitter)
             if rest:
@@ -212,9 +224,10 @@ class ChatService:
         metrics.add_metric(name=MetricName.MODEL_FALLBACKS, unit="Count", value=1)
         if code in {"ThrottlingException", "throttlingException"}:
             metrics.add_metric(name=MetricName.MODEL_THROTTLES, unit="Count", value=1)
-        seed = seed_of(emitter.message_id)
+        seed = seed_of(request.message, str(len(context.history)))
         verse = self._catalogue.choose(emotion.emotion, used=context.used_references, seed=seed)
         meta = self._meta(emitter.message_id, emotion.emotion, emotion.confidence, verse, crisis=False)
+        context.on_meta(meta)
         sink.send(meta)
         previous = context.history[-1][1] if context.history else None
         text = compose(request.message, emotion=emotion, verse=verse, seed=seed, previous=previous)

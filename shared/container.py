@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import cached_property
-
 from typing import TYPE_CHECKING
 
 from shared import aws
@@ -13,6 +12,8 @@ from shared.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from shared.chat import ChatService
+    from shared.conversations import ConversationRepository
+    from shared.turns import TurnService
 
 
 class Container:
@@ -39,6 +40,27 @@ class Container:
 
         model = BedrockModel(aws.bedrock_runtime(self.settings), self.settings)
         return ChatService(model, get_catalogue(), self.settings.model_first_token_budget_s)
+
+    @cached_property
+    def conversations(self) -> ConversationRepository:
+        from shared.conversations import ConversationRepository
+
+        return ConversationRepository(aws.dynamodb(self.settings).Table(self.settings.conversations_table))
+
+    @cached_property
+    def turns(self) -> TurnService:
+        from shared.idempotency import IdempotencyStore
+        from shared.ratelimit import RateLimiter
+        from shared.turns import TurnService
+
+        db = aws.dynamodb(self.settings)
+        limiter = RateLimiter(
+            db.Table(self.settings.rate_limit_table),
+            self.settings.rate_limit_burst,
+            self.settings.rate_limit_per_minute,
+        )
+        idempotency = IdempotencyStore(db.Table(self.settings.idempotency_table))
+        return TurnService(self.chat, self.conversations, idempotency, limiter, self.settings.context_turns)
 
     def poster(self, connection_id: str) -> ConnectionPoster:
         return ConnectionPoster(aws.management_api(self.settings), connection_id)

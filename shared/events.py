@@ -46,7 +46,7 @@ class ConnectEvent(APIGatewayWebSocketConnectEventModel):
 
 class MessageEvent(APIGatewayWebSocketMessageEventModel):
     request_context: MessageContext = Field(alias="requestContext")
-    body: str | None = Field(default=None, alias="body")  # type: ignore[assignment]
+    body: str | None = Field(default=None, alias="body")
 
 
 class DisconnectEvent(APIGatewayWebSocketDisconnectEventModel):

@@ -13,4 +13,9 @@ ROUTES: dict[str, str] = {
     "$default": "handlers.default",
     "sendMessage": "handlers.send_message",
     "ping": "handlers.ping",
+    "feedback": "handlers.feedback",
+    "history": "handlers.history",
+    "resume": "handlers.resume",
+    "stop": "handlers.stop",
+    "deleteHistory": "handlers.delete_history",
 }

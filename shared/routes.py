@@ -7,17 +7,25 @@ from typing import Any
 from shared.auth import InvalidToken, allow_policy, bearer_token
 from shared.connections import ConnectionGone, ConnectionRecord, StorageError, handle_gone
 from shared.container import Container
+from shared.conversations import ConversationRepository, Turn
 from shared.events import AuthorizerEvent, ConnectEvent, DisconnectEvent, MessageEvent
 from shared.metric_names import MetricName
 from shared.observability import logger, metrics
 from shared.protocol import (
     ACTIONS,
+    DeleteHistory,
     Error,
     ErrorCode,
+    Feedback,
+    FeedbackRecorded,
+    History,
+    HistoryPage,
     Ping,
     Pong,
     ProtocolError,
+    Resume,
     SendMessage,
+    Stop,
     parse_client_frame,
 )
 
@@ -113,24 +121,141 @@ def send_message(event: MessageEvent, deps: Container) -> dict[str, Any]:
     metrics.add_metric(name=MetricName.MESSAGES_RECEIVED, unit="Count", value=1)
     logger.info("message received", connection_id=ctx.connection_id, chars=len(request.message))
     poster = deps.poster(ctx.connection_id)
-    from shared.chat import TurnContext
-
     try:
-        result = deps.chat.answer(request, poster, TurnContext(user_id=user_id))
-    except ConnectionGone:
-        handle_gone(deps.connections, ctx.connection_id, stage="streaming")
+        out = deps.turns.send(request, user_id, poster)
+    except StorageError:
+        logger.exception("storage unavailable", connection_id=ctx.connection_id)
+        _send_quietly(deps, ctx.connection_id, _storage_error(request.client_message_id))
         return OK
-    logger.info(
-        "answer sent",
-        message_id=result.message_id,
-        frames=poster.frames_posted,
-        stop_reason=result.done.stop_reason.value,
-        fallback=result.done.fallback,
+    if out.gone:
+        handle_gone(deps.connections, ctx.connection_id, stage="streaming")
+    logger.info("answer finished", connection_id=ctx.connection_id, frames=poster.frames_posted)
+    return OK
+
+
+def resume(event: MessageEvent, deps: Container) -> dict[str, Any]:
+    request = _parse(event, deps, Resume)
+    user_id = _user_of(event, deps) if request else None
+    if request is None or user_id is None:
+        return OK
+    connection_id = event.request_context.connection_id
+    turn = deps.conversations.owned_turn(user_id, request.message_id)
+    if turn is None:
+        _send_quietly(deps, connection_id, Error(code=ErrorCode.NOT_FOUND, message="That answer was not found."))
+        return OK
+    from shared.turns import DetachableSink
+
+    out = DetachableSink(deps.poster(connection_id))
+    deps.turns.follow(turn, request.after_seq, out)
+    if out.gone:
+        handle_gone(deps.connections, connection_id, stage="resume")
+    return OK
+
+
+def stop(event: MessageEvent, deps: Container) -> dict[str, Any]:
+    request = _parse(event, deps, Stop)
+    user_id = _user_of(event, deps) if request else None
+    if request is None or user_id is None:
+        return OK
+    if not deps.conversations.request_stop(user_id, request.message_id):
+        frame = Error(code=ErrorCode.NOT_FOUND, message="There is no answer being written with that id.")
+        _send_quietly(deps, event.request_context.connection_id, frame)
+    logger.info("stop requested", message_id=request.message_id)
+    return OK
+
+
+def feedback(event: MessageEvent, deps: Container) -> dict[str, Any]:
+    request = _parse(event, deps, Feedback)
+    user_id = _user_of(event, deps) if request else None
+    if request is None or user_id is None:
+        return OK
+    connection_id = event.request_context.connection_id
+    stored = deps.conversations.record_feedback(
+        user_id, request.session_id, request.message_id, request.helpful, request.comment
     )
+    if stored:
+        logger.info("feedback recorded", message_id=request.message_id, helpful=request.helpful)
+        _send_quietly(deps, connection_id, FeedbackRecorded(messageId=request.message_id, helpful=request.helpful))
+    else:
+        _send_quietly(deps, connection_id, Error(code=ErrorCode.NOT_FOUND, message="That answer was not found."))
+    return OK
+
+
+def history(event: MessageEvent, deps: Container) -> dict[str, Any]:
+    request = _parse(event, deps, History)
+    user_id = _user_of(event, deps) if request else None
+    if request is None or user_id is None:
+        return OK
+    connection_id = event.request_context.connection_id
+    repo = deps.conversations
+    try:
+        if request.session_id is None:
+            sessions, cursor = repo.list_sessions(user_id, request.limit, request.cursor)
+            page = HistoryPage(items=sessions, cursor=cursor)
+        elif repo.session(user_id, request.session_id) is None:
+            _send_quietly(
+                deps, connection_id, Error(code=ErrorCode.NOT_FOUND, message="That conversation was not found.")
+            )
+            return OK
+        else:
+            turns, cursor = repo.list_turns(request.session_id, request.limit, request.cursor)
+            items = [_turn_view(repo, t) for t in turns if t.user_id == user_id]
+            page = HistoryPage(sessionId=request.session_id, items=items, cursor=cursor)
+    except ValueError:
+        _send_quietly(deps, connection_id, Error(code=ErrorCode.BAD_REQUEST, message="That cursor is not valid."))
+        return OK
+    _send_quietly(deps, connection_id, page)
+    return OK
+
+
+def delete_history(event: MessageEvent, deps: Container) -> dict[str, Any]:
+    request = _parse(event, deps, DeleteHistory)
+    user_id = _user_of(event, deps) if request else None
+    if request is None or user_id is None:
+        return OK
+    connection_id = event.request_context.connection_id
+    repo = deps.conversations
+    if request.session_id is None:
+        deleted = repo.delete_all(user_id)
+    else:
+        deleted = repo.delete_session(user_id, request.session_id)
+        if deleted < 0:
+            frame = Error(code=ErrorCode.NOT_FOUND, message="That conversation was not found.")
+            _send_quietly(deps, connection_id, frame)
+            return OK
+    logger.info("history deleted", user_id=user_id, turns=deleted, whole=request.session_id is None)
+    _send_quietly(deps, connection_id, HistoryPage(sessionId=request.session_id, items=[], cursor=None))
     return OK
 
 
 # -- helpers ----------------------------------------------------------------------------------
+def _turn_view(repo: ConversationRepository, turn: Turn) -> dict[str, Any]:
+    meta = turn.meta or {}
+    return {
+        "messageId": turn.message_id,
+        "createdAt": turn.created_at,
+        "message": turn.message,
+        "answer": repo.full_answer(turn),
+        "status": turn.status.value,
+        "emotion": meta.get("emotion"),
+        "confidence": meta.get("confidence"),
+        "verse": meta.get("verse"),
+        "safety": meta.get("safety"),
+        "resources": meta.get("resources"),
+        "stopReason": (turn.done or {}).get("stopReason"),
+        "fallback": (turn.done or {}).get("fallback"),
+        "feedback": turn.feedback,
+    }
+
+
+def _storage_error(client_message_id: str | None) -> Error:
+    return Error(
+        code=ErrorCode.INTERNAL,
+        message="We could not reach our storage just now; please try again in a moment.",
+        clientMessageId=client_message_id,
+    )
+
+
 def _parse(event: MessageEvent, deps: Container, kind: type) -> Any:
     """The body as the route's frame model, or None after telling the client what was wrong."""
     try:

@@ -102,16 +102,22 @@ class Coalescer:
             self._emit(text)
 
 
+#: How often a waiting stream looks at its stop flag, so a stop lands well within 200 ms.
+STOP_CHECK_S = 0.05
+
+
 def pump(stream: TokenStream, coalescer: Coalescer, should_stop: Callable[[], bool] = lambda: False) -> bool:
     """Feed a token stream through a coalescer until the end; returns False when stopped early."""
     while True:
         if should_stop():
             coalescer.flush()
             return False
+        budget = coalescer.wait_budget()
         try:
-            token = stream.next(timeout=coalescer.wait_budget())
+            token = stream.next(timeout=STOP_CHECK_S if budget is None else min(budget, STOP_CHECK_S))
         except TokenTimeout:
-            coalescer.flush()
+            if coalescer.wait_budget() == 0.0:
+                coalescer.flush()
             continue
         if token is None:
             coalescer.flush()

@@ -61,14 +61,17 @@ CONNECTIONS = TableDefinition(
     indexes=(Index("byUser", ("userId", "S")),),
 )
 
-#: Sessions, turns and feedback of each user (single-table; key design in docs/data-model.md).
+#: Sessions, turns, answer chunks and feedback of each user (single-table; see docs/data-model.md).
 CONVERSATIONS = TableDefinition(
     logical_name="Conversations",
     setting="conversations_table",
     partition_key=("pk", "S"),
     sort_key=("sk", "S"),
     ttl_attribute="expiresAt",
-    indexes=(Index("byMessage", ("messageId", "S")),),
+    indexes=(
+        Index("bySession", ("sessionKey", "S"), ("turnAt", "N")),
+        Index("byActivity", ("activityKey", "S"), ("lastActivityAt", "N")),
+    ),
 )
 
 #: Token buckets per user for the message rate limit.

@@ -14,7 +14,15 @@ from devtools.stack import LocalStack, Ports, StackOptions
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     state = tmp_path_factory.mktemp("stack")
-    options = StackOptions(state_dir=Path(state), ports=Ports.free(), model="composer", seed=7, token_delay_ms=5)
+    options = StackOptions(
+        state_dir=Path(state),
+        ports=Ports.free(),
+        model="composer",
+        seed=7,
+        token_delay_ms=5,
+        # Generous limits so the suite's many messages pass; the rate-limit test uses its own user and bucket.
+        handler_env={"RATE_LIMIT_BURST": "30", "RATE_LIMIT_PER_MINUTE": "600"},
+    )
     local = LocalStack(options, progress=lambda line: None)
     local.start()
     yield local
@@ -31,6 +39,23 @@ def demo_token(endpoints: dict[str, Any]) -> str:
     from tests.stackclient import token_for
 
     return token_for(endpoints)
+
+
+@pytest.fixture
+def new_user(endpoints: dict[str, Any]) -> Any:
+    """Make a fresh confirmed user and return its access token (each test owns its own data)."""
+    from devtools.bootstrap import create_user, generate_password
+    from tests.stackclient import token_for
+
+    def make() -> str:
+        import uuid
+
+        username = f"user-{uuid.uuid4().hex[:10]}@motivator.local"
+        password = generate_password()
+        create_user(endpoints["cognito_url"], endpoints["region"], endpoints["user_pool_id"], username, password)
+        return token_for(endpoints, username, password)
+
+    return make
 
 
 @pytest.fixture(autouse=True)

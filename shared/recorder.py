@@ -1,0 +1,132 @@
+"""Stores an answer while it streams (meta at once, deltas about every second) and watches for a stop request."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from shared.connections import StorageError
+from shared.conversations import Chunk, ConversationRepository, TurnStatus
+from shared.metric_names import MetricName
+from shared.observability import logger, metrics
+
+FLUSH_INTERVAL_S = 1.0
+STOP_POLL_INTERVAL_S = 0.1
+FINAL_WRITE_ATTEMPTS = 5
+#: Characters per chunk item, well under DynamoDB's 400 KB item limit whatever the answer's length.
+CHUNK_MAX_CHARS = 100_000
+
+
+def split_chunks(deltas: list[tuple[int, str]]) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    size = CHUNK_MAX_CHARS
+    for seq, text in deltas:
+        if size + len(text) > CHUNK_MAX_CHARS:
+            chunks.append(Chunk(first_seq=seq))
+            size = 0
+        chunks[-1].deltas.append((seq, text))
+        size += len(text)
+    return chunks
+
+
+class TurnRecorder:
+    """Background writer for one turn; the streaming path only appends to memory and never waits on storage."""
+
+    def __init__(self, repo: ConversationRepository, *, message_id: str, session_id: str, user_id: str) -> None:
+        self._repo = repo
+        self.message_id = message_id
+        self.session_id = session_id
+        self.user_id = user_id
+        self.stop_requested = threading.Event()
+        self._lock = threading.Lock()
+        self._meta: dict[str, Any] | None = None
+        self._pending: list[tuple[int, str]] = []
+        self._parts: list[str] = []
+        self._last_flush = time.monotonic()
+        self._closed = threading.Event()
+        self._failures = 0
+        self._thread = threading.Thread(target=self._run, name=f"recorder-{message_id[:8]}", daemon=True)
+
+    def start(self) -> TurnRecorder:
+        self._thread.start()
+        return self
+
+    # -- called by the streaming path ----------------------------------------------------------
+    def set_meta(self, meta: dict[str, Any]) -> None:
+        with self._lock:
+            self._meta = meta
+
+    def record(self, seq: int, text: str) -> None:
+        with self._lock:
+            self._pending.append((seq, text))
+            self._parts.append(text)
+
+    @property
+    def text(self) -> str:
+        with self._lock:
+            return "".join(self._parts)
+
+    def finish(self, status: TurnStatus, done: dict[str, Any]) -> bool:
+        """Flush everything and write the final status; True when it reached storage."""
+        self._closed.set()
+        self._thread.join(timeout=5)
+        delay = 0.1
+        for attempt in range(FINAL_WRITE_ATTEMPTS):
+            try:
+                self._flush(force=True)
+                self._repo.finish_turn(
+                    message_id=self.message_id,
+                    session_id=self.session_id,
+                    user_id=self.user_id,
+                    status=status,
+                    done=done,
+                    answer=self.text,
+                )
+                return True
+            except StorageError as exc:
+                self._count_failure(exc, final=attempt == FINAL_WRITE_ATTEMPTS - 1)
+                time.sleep(delay)
+                delay *= 2
+        logger.error("turn could not be stored", message_id=self.message_id, status=status.value)
+        return False
+
+    # -- background ----------------------------------------------------------------------------
+    def _run(self) -> None:
+        while not self._closed.wait(STOP_POLL_INTERVAL_S):
+            try:
+                self._flush(force=False)
+                if self._repo.stop_requested(self.message_id):
+                    self.stop_requested.set()
+            except StorageError as exc:
+                self._count_failure(exc, final=False)
+
+    def _flush(self, *, force: bool) -> None:
+        with self._lock:
+            meta, self._meta = self._meta, None
+            due = force or time.monotonic() - self._last_flush >= FLUSH_INTERVAL_S
+            pending = self._pending if due else []
+            if due:
+                self._pending = []
+        written = 0
+        try:
+            if meta is not None:
+                self._repo.set_meta(self.message_id, meta)
+            written = 0
+            for chunk in split_chunks(pending):
+                self._repo.append_chunk(self.message_id, chunk)
+                written += len(chunk.deltas)
+            if pending:
+                self._last_flush = time.monotonic()
+        except StorageError:
+            with self._lock:  # keep what was not written; the next tick tries again
+                if meta is not None and self._meta is None:
+                    self._meta = meta
+                self._pending = pending[written:] + self._pending
+            raise
+
+    def _count_failure(self, exc: StorageError, *, final: bool) -> None:
+        self._failures += 1
+        metrics.add_metric(name=MetricName.STORAGE_ERRORS, unit="Count", value=1)
+        if self._failures == 1 or final:
+            logger.warning("turn storage failing, will retry", message_id=self.message_id, error=str(exc))

@@ -1,0 +1,240 @@
+"""Conversations that are never lost: resume, stop, idempotency, rate limits, history, feedback, delete."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from typing import Any
+
+import boto3
+from boto3.dynamodb.conditions import Attr
+
+from tests.stackclient import ask, bedrock, collect, open_ws, send_message_frame
+
+
+async def _request(ws: Any, frame: dict[str, Any], until: set[str]) -> dict[str, Any]:
+    await ws.send(json.dumps(frame))
+    return (await collect(ws, until=until | {"error"})).frames[-1]
+
+
+def _table(endpoints: dict[str, Any], setting: str) -> Any:
+    return boto3.resource(
+        "dynamodb",
+        endpoint_url=endpoints["dynamodb_url"],
+        region_name=endpoints["region"],
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    ).Table(endpoints["tables"][setting])
+
+
+async def test_resume_after_a_dropped_connection_gives_the_uninterrupted_text(
+    endpoints: dict[str, Any], new_user: Any
+) -> None:
+    token = new_user()
+    message = "I feel afraid of what the doctor will say on Friday."
+    # Given the answer an uninterrupted client gets for a message in a new session
+    ws = await open_ws(endpoints, token)
+    uninterrupted = (await ask(ws, message)).text
+    await ws.close()
+
+    # When another client gets two deltas of the same answer and then its connection drops
+    bedrock(endpoints, "/_faults", {"token_delay_ms": 40})
+    ws = await open_ws(endpoints, token)
+    await ws.send(send_message_frame(message))
+    first = await collect(ws, until={"delta"})
+    second = await collect(ws, until={"delta"})
+    await ws.close()
+    message_id = first.of("ack")[0]["messageId"]
+    received = first.of("delta") + second.of("delta")
+    assert [d["seq"] for d in received] == [1, 2]
+
+    # And it reconnects and resumes after seq 2
+    ws = await open_ws(endpoints, token)
+    resumed = await (_resume(ws, message_id, 2))
+    await ws.close()
+
+    # Then meta comes again, the deltas continue at seq 3 in order, and the text equals the uninterrupted one
+    deltas = resumed.of("delta")
+    assert resumed.types[0] == "meta" and resumed.types[-1] == "done"
+    assert [d["seq"] for d in deltas] == list(range(3, 3 + len(deltas)))
+    assert "".join(d["text"] for d in received) + resumed.text == uninterrupted
+
+
+async def _resume(ws: Any, message_id: str, after_seq: int) -> Any:
+    await ws.send(json.dumps({"action": "resume", "messageId": message_id, "afterSeq": after_seq}))
+    return await collect(ws)
+
+
+async def test_stop_mid_answer_ends_it_as_stopped(endpoints: dict[str, Any], new_user: Any) -> None:
+    # Given an answer streaming slowly
+    bedrock(endpoints, "/_faults", {"token_delay_ms": 60})
+    ws = await open_ws(endpoints, new_user())
+    await ws.send(send_message_frame("I'm overwhelmed by everything I have to do this week."))
+    first = await collect(ws, until={"delta"})
+    message_id = first.of("ack")[0]["messageId"]
+    # When the client asks to stop it
+    await ws.send(json.dumps({"action": "stop", "messageId": message_id}))
+    rest = await collect(ws, timeout=10)
+    await ws.close()
+    # Then done says stopped, and the stored turn says stopped
+    done = rest.of("done")[0]
+    assert done["stopReason"] == "stopped"
+    await asyncio.sleep(0.3)
+    item = _table(endpoints, "conversations_table").get_item(Key={"pk": f"MSG#{message_id}", "sk": "TURN"})["Item"]
+    assert item["status"] == "stopped"
+    assert item["lastSeq"] == done["seq"]
+
+
+async def test_concurrent_resends_cause_one_model_call_and_one_answer(endpoints: dict[str, Any], new_user: Any) -> None:
+    token = new_user()
+    bedrock(endpoints, "/_stats/reset", {})
+    frame = send_message_frame("I'm grateful that my dad is home from hospital.")
+    # Given ten connections of one user
+    sockets = [await open_ws(endpoints, token) for _ in range(10)]
+    try:
+        # When each sends the same clientMessageId at once
+        for ws in sockets:
+            await ws.send(frame)
+        answers = await asyncio.gather(*(collect(ws, timeout=30) for ws in sockets))
+    finally:
+        for ws in sockets:
+            await ws.close()
+    # Then the model was called once, and every copy got the same message id and the same text
+    assert bedrock(endpoints, "/_stats")["calls"] == 1
+    assert len({a.of("ack")[0]["messageId"] for a in answers}) == 1
+    assert len({a.text for a in answers}) == 1 and answers[0].text
+
+
+async def test_same_client_message_id_with_another_message_is_refused(endpoints: dict[str, Any], new_user: Any) -> None:
+    ws = await open_ws(endpoints, new_user())
+    client_id = str(uuid.uuid4())
+    # Given a message already answered
+    await ask(ws, "I feel hopeful today.", clientMessageId=client_id)
+    # When the same clientMessageId comes with different words
+    error = await _request(
+        ws, {"action": "sendMessage", "message": "Something else", "clientMessageId": client_id}, {"ack"}
+    )
+    await ws.close()
+    # Then it is refused, not replayed
+    assert error["type"] == "error" and error["code"] == "bad_request"
+
+
+async def test_rate_limit_is_hit_and_recovers(endpoints: dict[str, Any], new_user: Any) -> None:
+    # Given a user who sends many messages at once (the suite's bucket: 30, refilled at 10/s)
+    ws = await open_ws(endpoints, new_user())
+    frames = [send_message_frame(f"I feel hopeful, message {i}.") for i in range(45)]
+    for frame in frames:
+        await ws.send(frame)
+    # When the answers and refusals come back
+    limited: list[dict[str, Any]] = []
+    finished = 0
+    async with asyncio.timeout(60):
+        while finished + len(limited) < len(frames):
+            got = json.loads(await ws.recv())
+            if got.get("type") == "done":
+                finished += 1
+            elif got.get("type") == "error" and got["code"] == "rate_limited":
+                limited.append(got)
+    # Then some were refused with a time to wait, without a model call
+    assert limited and all(e["retryAfterMs"] > 0 for e in limited)
+    # And after waiting that long, the user can send again
+    await asyncio.sleep(max(e["retryAfterMs"] for e in limited) / 1000 + 0.2)
+    answer = await ask(ws, "I'm calmer now.")
+    await ws.close()
+    assert answer.types[-1] == "done"
+
+
+async def test_other_users_ids_read_as_not_found(endpoints: dict[str, Any], new_user: Any) -> None:
+    # Given Alice's answer
+    alice = await open_ws(endpoints, new_user())
+    answer = await ask(alice, "I'm lonely tonight.")
+    await alice.close()
+    ack = answer.of("ack")[0]
+    message_id, session_id = ack["messageId"], ack["sessionId"]
+    # When Bob uses her ids in every action
+    bob = await open_ws(endpoints, new_user())
+    frames = [
+        {"action": "history", "sessionId": session_id},
+        {"action": "resume", "messageId": message_id, "afterSeq": 0},
+        {"action": "stop", "messageId": message_id},
+        {"action": "feedback", "sessionId": session_id, "messageId": message_id, "helpful": False},
+        {"action": "deleteHistory", "sessionId": session_id},
+        {"action": "sendMessage", "message": "hi", "clientMessageId": "x1", "sessionId": session_id},
+    ]
+    replies = [await _request(bob, f, {"history", "done", "feedbackRecorded"}) for f in frames]
+    await bob.close()
+    # Then each is not_found, and Alice's data is untouched
+    assert [r.get("code") for r in replies] == ["not_found"] * len(frames)
+    item = _table(endpoints, "conversations_table").get_item(Key={"pk": f"MSG#{message_id}", "sk": "TURN"})["Item"]
+    assert item["status"] == "complete" and "feedback" not in item
+
+
+async def test_history_and_feedback_round_trip(endpoints: dict[str, Any], new_user: Any) -> None:
+    ws = await open_ws(endpoints, new_user())
+    # Given two turns in one session
+    first = await ask(ws, "I'm stressed about money.")
+    session_id = first.of("ack")[0]["sessionId"]
+    second = await ask(ws, "And I'm tired too.", sessionId=session_id)
+    message_id = second.of("ack")[0]["messageId"]
+    # When the user lists sessions and opens this one
+    sessions = await _request(ws, {"action": "history"}, {"history"})
+    # Then the session is listed with a title from the first message
+    assert sessions["items"][0]["sessionId"] == session_id
+    assert sessions["items"][0]["title"].startswith("I'm stressed")
+    # When the user rates the second answer twice
+    recorded = await _request(
+        ws, {"action": "feedback", "sessionId": session_id, "messageId": message_id, "helpful": False}, {"feedbackRecorded"}
+    )
+    assert recorded == {"type": "feedbackRecorded", "messageId": message_id, "helpful": False}
+    await _request(
+        ws,
+        {"action": "feedback", "sessionId": session_id, "messageId": message_id, "helpful": True, "comment": "kind"},
+        {"feedbackRecorded"},
+    )
+    turns = await _request(ws, {"action": "history", "sessionId": session_id}, {"history"})
+    await ws.close()
+    # Then the session's turns come back in order with verses, emotions, answers and the latest feedback
+    items = turns["items"]
+    assert [t["message"] for t in items] == ["I'm stressed about money.", "And I'm tired too."]
+    assert items[0]["answer"] == first.text and items[1]["answer"] == second.text
+    assert all(t["verse"]["reference"] and t["emotion"] for t in items)
+    assert items[1]["feedback"]["helpful"] is True and items[1]["feedback"]["comment"] == "kind"
+
+
+async def test_history_is_paginated(endpoints: dict[str, Any], new_user: Any) -> None:
+    ws = await open_ws(endpoints, new_user())
+    # Given three sessions
+    for text in ("I feel joyful.", "I feel sad.", "I feel angry."):
+        await ask(ws, text)
+    # When listed two at a time
+    page1 = await _request(ws, {"action": "history", "limit": 2}, {"history"})
+    page2 = await _request(ws, {"action": "history", "limit": 2, "cursor": page1["cursor"]}, {"history"})
+    await ws.close()
+    # Then the newest come first and the second page holds the rest
+    assert [s["title"] for s in page1["items"]] == ["I feel angry.", "I feel sad."]
+    assert [s["title"] for s in page2["items"]] == ["I feel joyful."]
+
+
+async def test_delete_history_removes_everything_of_that_user_only(endpoints: dict[str, Any], new_user: Any) -> None:
+    table = _table(endpoints, "conversations_table")
+    # Given Alice and Bob each with a conversation and feedback
+    alice, bob = await open_ws(endpoints, new_user()), await open_ws(endpoints, new_user())
+    a = await ask(alice, "I feel guilty about what I said.")
+    b = await ask(bob, "I feel ashamed of my mistake.")
+    for ws, ans in ((alice, a), (bob, b)):
+        ack = ans.of("ack")[0]
+        frame = {"action": "feedback", "sessionId": ack["sessionId"], "messageId": ack["messageId"], "helpful": True}
+        await _request(ws, frame, {"feedbackRecorded"})
+    # When Alice deletes all her history
+    await _request(alice, {"action": "deleteHistory"}, {"history"})
+    alice_sessions = await _request(alice, {"action": "history"}, {"history"})
+    bob_sessions = await _request(bob, {"action": "history"}, {"history"})
+    await alice.close()
+    await bob.close()
+    # Then nothing of Alice remains (sessions, turns, chunks), and Bob's conversation is intact
+    assert alice_sessions["items"] == []
+    assert len(bob_sessions["items"]) == 1
+    a_msg, b_msg = a.of("ack")[0]["messageId"], b.of("ack")[0]["messageId"]
+    assert table.scan(FilterExpression=Attr("pk").eq(f"MSG#{a_msg}"))["Items"] == []
+    assert len(table.scan(FilterExpression=Attr("pk").eq(f"MSG#{b_msg}"))["Items"]) >= 2

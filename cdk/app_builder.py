@@ -1,0 +1,148 @@
+"""Composes the stacks of every selected environment into one CDK app, with cdk-nag checking them."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from aws_cdk import App, Environment, Stack, Tags, Validations
+from cdk_nag import AwsSolutionsChecks
+
+from cdk.config import ROOT, load_app_config
+from cdk.constants import (
+    APP_NAME,
+    AUTH_STACK,
+    CHAT_API_STACK,
+    CICD_STACK_NAME,
+    DATA_STACK,
+    EDGE_REGION,
+    EDGE_STACK,
+    OBSERVABILITY_STACK,
+    WEB_CLIENT_ENV_CLIENT_ID,
+    WEB_CLIENT_ENV_REGION,
+    WEB_CLIENT_ENV_USER_POOL_ID,
+    WEB_CLIENT_ENV_WEBSOCKET_URL,
+    WEB_STACK,
+)
+from cdk.lambda_asset import LambdaAsset, build_lambda_asset
+from cdk.stacks.auth import AuthStack
+from cdk.stacks.chat_api import ChatApiStack
+from cdk.stacks.cicd import CicdStack
+from cdk.stacks.data import DataStack
+from cdk.stacks.edge import EdgeStack
+from cdk.stacks.observability import ObservabilityStack
+from cdk.stacks.web import WebStack
+
+
+@dataclass
+class EnvironmentStacks:
+    data: DataStack
+    auth: AuthStack
+    chat_api: ChatApiStack
+    edge: EdgeStack
+    web: WebStack
+    observability: ObservabilityStack
+
+    def all(self) -> list[Stack]:
+        return [self.data, self.auth, self.chat_api, self.edge, self.web, self.observability]
+
+
+@dataclass
+class MotivatorApp:
+    app: App
+    lambda_asset: LambdaAsset
+    environments: dict[str, EnvironmentStacks] = field(default_factory=dict)
+    cicd: CicdStack | None = None
+
+    def stacks(self) -> list[Stack]:
+        stacks = [stack for env in self.environments.values() for stack in env.all()]
+        return stacks + ([self.cicd] if self.cicd else [])
+
+
+def stack_name(env: str, part: str) -> str:
+    return f"{APP_NAME}-{env}-{part}"
+
+
+def build(app: App) -> MotivatorApp:
+    context = app.node.get_all_context()
+    config = load_app_config(context)
+    selection = str(context.get("envs") or context.get("env") or "dev")
+    default_account = os.environ.get("CDK_DEFAULT_ACCOUNT")
+
+    result = MotivatorApp(app=app, lambda_asset=build_lambda_asset(ROOT))
+    for env_config in config.selected(selection):
+        name = env_config.name
+        account = env_config.account or default_account
+        here = Environment(account=account, region=env_config.region)
+
+        data = DataStack(app, stack_name(name, DATA_STACK), config=env_config, env=here,
+                         description=f"Motivator {name}: DynamoDB tables")  # fmt: skip
+        auth = AuthStack(app, stack_name(name, AUTH_STACK), config=env_config, env=here,
+                         description=f"Motivator {name}: Cognito user pool")  # fmt: skip
+        chat_api = ChatApiStack(
+            app,
+            stack_name(name, CHAT_API_STACK),
+            config=env_config,
+            tables=data.tables,
+            user_pool=auth.pool.user_pool,
+            user_pool_client=auth.pool.client,
+            lambda_asset=result.lambda_asset,
+            env=here,
+            description=f"Motivator {name}: WebSocket API and handlers",
+        )
+        chat_api.add_stack_dependency(data, "tables are referenced by name")
+        edge = EdgeStack(
+            app,
+            stack_name(name, EDGE_STACK),
+            config=env_config,
+            env=Environment(account=account, region=EDGE_REGION),
+            cross_region_references=True,
+            description=f"Motivator {name}: CloudFront WAF and certificate (us-east-1)",
+        )
+        web = WebStack(
+            app,
+            stack_name(name, WEB_STACK),
+            config=env_config,
+            image=config.web_image,
+            web_acl_arn=edge.web_acl.attr_arn,
+            certificate=edge.certificate,
+            client_environment={
+                WEB_CLIENT_ENV_WEBSOCKET_URL: chat_api.websocket_url,
+                WEB_CLIENT_ENV_USER_POOL_ID: auth.pool.user_pool.user_pool_id,
+                WEB_CLIENT_ENV_CLIENT_ID: auth.pool.client.user_pool_client_id,
+                WEB_CLIENT_ENV_REGION: env_config.region,
+            },
+            env=here,
+            cross_region_references=True,
+            description=f"Motivator {name}: Reflex web client on ECS Fargate behind CloudFront",
+        )
+        observability = ObservabilityStack(
+            app,
+            stack_name(name, OBSERVABILITY_STACK),
+            config=env_config,
+            functions={fn_name: handler.function for fn_name, handler in chat_api.functions.items()},
+            api_id=chat_api.chat.api.api_id,
+            stage=name,
+            env=here,
+            description=f"Motivator {name}: dashboard and alarms",
+        )
+        stacks = EnvironmentStacks(data, auth, chat_api, edge, web, observability)
+        for stack in stacks.all():
+            Tags.of(stack).add("app", APP_NAME.lower())
+            Tags.of(stack).add("environment", name)
+        result.environments[name] = stacks
+
+    result.cicd = CicdStack(
+        app,
+        CICD_STACK_NAME,
+        repository=config.github_repository,
+        environments=list(config.environments),
+        image=config.web_image,
+        env=Environment(account=config.cicd_account or default_account, region=config.cicd_region),
+        description="Motivator: GitHub OIDC deploy roles and the web image repository",
+    )
+    Tags.of(result.cicd).add("app", APP_NAME.lower())
+
+    # Acknowledgements are also written into each resource's Metadata (cdk_nag.rules_to_suppress) for audit.
+    Validations.of(app).add_plugins(AwsSolutionsChecks(app, verbose=True, write_suppressions_to_cloud_formation=True))
+    return result

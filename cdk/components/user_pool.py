@@ -1,0 +1,65 @@
+"""The Cognito user pool (email sign-in) and the web client's app client."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_cognito as cognito
+from constructs import Construct
+
+from cdk.config import ThreatProtection
+
+_THREAT_MODES = {
+    ThreatProtection.OFF: (cognito.FeaturePlan.ESSENTIALS, None),
+    ThreatProtection.AUDIT: (cognito.FeaturePlan.PLUS, cognito.StandardThreatProtectionMode.AUDIT_ONLY),
+    ThreatProtection.ENFORCED: (cognito.FeaturePlan.PLUS, cognito.StandardThreatProtectionMode.FULL_FUNCTION),
+}
+
+
+class ChatUserPool(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        access_token_validity: Duration,
+        threat_protection: ThreatProtection,
+        retain: bool,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        feature_plan, threat_mode = _THREAT_MODES[threat_protection]
+        self.user_pool = cognito.UserPool(
+            self,
+            "UserPool",
+            sign_in_aliases=cognito.SignInAliases(email=True, username=False),
+            sign_in_case_sensitive=False,
+            self_sign_up_enabled=True,
+            auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            keep_original=cognito.KeepOriginalAttrs(email=True),
+            standard_attributes=cognito.StandardAttributes(
+                email=cognito.StandardAttribute(required=True, mutable=True)
+            ),
+            password_policy=cognito.PasswordPolicy(
+                min_length=8,
+                require_lowercase=True,
+                require_uppercase=True,
+                require_digits=True,
+                require_symbols=False,
+                temp_password_validity=Duration.days(3),
+            ),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            feature_plan=feature_plan,
+            standard_threat_protection_mode=threat_mode,
+            deletion_protection=retain,
+            removal_policy=RemovalPolicy.RETAIN if retain else RemovalPolicy.DESTROY,
+        )
+        self.client = self.user_pool.add_client(
+            "WebClient",
+            generate_secret=False,
+            # USER_PASSWORD_AUTH for the CLI and tests, SRP for the browser; refresh is always allowed.
+            auth_flows=cognito.AuthFlow(user_password=True, user_srp=True),
+            access_token_validity=access_token_validity,
+            id_token_validity=access_token_validity,
+            refresh_token_validity=Duration.days(30),
+            prevent_user_existence_errors=True,
+            enable_token_revocation=True,
+        )

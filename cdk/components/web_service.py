@@ -1,0 +1,175 @@
+"""The Reflex web client: Fargate tasks behind an internal ALB that only CloudFront (VPC origin) reaches."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from cdk.config import WebConfig
+from cdk.constants import (
+    WEB_AUTOSCALING_MAX,
+    WEB_AUTOSCALING_MIN,
+    WEB_CONTAINER_NAME,
+    WEB_CPU_TARGET_PERCENT,
+)
+from cdk.nag import suppress
+
+
+class WebNetwork(Construct):
+    """Two AZs. Without NAT gateways (dev) tasks run in public subnets with public IPs (egress only;
+    their security group admits the ALB alone) and the ALB sits in isolated subnets."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, nat_gateways: int, log_retention: logs.RetentionDays,
+                 removal_policy: RemovalPolicy) -> None:  # fmt: skip
+        super().__init__(scope, construct_id)
+        self.has_nat = nat_gateways > 0
+        private_type = ec2.SubnetType.PRIVATE_WITH_EGRESS if self.has_nat else ec2.SubnetType.PRIVATE_ISOLATED
+        self.vpc = ec2.Vpc(
+            self,
+            "Vpc",
+            max_azs=2,
+            nat_gateways=nat_gateways,
+            subnet_configuration=[
+                ec2.SubnetConfiguration(name="public", subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=24),
+                ec2.SubnetConfiguration(name="private", subnet_type=private_type, cidr_mask=22),
+            ],
+        )
+        flow_logs = logs.LogGroup(self, "FlowLogs", retention=log_retention, removal_policy=removal_policy)
+        self.vpc.add_flow_log(
+            "FlowLog",
+            destination=ec2.FlowLogDestination.to_cloud_watch_logs(flow_logs),
+            traffic_type=ec2.FlowLogTrafficType.REJECT,
+        )
+        self.alb_subnets = ec2.SubnetSelection(subnet_type=private_type)
+        self.task_subnets = ec2.SubnetSelection(subnet_type=private_type if self.has_nat else ec2.SubnetType.PUBLIC)
+
+
+class WebService(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        network: WebNetwork,
+        image: ecs.ContainerImage,
+        web: WebConfig,
+        environment: Mapping[str, str],
+        log_bucket: s3.IBucket,
+        log_retention: logs.RetentionDays,
+        removal_policy: RemovalPolicy,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        vpc = network.vpc
+        cluster = ecs.Cluster(self, "Cluster", vpc=vpc, container_insights_v2=ecs.ContainerInsights.ENABLED)
+
+        task = ecs.FargateTaskDefinition(
+            self,
+            "Task",
+            cpu=web.cpu,
+            memory_limit_mib=web.memory_mib,
+            runtime_platform=ecs.RuntimePlatform(
+                cpu_architecture=ecs.CpuArchitecture.ARM64,
+                operating_system_family=ecs.OperatingSystemFamily.LINUX,
+            ),
+        )
+        container_logs = logs.LogGroup(self, "Logs", retention=log_retention, removal_policy=removal_policy)
+        task.add_container(
+            WEB_CONTAINER_NAME,
+            image=image,
+            environment=dict(environment),
+            logging=ecs.LogDrivers.aws_logs(stream_prefix="web", log_group=container_logs),
+            port_mappings=[ecs.PortMapping(container_port=web.container_port)],
+            readonly_root_filesystem=False,
+        )
+
+        self.alb_security_group = ec2.SecurityGroup(
+            self, "AlbSecurityGroup", vpc=vpc, description="Internal ALB: CloudFront VPC origin only",
+            allow_all_outbound=False,
+        )  # fmt: skip
+        # CloudFront's VPC-origin ENIs live inside this VPC; nothing outside the VPC can reach an internal ALB.
+        self.alb_security_group.add_ingress_rule(
+            ec2.Peer.ipv4(vpc.vpc_cidr_block), ec2.Port.tcp(80), "CloudFront VPC origin"
+        )
+        task_security_group = ec2.SecurityGroup(
+            self, "TaskSecurityGroup", vpc=vpc, description="Web tasks: from the ALB only", allow_all_outbound=True
+        )
+        task_security_group.add_ingress_rule(self.alb_security_group, ec2.Port.tcp(web.container_port), "ALB to Reflex")
+        self.alb_security_group.add_egress_rule(task_security_group, ec2.Port.tcp(web.container_port), "ALB to Reflex")
+
+        self.service = ecs.FargateService(
+            self,
+            "Service",
+            cluster=cluster,
+            task_definition=task,
+            desired_count=web.desired_count,
+            assign_public_ip=not network.has_nat,
+            vpc_subnets=network.task_subnets,
+            security_groups=[task_security_group],
+            circuit_breaker=ecs.DeploymentCircuitBreaker(enable=True, rollback=True),
+            min_healthy_percent=100,
+            max_healthy_percent=200,
+            health_check_grace_period=Duration.seconds(60),
+        )
+
+        self.load_balancer = elbv2.ApplicationLoadBalancer(
+            self,
+            "Alb",
+            vpc=vpc,
+            internet_facing=False,
+            vpc_subnets=network.alb_subnets,
+            security_group=self.alb_security_group,
+            drop_invalid_header_fields=True,
+            idle_timeout=Duration.seconds(300),  # Reflex keeps a websocket open per browser tab
+        )
+        self.load_balancer.log_access_logs(log_bucket, prefix="alb")
+        listener = self.load_balancer.add_listener("Http", port=80, open=False)
+        listener.add_targets(
+            "Reflex",
+            port=web.container_port,
+            protocol=elbv2.ApplicationProtocol.HTTP,
+            targets=[self.service],
+            health_check=elbv2.HealthCheck(
+                path=web.health_check_path,
+                healthy_http_codes="200",
+                interval=Duration.seconds(15),
+                healthy_threshold_count=2,
+                unhealthy_threshold_count=3,
+            ),
+            deregistration_delay=Duration.seconds(30),
+            # Reflex keeps each browser's state in the task that served it.
+            stickiness_cookie_duration=Duration.hours(1),
+        )
+
+        scaling = self.service.auto_scale_task_count(
+            min_capacity=max(web.min_capacity, WEB_AUTOSCALING_MIN),
+            max_capacity=min(web.max_capacity, WEB_AUTOSCALING_MAX),
+        )
+        scaling.scale_on_cpu_utilization("Cpu", target_utilization_percent=WEB_CPU_TARGET_PERCENT)
+
+        suppress(
+            task,
+            "AwsSolutions-ECS2",
+            "Only public configuration is passed (Cognito pool and client IDs, the WebSocket URL, the region); "
+            "there are no secrets in this container's environment.",
+        )
+        suppress(
+            self.alb_security_group,
+            "AwsSolutions-EC23",
+            "Ingress is the VPC's own CIDR on port 80 (a token cdk-nag cannot evaluate); the ALB is internal "
+            "and reachable only through CloudFront's VPC origin.",
+        )
+        if task.execution_role:
+            suppress(
+                task.execution_role,
+                "AwsSolutions-IAM5",
+                "ecr:GetAuthorizationToken (image pull login) has no resource-level permissions; logs and image "
+                "pulls are scoped to this task's log group and repository.",
+                applies_to=["Resource::*"],
+            )

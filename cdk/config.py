@@ -1,0 +1,142 @@
+"""The per-environment configuration read from cdk.json context (validated, so a typo fails the synth)."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from aws_cdk.aws_logs import RetentionDays
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from shared.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CDK_JSON = ROOT / "cdk.json"
+
+ALL_ENVIRONMENTS = "all"
+
+_RETENTION = {
+    1: RetentionDays.ONE_DAY, 3: RetentionDays.THREE_DAYS, 5: RetentionDays.FIVE_DAYS,
+    7: RetentionDays.ONE_WEEK, 14: RetentionDays.TWO_WEEKS, 30: RetentionDays.ONE_MONTH,
+    60: RetentionDays.TWO_MONTHS, 90: RetentionDays.THREE_MONTHS, 120: RetentionDays.FOUR_MONTHS,
+    150: RetentionDays.FIVE_MONTHS, 180: RetentionDays.SIX_MONTHS, 365: RetentionDays.ONE_YEAR,
+    400: RetentionDays.THIRTEEN_MONTHS, 545: RetentionDays.EIGHTEEN_MONTHS, 731: RetentionDays.TWO_YEARS,
+}  # fmt: skip
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True)
+
+
+class ThreatProtection(StrEnum):
+    """Cognito threat protection ("advanced security"): off needs only the Essentials plan."""
+
+    OFF = "off"
+    AUDIT = "audit"
+    ENFORCED = "enforced"
+
+
+class CustomDomain(_Model):
+    """A name in a Route 53 public hosted zone; the WebSocket API gets `ws.` in front of it."""
+
+    name: Annotated[str, Field(min_length=3)]
+    hosted_zone_id: Annotated[str, Field(min_length=1)]
+    zone_name: Annotated[str, Field(min_length=1)]
+
+    @property
+    def websocket_name(self) -> str:
+        return f"ws.{self.name}"
+
+
+class WebConfig(_Model):
+    desired_count: Annotated[int, Field(ge=1, le=10)]
+    min_capacity: Annotated[int, Field(ge=1)] = 1
+    max_capacity: Annotated[int, Field(le=10)] = 10
+    cpu: int = 512
+    memory_mib: int = 1024
+    nat_gateways: Annotated[int, Field(ge=0, le=3)] = 0
+    container_port: int = 8000
+    health_check_path: str = "/ping"
+
+
+class ImageConfig(_Model):
+    """Where the web client image comes from: an ECR repository and tag, or `webclient/Dockerfile`
+    as a CDK asset (built by `cdk deploy`, never by the synth)."""
+
+    source: Literal["ecr", "asset"] = "ecr"
+    repository: str = "motivator-web"
+    tag: str = "latest"
+
+
+class EnvironmentConfig(_Model):
+    name: str = ""
+    account: str | None = None
+    region: str
+    log_retention_days: Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731]
+    retain_data: bool
+    access_token_validity_minutes: Annotated[int, Field(ge=5, le=1440)] = 60
+    threat_protection: ThreatProtection = ThreatProtection.OFF
+    throttle_rate_limit: Annotated[float, Field(gt=0)] = 100
+    throttle_burst_limit: Annotated[int, Field(gt=0)] = 200
+    bedrock_model_id: str = Field(default=Settings.model_fields["bedrock_model_id"].default)
+    bedrock_guardrail_id: str | None = None
+    bedrock_guardrail_version: str = Field(default=Settings.model_fields["bedrock_guardrail_version"].default)
+    log_level: str = "INFO"
+    alarm_email: str | None = None
+    fallback_alarm_threshold: Annotated[int, Field(ge=1)] = 5
+    web: WebConfig
+    domain: CustomDomain | None = None
+
+    @property
+    def log_retention(self) -> RetentionDays:
+        return _RETENTION[self.log_retention_days]
+
+
+class AppConfig(_Model):
+    environments: dict[str, EnvironmentConfig]
+    github_repository: Annotated[str, Field(pattern=r"^[\w.-]+/[\w.-]+$")]
+    web_image: ImageConfig = ImageConfig()
+    cicd_account: str | None = None
+    cicd_region: str = "us-west-2"
+
+    def selected(self, env: str) -> list[EnvironmentConfig]:
+        """The environments to synthesize: one name, or `all`."""
+        if env == ALL_ENVIRONMENTS:
+            return list(self.environments.values())
+        if env not in self.environments:
+            raise ValueError(f"unknown environment {env!r}; cdk.json defines {sorted(self.environments)}")
+        return [self.environments[env]]
+
+
+def default_context() -> dict[str, Any]:
+    """cdk.json's context, so `python app.py` behaves like `cdk synth` (the CLI passes the same values)."""
+    return dict(json.loads(CDK_JSON.read_text())["context"])
+
+
+def _maybe_json(value: Any) -> Any:
+    # `cdk synth -c web={"..."}` passes strings; nested values from cdk.json arrive as objects.
+    if isinstance(value, str) and value[:1] in "{[":
+        return json.loads(value)
+    return value
+
+
+def load_app_config(context: dict[str, Any]) -> AppConfig:
+    environments = {
+        name: EnvironmentConfig.model_validate({**_maybe_json(raw), "name": name})
+        for name, raw in _maybe_json(context["environments"]).items()
+    }
+    image = _maybe_json(context.get("webImage", {}))
+    # Single overrides from the command line, e.g. `-c webImageTag=$GITHUB_SHA`.
+    for key, attr in (("webImageTag", "tag"), ("webImageSource", "source"), ("webImageRepository", "repository")):
+        if key in context:
+            image = {**image, attr: context[key]}
+    return AppConfig(
+        environments=environments,
+        github_repository=context["githubRepository"],
+        web_image=ImageConfig.model_validate(image),
+        cicd_account=context.get("cicdAccount"),
+        cicd_region=context.get("cicdRegion", "us-west-2"),
+    )

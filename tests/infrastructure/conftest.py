@@ -1,0 +1,114 @@
+"""One synthesis of every stack of every environment per test session (a synth costs seconds, not ms)."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+import pytest
+from aws_cdk import App
+from aws_cdk.assertions import Template
+
+from cdk.app_builder import MotivatorApp, build, stack_name
+from cdk.config import default_context, load_app_config
+
+ENVIRONMENTS = ("dev", "staging", "prod")
+#: prod is synthesized with a custom domain so the Route 53 / ACM path is proved too.
+EXAMPLE_DOMAIN = {"name": "chatbot.example.com", "hostedZoneId": "Z0123456789EXAMPLE", "zoneName": "example.com"}
+
+
+@dataclass
+class Synth:
+    motivator: MotivatorApp
+    outdir: Path
+    seconds: float
+    context: dict[str, Any]
+
+    def json(self, name: str) -> dict[str, Any]:
+        return json.loads((self.outdir / f"{name}.template.json").read_text())
+
+    def template(self, name: str) -> Template:
+        return Template.from_json(self.json(name))
+
+    def stack(self, env: str, part: str) -> dict[str, Any]:
+        return self.json(stack_name(env, part))
+
+    def resources(self, name: str, resource_type: str) -> dict[str, dict[str, Any]]:
+        return {k: v for k, v in self.json(name)["Resources"].items() if v["Type"] == resource_type}
+
+    def config(self, env: str) -> Any:
+        return load_app_config(self.context).environments[env]
+
+
+@pytest.fixture(scope="session")
+def synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
+    context = default_context()
+    context["envs"] = "all"
+    context["environments"]["prod"] = {**context["environments"]["prod"], "domain": EXAMPLE_DOMAIN}
+    outdir = tmp_path_factory.mktemp("cdk.out")
+    started = time.perf_counter()
+    app = App(context=context, outdir=str(outdir))
+    motivator = build(app)
+    app.synth()
+    seconds = time.perf_counter() - started
+    print(f"\nsynthesized {len(motivator.stacks())} stacks in {seconds:.1f} s")
+    return Synth(motivator=motivator, outdir=outdir, seconds=seconds, context=context)
+
+
+def resources_of(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == resource_type}
+
+
+def statements_of(template: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(policy logical id, statement) for every inline and managed IAM policy of a template."""
+    found = []
+    for logical_id, resource in template["Resources"].items():
+        if resource["Type"] in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+            for statement in resource["Properties"]["PolicyDocument"]["Statement"]:
+                found.append((logical_id, statement))
+        if resource["Type"] == "AWS::IAM::Role":
+            for policy in resource["Properties"].get("Policies", []):
+                for statement in policy["PolicyDocument"]["Statement"]:
+                    found.append((logical_id, statement))
+    return found
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def render(node: Any) -> str:
+    """A CloudFormation value as one readable string: Refs become <Id>, GetAtts <Id.Attr>."""
+    if isinstance(node, str):
+        return node
+    if isinstance(node, dict):
+        if "Ref" in node:
+            return f"<{node['Ref']}>"
+        if "Fn::GetAtt" in node:
+            return f"<{node['Fn::GetAtt'][0]}.{node['Fn::GetAtt'][1]}>"
+        if "Fn::Join" in node:
+            separator, parts = node["Fn::Join"]
+            return separator.join(render(part) for part in parts)
+        if "Fn::ImportValue" in node:
+            return f"<import {render(node['Fn::ImportValue'])}>"
+    return json.dumps(node, sort_keys=True)
+
+
+def function_policies(template: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Handler (e.g. handlers.connect.handler) -> the statements of its role's policies."""
+    by_role: dict[str, list[dict[str, Any]]] = {}
+    for resource in resources_of(template, "AWS::IAM::Policy").values():
+        for role in resource["Properties"]["Roles"]:
+            by_role.setdefault(role["Ref"], []).extend(resource["Properties"]["PolicyDocument"]["Statement"])
+    result = {}
+    for function in resources_of(template, "AWS::Lambda::Function").values():
+        props = function["Properties"]
+        if str(props.get("Handler", "")).startswith("handlers."):
+            result[props["Handler"]] = by_role.get(props["Role"]["Fn::GetAtt"][0], [])
+    return result

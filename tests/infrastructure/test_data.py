@@ -1,0 +1,54 @@
+"""Data stack: one table per shared definition, on demand, recoverable, expiring, protected in prod."""
+
+from __future__ import annotations
+
+import pytest
+
+from cdk.constants import DATA_STACK
+from shared.tables import ALL_TABLES
+
+from .conftest import ENVIRONMENTS, Synth, resources_of
+
+
+def _key_schema(partition: tuple[str, str], sort: tuple[str, str] | None) -> list[dict[str, str]]:
+    schema = [{"AttributeName": partition[0], "KeyType": "HASH"}]
+    if sort:
+        schema.append({"AttributeName": sort[0], "KeyType": "RANGE"})
+    return schema
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_tables_follow_the_shared_definitions(synth: Synth, env: str) -> None:
+    # Given the data stack of an environment
+    tables = {
+        t["Properties"]["TableName"]: t
+        for t in resources_of(synth.stack(env, DATA_STACK), "AWS::DynamoDB::Table").values()
+    }
+    # Then it holds exactly one table per shared definition
+    assert len(tables) == len(ALL_TABLES)
+    for definition in ALL_TABLES:
+        table = tables[f"Motivator-{env}-Data-{definition.logical_name}"]
+        props = table["Properties"]
+        # with its keys and indexes, on demand, PITR on and TTL on the defined attribute
+        expected = definition.create_table_kwargs("x")
+        assert props["KeySchema"] == expected["KeySchema"]
+        assert sorted(props["AttributeDefinitions"], key=lambda a: a["AttributeName"]) == sorted(
+            expected["AttributeDefinitions"], key=lambda a: a["AttributeName"]
+        )
+        gsis = {g["IndexName"]: g["KeySchema"] for g in props.get("GlobalSecondaryIndexes", [])}
+        assert gsis == {i.name: _key_schema(i.partition_key, i.sort_key) for i in definition.indexes}
+        assert props["BillingMode"] == "PAY_PER_REQUEST"
+        assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+        if definition.ttl_attribute:
+            assert props["TimeToLiveSpecification"] == {"AttributeName": definition.ttl_attribute, "Enabled": True}
+        assert props["SSESpecification"]["SSEEnabled"] is True
+
+
+@pytest.mark.parametrize(("env", "retained"), [("dev", False), ("staging", False), ("prod", True)])
+def test_only_prod_tables_are_protected_and_retained(synth: Synth, env: str, retained: bool) -> None:
+    # Given the tables of an environment
+    tables = resources_of(synth.stack(env, DATA_STACK), "AWS::DynamoDB::Table").values()
+    # Then prod has deletion protection and RETAIN; the others can be torn down
+    for table in tables:
+        assert table["Properties"].get("DeletionProtectionEnabled", False) is retained
+        assert table["DeletionPolicy"] == ("Retain" if retained else "Delete")

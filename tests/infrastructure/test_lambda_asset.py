@@ -1,0 +1,57 @@
+"""The Lambda code asset: built by pip for aarch64 without Docker, holding only what ships."""
+
+from __future__ import annotations
+
+import time
+import tomllib
+from pathlib import Path
+
+from cdk.constants import LAMBDA_MAX_UNZIPPED_BYTES
+from cdk.lambda_asset import build_lambda_asset, runtime_dependencies
+
+from .conftest import Synth
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_dependencies_are_read_from_pyproject() -> None:
+    # Given pyproject's [project] dependencies
+    with (ROOT / "pyproject.toml").open("rb") as fh:
+        declared = tomllib.load(fh)["project"]["dependencies"]
+    # Then the asset installs exactly those
+    assert runtime_dependencies(ROOT) == declared
+
+
+def test_asset_holds_handlers_shared_and_aarch64_wheels_only(synth: Synth) -> None:
+    # Given the asset the session's synth used
+    folder = synth.motivator.lambda_asset.path
+    top = {p.name for p in folder.iterdir()}
+    # Then it has the handlers, shared/ and the runtime dependencies, built for aarch64 / CPython 3.12
+    assert {"handlers", "shared", "pydantic", "pydantic_core", "aws_lambda_powertools", "jwt"} <= top
+    assert list((folder / "pydantic_core").glob("*cpython-312-aarch64-linux-gnu.so"))
+    # and no tests, local tooling, CDK or dev tools
+    assert not top & {
+        "tests",
+        "devtools",
+        "cdk",
+        "aws_cdk",
+        "constructs",
+        "jsii",
+        "moto",
+        "pytest",
+        "ruff",
+        "webclient",
+    }
+    # and fits Lambda's unzipped limit
+    assert synth.motivator.lambda_asset.unzipped_bytes() < LAMBDA_MAX_UNZIPPED_BYTES
+
+
+def test_a_second_build_reuses_the_cached_folder(synth: Synth) -> None:
+    # Given the asset built for the current sources (others may have edited them since the session's synth)
+    first = build_lambda_asset(ROOT)
+    # When it is asked for again with nothing changed
+    started = time.perf_counter()
+    again = build_lambda_asset(ROOT)
+    # Then the same folder comes back at once, without pip
+    assert again == first
+    assert time.perf_counter() - started < 5

@@ -12,7 +12,6 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-REDACTED = "<redacted>"
 
 
 def new_connection_id() -> str:
@@ -174,20 +173,3 @@ def select_route(body: str, routes: set[str] | dict[str, Any]) -> str:
     if key.startswith("$") or key not in routes:
         return "$default"
     return key
-
-
-def redact(event: dict[str, Any]) -> dict[str, Any]:
-    """A copy safe to record: the Authorization header and the token query parameter are replaced."""
-    import copy
-
-    out = copy.deepcopy(event)
-    for headers_key in ("headers", "multiValueHeaders"):
-        headers = out.get(headers_key) or {}
-        for name in list(headers):
-            if name.lower() in {"authorization", "sec-websocket-key"}:
-                headers[name] = [REDACTED] if isinstance(headers[name], list) else REDACTED
-    for query_key in ("queryStringParameters", "multiValueQueryStringParameters"):
-        query = out.get(query_key) or {}
-        if "token" in query:
-            query["token"] = [REDACTED] if isinstance(query["token"], list) else REDACTED
-    return out

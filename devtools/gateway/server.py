@@ -28,6 +28,7 @@ from websockets.http11 import Request, Response
 
 from devtools.gateway import events as ev
 from shared import limits
+from shared.event_record import redact_event
 from shared.route_table import AUTHORIZER, ROUTES
 
 log = logging.getLogger("devtools.gateway")
@@ -197,7 +198,10 @@ class Gateway:
         assert self._loop is not None
         started = time.monotonic()
         self.log.write(
-            "event", route=route, connectionId=event["requestContext"]["connectionId"], event=ev.redact(event)
+            "event",
+            route=route,
+            connectionId=event["requestContext"]["connectionId"],
+            event=redact_event(event, keep_text=True),
         )
         future = self._loop.run_in_executor(self._executor, self._invoke_sync, route, event)
         try:

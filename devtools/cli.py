@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from devtools.replay import cli as replay_cli
 from devtools.stack import LocalStack, StackError, StackOptions, load_endpoints
 
 
@@ -36,8 +37,12 @@ def main(argv: list[str] | None = None) -> int:
     chat.add_argument("--password")
     chat.add_argument("--state-dir", type=Path, default=Path(".motivator"))
 
+    replay_cli.add_parser(sub)
+
     args = parser.parse_args(argv)
     try:
+        if args.command == "replay":
+            return replay_cli.run(args)
         if args.command == "dev":
             return run_dev(args)
         if args.command == "token":

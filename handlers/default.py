@@ -7,6 +7,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import routes
 from shared.container import container
+from shared.event_record import log_inbound_event
 from shared.events import MessageEvent
 from shared.observability import logger, metrics, tracer
 
@@ -17,4 +18,5 @@ deps = container()
 @metrics.log_metrics
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    log_inbound_event(event)
     return routes.default(parse(event=event, model=MessageEvent), deps)

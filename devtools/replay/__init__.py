@@ -1,0 +1,1 @@
+"""Replay: recorded WebSocket events back through the real handlers on the local stack, with a verdict."""

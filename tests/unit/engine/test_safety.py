@@ -1,0 +1,79 @@
+"""The crisis detector: recall and false-positive rate on labelled phrases, idioms, and the crisis answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from shared.engine.evaluate import crisis_score
+from shared.engine.safety import CRISIS_RESOURCES, assess, crisis_message
+from shared.protocol import Resource
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+def test_recall_and_false_positive_rate_on_the_labelled_set() -> None:
+    # Given 150+ labelled phrases (indirect signs included; idioms and others' past among the negatives)
+    score = crisis_score(DATA / "crisis.jsonl")
+    assert score.positives + score.negatives >= 150
+    # Then nearly every crisis is caught and ordinary messages rarely trigger it
+    assert score.recall >= 0.95, score.missed
+    assert score.false_positive_rate <= 0.05, score.false_alarms
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this traffic is killing me",
+        "I'm dying to see it",
+        "I'm killing it at work",
+        "dead tired",
+        "I could kill for a coffee",
+        "my friend attempted suicide last year",
+        "I cut myself while cooking dinner",
+        "I'm not suicidal, just worn out",
+        "I would never hurt myself",
+    ],
+)
+def test_idioms_accidents_negations_and_others_past_are_ordinary(text: str) -> None:
+    assert assess(text).crisis is False
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("I've been giving away my things, I won't need them anymore", "suicidal"),
+        ("I wrote goodbye letters to everyone", "suicidal"),
+        ("everyone would be better off without me", "suicidal"),
+        ("I don't want to wake up", "suicidal"),
+        ("I have pills saved up", "suicidal"),
+        ("I cut myself again", "self_harm"),
+        ("my brother says he wants to kill himself", "someone_else"),
+    ],
+)
+def test_indirect_signs_and_self_harm_are_crisis(text: str, category: str) -> None:
+    result = assess(text)
+    assert result.crisis is True and result.category == category
+
+
+def test_assessment_never_keeps_the_text() -> None:
+    result = assess("I want to end my life")
+    assert "life" not in repr(result)
+
+
+def test_crisis_resources_cover_call_text_international_and_emergency() -> None:
+    assert all(isinstance(r, Resource) for r in CRISIS_RESOURCES)
+    assert any(r.phone == "988" for r in CRISIS_RESOURCES)
+    assert any(r.sms == "988" for r in CRISIS_RESOURCES)
+    assert any(r.url and "findahelpline" in r.url for r in CRISIS_RESOURCES)
+    assert any(r.phone == "911" for r in CRISIS_RESOURCES)
+
+
+def test_crisis_message_is_short_warm_and_points_to_help() -> None:
+    for seed in range(10):
+        text = crisis_message(seed)
+        sentences = [s for s in text.replace("!", ".").split(". ") if s.strip()]
+        assert 2 <= len(sentences) <= 3
+        assert "988" in text
+    assert len({crisis_message(s) for s in range(20)}) > 3

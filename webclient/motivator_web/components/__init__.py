@@ -1,0 +1,1 @@
+"""Components of the web client: plain functions returning rx.Component."""

@@ -1,0 +1,454 @@
+"""The conversation: question bubbles, answer cards (emotion, verse, encouragement, crisis resources), the composer."""
+
+import reflex as rx
+
+from motivator_web.models import DONE, FAILED, INTERRUPTED, SENDING, STOPPED, STREAMING
+from motivator_web.state import ChatState
+
+SERIF = "'Iowan Old Style', 'Palatino Linotype', Palatino, Georgia, serif"
+
+
+def question_bubble(turn) -> rx.Component:
+    return rx.flex(
+        rx.box(
+            rx.el.span("You said: ", class_name="sr-only"),
+            rx.text(turn.question, size="3", white_space="pre-wrap"),
+            background="var(--teal-a3)",
+            color="var(--gray-12)",
+            padding_x="16px",
+            padding_y="10px",
+            border_radius="18px 18px 4px 18px",
+            max_width="min(85%, 560px)",
+            overflow_wrap="anywhere",
+        ),
+        justify="end",
+        width="100%",
+    )
+
+
+def emotion_chip(turn) -> rx.Component:
+    return rx.badge(
+        rx.icon("heart", size=13, aria_hidden="true"),
+        rx.el.span("I hear that you feel ", class_name="sr-only"),
+        turn.emotion,
+        color_scheme="teal",
+        variant="soft",
+        radius="full",
+        size="2",
+        data_testid="emotion-chip",
+        text_transform="capitalize",
+    )
+
+
+def verse_card(turn) -> rx.Component:
+    translation = rx.cond(turn.translation == "WEB", "World English Bible", turn.translation)
+    return rx.box(
+        rx.el.figure(
+            rx.el.blockquote(
+                rx.text(
+                    "\u201c",
+                    turn.verse,
+                    "\u201d",
+                    size="3",
+                    line_height="1.6",
+                    font_family=SERIF,
+                    color="var(--gray-12)",
+                    data_testid="verse-text",
+                ),
+                style={"margin": 0},
+            ),
+            rx.el.figcaption(
+                rx.hstack(
+                    rx.text(turn.reference, weight="bold", size="2", data_testid="verse-reference"),
+                    rx.text("·", size="2", color="var(--gray-9)", aria_hidden="true"),
+                    rx.text(translation, size="1", color="var(--gray-11)", data_testid="verse-translation"),
+                    spacing="2",
+                    align="center",
+                    wrap="wrap",
+                ),
+                style={"marginTop": "10px"},
+            ),
+            style={"margin": 0},
+        ),
+        padding="16px 18px",
+        border_left="3px solid var(--amber-8)",
+        background="var(--amber-2)",
+        border_radius="0 12px 12px 0",
+        data_testid="verse-card",
+        aria_label="Bible verse",
+        role="group",
+    )
+
+
+def resource_row(resource) -> rx.Component:
+    return rx.box(
+        rx.text(resource.name, weight="bold", size="3"),
+        rx.text(resource.description, size="2", color="var(--gray-11)"),
+        rx.flex(
+            rx.cond(
+                resource.phone != "",
+                rx.link(
+                    rx.button(rx.icon("phone", size=16), "Call ", resource.phone, size="3", color_scheme="tomato"),
+                    href="tel:" + resource.phone,
+                    aria_label="Call " + resource.name + " at " + resource.phone,
+                    data_testid="crisis-call",
+                ),
+            ),
+            rx.cond(
+                resource.sms != "",
+                rx.link(
+                    rx.button(
+                        rx.icon("message-square", size=16),
+                        "Text ",
+                        resource.sms,
+                        size="3",
+                        variant="outline",
+                        color_scheme="tomato",
+                    ),
+                    href="sms:" + resource.sms,
+                    aria_label="Text " + resource.name + " at " + resource.sms,
+                    data_testid="crisis-text",
+                ),
+            ),
+            rx.cond(
+                resource.url != "",
+                rx.link(
+                    rx.button(
+                        rx.icon("external-link", size=16), "Website", size="3", variant="soft", color_scheme="gray"
+                    ),
+                    href=resource.url,
+                    is_external=True,
+                    aria_label="Website of " + resource.name,
+                ),
+            ),
+            gap="8px",
+            wrap="wrap",
+            margin_top="8px",
+        ),
+        padding="12px 14px",
+        background="var(--color-panel-solid)",
+        border_radius="12px",
+        border="1px solid var(--tomato-a5)",
+        width="100%",
+    )
+
+
+def crisis_resources(turn) -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.icon("life-buoy", size=22, color="var(--tomato-10)", aria_hidden="true"),
+            rx.heading("You matter, and you don't have to face this alone", size="4", as_="h2"),
+            align="center",
+            spacing="2",
+        ),
+        rx.text(
+            "Please reach out right now. Someone kind is ready to listen, any time of day or night.",
+            size="2",
+        ),
+        rx.foreach(turn.resources, resource_row),
+        spacing="3",
+        width="100%",
+    )
+
+
+def listening() -> rx.Component:
+    return rx.hstack(
+        rx.spinner(size="2"),
+        rx.text("Listening and finding words for you…", size="2", color="var(--gray-11)"),
+        align="center",
+        spacing="2",
+    )
+
+
+def answer_text(turn, live: bool) -> rx.Component:
+    props = {"aria_live": "polite", "aria_atomic": "false", "id": "live-answer"} if live else {}
+    return rx.text(
+        turn.text,
+        size="3",
+        line_height="1.7",
+        white_space="pre-wrap",
+        data_testid="answer-text",
+        data_status=turn.status,
+        **props,
+    )
+
+
+def feedback_row(turn) -> rx.Component:
+    def thumb(icon: str, label: str, helpful: bool, chosen: str) -> rx.Component:
+        return rx.icon_button(
+            rx.icon(icon, size=16),
+            variant=rx.cond(turn.feedback == chosen, "solid", "soft"),
+            color_scheme=rx.cond(turn.feedback == chosen, "teal", "gray"),
+            size="2",
+            radius="full",
+            aria_label=label,
+            aria_pressed=rx.cond(turn.feedback == chosen, "true", "false"),
+            title=label,
+            on_click=ChatState.give_feedback(turn.key, helpful),
+            data_testid=f"feedback-{chosen}",
+        )
+
+    comment_form = rx.form(
+        rx.el.input(type="hidden", name="key", value=turn.key),
+        rx.vstack(
+            rx.text_area(
+                name="comment",
+                placeholder="Anything you'd like to add? (optional)",
+                aria_label="Optional comment about this answer",
+                max_length=1000,
+                rows="2",
+                width="100%",
+            ),
+            rx.hstack(
+                rx.button("Send comment", type="submit", size="2", variant="soft"),
+                rx.button(
+                    "No thanks", type="button", size="2", variant="ghost", on_click=ChatState.close_comment(turn.key)
+                ),
+                spacing="2",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        on_submit=ChatState.send_comment,
+        reset_on_submit=True,
+        width="100%",
+        aria_label="Comment on this answer",
+    )
+    return rx.vstack(
+        rx.hstack(
+            rx.text("Did this help?", size="1", color="var(--gray-11)"),
+            thumb("thumbs-up", "Yes, this helped", True, "up"),
+            thumb("thumbs-down", "No, this didn't help", False, "down"),
+            rx.cond(
+                turn.feedback_saved,
+                rx.text("Thank you — noted.", size="1", color="var(--jade-11)", role="status"),
+            ),
+            align="center",
+            spacing="2",
+        ),
+        rx.cond(turn.comment_open, comment_form),
+        spacing="2",
+        width="100%",
+    )
+
+
+def turn_footer(turn, live: bool) -> rx.Component:
+    if live:
+        return rx.cond(
+            ChatState.stop_supported & (turn.message_id != "") & (turn.status == STREAMING),
+            rx.button(
+                rx.icon("square", size=14),
+                "Stop",
+                size="2",
+                variant="soft",
+                color_scheme="gray",
+                on_click=ChatState.stop,
+                aria_label="Stop this answer",
+                data_testid="stop-button",
+            ),
+        )
+    return rx.match(
+        turn.status,
+        (
+            FAILED,
+            rx.vstack(
+                rx.callout(turn.notice, icon="cloud-sun", color_scheme="amber", width="100%", role="alert"),
+                rx.button(
+                    rx.icon("rotate-ccw", size=14),
+                    "Try again",
+                    size="2",
+                    variant="soft",
+                    on_click=ChatState.retry(turn.key),
+                    aria_label="Send this message again",
+                ),
+                spacing="2",
+                width="100%",
+            ),
+        ),
+        (
+            INTERRUPTED,
+            rx.vstack(
+                rx.callout(turn.notice, icon="wifi-off", color_scheme="amber", width="100%"),
+                rx.button(
+                    rx.icon("rotate-ccw", size=14),
+                    "Ask again",
+                    size="2",
+                    variant="soft",
+                    on_click=ChatState.retry(turn.key),
+                    aria_label="Ask this again",
+                ),
+                spacing="2",
+                width="100%",
+            ),
+        ),
+        (STOPPED, rx.text(turn.notice, size="1", color="var(--gray-10)")),
+        (DONE, rx.cond(ChatState.feedback_supported & (turn.message_id != ""), feedback_row(turn))),
+        rx.fragment(),
+    )
+
+
+def answer_card(turn, live: bool = False) -> rx.Component:
+    waiting = (turn.status == SENDING) | ((turn.status == STREAMING) & (turn.text == ""))
+    return rx.box(
+        rx.vstack(
+            rx.cond(turn.crisis, crisis_resources(turn)),
+            rx.cond(turn.emotion != "", rx.cond(~turn.crisis, emotion_chip(turn))),
+            rx.cond(turn.reference != "", verse_card(turn)),
+            rx.cond(waiting, listening()) if live else rx.fragment(),
+            answer_text(turn, live),
+            turn_footer(turn, live),
+            spacing="3",
+            width="100%",
+        ),
+        padding="18px",
+        border_radius="18px 18px 18px 4px",
+        background=rx.cond(turn.crisis, "var(--tomato-2)", "var(--color-panel-solid)"),
+        border=rx.cond(turn.crisis, "2px solid var(--tomato-7)", "1px solid var(--gray-a4)"),
+        box_shadow="0 1px 2px var(--gray-a3)",
+        width="100%",
+        max_width="640px",
+        data_testid=rx.cond(turn.crisis, "crisis-card", "answer-card"),
+        data_message_id=turn.message_id,
+        id="turn-" + turn.key,
+        scroll_margin_top="16px",
+        role="article",
+        aria_label=rx.cond(turn.crisis, "Support resources and answer", "Answer"),
+    )
+
+
+def turn_view(turn, live: bool = False) -> rx.Component:
+    return rx.vstack(question_bubble(turn), answer_card(turn, live), spacing="3", width="100%")
+
+
+def empty_state() -> rx.Component:
+    return rx.center(
+        rx.vstack(
+            rx.icon("sun", size=34, color="var(--amber-9)", aria_hidden="true"),
+            rx.heading("How is your heart today?", size="6", as_="h1", text_align="center"),
+            rx.text(
+                "Write a few words about how you feel. You'll receive a verse from the World English Bible "
+                "and a few sentences of encouragement.",
+                size="3",
+                color="var(--gray-11)",
+                text_align="center",
+                max_width="460px",
+            ),
+            align="center",
+            spacing="3",
+        ),
+        padding_y="12vh",
+        width="100%",
+    )
+
+
+def transcript() -> rx.Component:
+    return rx.auto_scroll(
+        rx.vstack(
+            rx.cond(
+                ChatState.loading_session,
+                rx.center(rx.spinner(size="3"), rx.text("Opening conversation…", size="2"), padding="40px"),
+            ),
+            rx.cond(
+                (ChatState.turns.length() == 0) & ~ChatState.has_live & ~ChatState.loading_session,
+                empty_state(),
+            ),
+            rx.foreach(ChatState.turns, lambda turn: turn_view(turn)),
+            rx.cond(ChatState.has_live, turn_view(ChatState.live, live=True)),
+            spacing="6",
+            width="100%",
+            max_width="760px",
+            margin_x="auto",
+            padding_x=["14px", "20px", "28px"],
+            padding_y="24px",
+        ),
+        flex="1",
+        width="100%",
+        role="log",
+        aria_label="Conversation",
+        data_testid="transcript",
+    )
+
+
+def notice_bar() -> rx.Component:
+    return rx.cond(
+        ChatState.notice != "",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("info")),
+            rx.callout.text(ChatState.notice),
+            rx.icon_button(
+                rx.icon("x", size=14),
+                variant="ghost",
+                size="1",
+                on_click=ChatState.dismiss_notice,
+                aria_label="Dismiss this message",
+                margin_left="auto",
+            ),
+            color_scheme="amber",
+            role="status",
+            width="100%",
+            data_testid="notice",
+            display="flex",
+            align_items="center",
+        ),
+    )
+
+
+def composer() -> rx.Component:
+    return rx.box(
+        rx.vstack(
+            notice_bar(),
+            rx.form(
+                rx.flex(
+                    rx.text_area(
+                        id="message",
+                        name="message",
+                        placeholder="Write how you feel…",
+                        aria_label="Your message",
+                        enter_key_submit=True,
+                        auto_height=True,
+                        max_length=2000,
+                        rows="1",
+                        size="3",
+                        radius="large",
+                        flex="1",
+                        min_height="48px",
+                        max_height="40vh",
+                        data_testid="message-input",
+                    ),
+                    rx.button(
+                        rx.icon("send-horizontal", size=18),
+                        rx.text("Send", display=["none", "inline"]),
+                        type="submit",
+                        size="3",
+                        radius="large",
+                        aria_label="Send message",
+                        disabled=ChatState.streaming,
+                        data_testid="send-button",
+                    ),
+                    gap="8px",
+                    align="end",
+                    width="100%",
+                ),
+                on_submit=ChatState.send,
+                reset_on_submit=True,
+                width="100%",
+                aria_label="Send a message",
+            ),
+            rx.text(
+                "Enter to send · Shift+Enter for a new line",
+                size="1",
+                color="var(--gray-10)",
+                display=["none", "block"],
+            ),
+            spacing="2",
+            width="100%",
+            max_width="760px",
+            margin_x="auto",
+        ),
+        padding_x=["10px", "20px", "28px"],
+        padding_top="10px",
+        padding_bottom="max(12px, env(safe-area-inset-bottom))",
+        border_top="1px solid var(--gray-a4)",
+        background="var(--color-background)",
+        width="100%",
+    )

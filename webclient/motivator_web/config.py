@@ -1,0 +1,40 @@
+"""The web client's configuration: MOTIVATOR_* variables set by `motivator dev` locally and by the container in AWS."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Annotated
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+class WebSettings(BaseSettings):
+    """Where the gateway and the user pool are; validated on first use, not at import (the image build has none)."""
+
+    model_config = SettingsConfigDict(env_prefix="MOTIVATOR_", case_sensitive=False, extra="ignore", frozen=True)
+
+    #: The gateway's WebSocket URL (wss://{api}.execute-api.{region}.amazonaws.com/{stage} in AWS).
+    ws_url: NonEmpty
+    #: The Cognito app client of the web client (no secret).
+    client_id: NonEmpty
+    region: NonEmpty
+    #: Set only when Cognito lives elsewhere than AWS (the moto server of the local stack).
+    cognito_url: str | None = None
+    #: Needed only with auto_confirm.
+    user_pool_id: str | None = None
+    #: Confirm new accounts right after sign-up with AdminConfirmSignUp (the local stack, where no email is sent).
+    #: Needs admin credentials, so it stays off in AWS, where Cognito emails the code.
+    auto_confirm: bool = False
+    #: Refresh the access token when it has less than this many seconds left.
+    refresh_margin_s: Annotated[float, Field(ge=10)] = 300.0
+    #: Reconnect backoff: first delay and ceiling, in seconds.
+    reconnect_initial_s: Annotated[float, Field(gt=0)] = 0.5
+    reconnect_max_s: Annotated[float, Field(gt=0)] = 15.0
+
+
+@lru_cache(maxsize=1)
+def settings() -> WebSettings:
+    return WebSettings()  # type: ignore[call-arg]  # fields come from the environment

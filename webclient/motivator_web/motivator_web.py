@@ -1,0 +1,70 @@
+"""The Motivator web client: pages and the Reflex app."""
+
+import reflex as rx
+
+from motivator_web.components.auth import confirm_page, forgot_page, sign_in_page, sign_up_page
+from motivator_web.components.chat import composer, transcript
+from motivator_web.components.sidebar import desktop_sidebar, header, mobile_sidebar
+from motivator_web.state import AuthState, ChatState
+
+TITLE = "Motivator — encouragement and Scripture"
+DESCRIPTION = "Share how you feel; receive a Bible verse and a few sentences of encouragement."
+
+
+def chat_page() -> rx.Component:
+    return rx.flex(
+        rx.el.a("Skip to the message box", href="#message", class_name="skip-link"),
+        header(),
+        rx.flex(
+            desktop_sidebar(),
+            rx.el.main(
+                rx.flex(transcript(), composer(), direction="column", height="100%", width="100%"),
+                style={"flex": "1", "minWidth": 0, "height": "100%"},
+            ),
+            flex="1",
+            min_height="0",
+            width="100%",
+        ),
+        mobile_sidebar(),
+        direction="column",
+        height="100dvh",
+        width="100%",
+        background="linear-gradient(180deg, var(--teal-2), var(--gray-1) 240px)",
+    )
+
+
+STYLE = {
+    ".sr-only": {
+        "position": "absolute",
+        "width": "1px",
+        "height": "1px",
+        "padding": 0,
+        "margin": "-1px",
+        "overflow": "hidden",
+        "clip": "rect(0,0,0,0)",
+        "whiteSpace": "nowrap",
+        "border": 0,
+    },
+    ".skip-link": {"position": "absolute", "left": "-9999px"},
+    ".skip-link:focus": {
+        "left": "12px",
+        "top": "12px",
+        "zIndex": 50,
+        "padding": "8px 12px",
+        "background": "var(--color-panel-solid)",
+        "borderRadius": "8px",
+    },
+}
+
+app = rx.App(
+    style=STYLE,
+    head_components=[
+        rx.el.meta(name="description", content=DESCRIPTION),
+        rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
+    ],
+)
+app.add_page(chat_page, route="/", title=TITLE, on_load=ChatState.open_chat)
+app.add_page(sign_in_page, route="/signin", title="Sign in — Motivator", on_load=AuthState.reset_forms)
+app.add_page(sign_up_page, route="/signup", title="Create an account — Motivator", on_load=AuthState.reset_forms)
+app.add_page(confirm_page, route="/confirm", title="Confirm your email — Motivator", on_load=AuthState.reset_forms)
+app.add_page(forgot_page, route="/forgot", title="Forgotten password — Motivator", on_load=AuthState.reset_forms)

@@ -1,0 +1,18 @@
+"""Reflex configuration of the Motivator web client; ports and URLs come from REFLEX_* variables at run time."""
+
+import reflex as rx
+
+config = rx.Config(
+    app_name="motivator_web",
+    telemetry_enabled=False,
+    # In-memory state: the Cognito tokens live in backend-only vars and must never be written to disk.
+    state_manager_mode=rx.constants.StateManagerMode.MEMORY,
+    show_built_with_reflex=False,
+    default_color_mode="light",
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(appearance="light", accent_color="teal", gray_color="sage", radius="large")
+        )
+    ],
+    disable_plugins=[rx.plugins.SitemapPlugin],
+)

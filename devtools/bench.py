@@ -15,10 +15,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import boto3
 from websockets.asyncio.client import connect
 
-from devtools.bootstrap import LOCAL_CREDENTIALS, sign_in
+from devtools.bootstrap import client as local_client
+from devtools.bootstrap import sign_in
 from devtools.stack import LocalStack, Ports, StackOptions
 
 MESSAGES = [
@@ -122,9 +122,8 @@ def main(argv: list[str] | None = None) -> None:
     first = measured["first_delta_ms"]
     overhead = [f - statistics.median(model) for f in first]
     print(f"runs: {args.runs}")
-    print(
-        f"client send -> ack            p50 {_pct(measured['ack_ms'], 0.5):7.2f} ms  p90 {_pct(measured['ack_ms'], 0.9):7.2f} ms"
-    )
+    ack = measured["ack_ms"]
+    print(f"client send -> ack            p50 {_pct(ack, 0.5):7.2f} ms  p90 {_pct(ack, 0.9):7.2f} ms")
     print(f"client send -> first delta    p50 {_pct(first, 0.5):7.2f} ms  p90 {_pct(first, 0.9):7.2f} ms")
     print(f"model's own time to 1st token p50 {_pct(model, 0.5):7.2f} ms")
     print(f"pipeline overhead (difference) p50 {_pct(overhead, 0.5):7.2f} ms  p90 {_pct(overhead, 0.9):7.2f} ms")

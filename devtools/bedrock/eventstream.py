@@ -16,12 +16,7 @@ def _crc32(data: bytes) -> int:
 
 def _string_header(name: str, value: str) -> bytes:
     raw_name, raw_value = name.encode(), value.encode()
-    return (
-        struct.pack("!B", len(raw_name))
-        + raw_name
-        + struct.pack("!BH", _STRING_HEADER, len(raw_value))
-        + raw_value
-    )
+    return struct.pack("!B", len(raw_name)) + raw_name + struct.pack("!BH", _STRING_HEADER, len(raw_value)) + raw_value
 
 
 def encode_message(headers: dict[str, str], payload: bytes) -> bytes:

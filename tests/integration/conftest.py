@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from devtools.stack import LocalStack, Ports, StackOptions
+from devtools.stack import LocalStack, Ports, StackOptions, free_port
 
 
 @pytest.fixture(scope="session")
@@ -65,3 +71,32 @@ def _reset_faults(request: pytest.FixtureRequest) -> Iterator[None]:
         from tests.stackclient import bedrock
 
         bedrock(request.getfixturevalue("endpoints"), "/_faults", {"reset": True})
+
+
+@contextlib.contextmanager
+def extra_gateway(
+    stack: LocalStack, log_dir: Path, args: list[str] | None = None, env: dict[str, str] | None = None
+) -> Iterator[dict[str, Any]]:
+    """A second gateway process with its own limits or settings, sharing the session's moto and Bedrock."""
+    port, management = free_port(), free_port()
+    full_env = {
+        **os.environ,
+        **stack.handler_env,
+        "CONNECTIONS_ENDPOINT_URL": f"http://127.0.0.1:{management}/local",
+        **(env or {}),
+    }
+    command = [sys.executable, "-m", "devtools.gateway", "--port", str(port), "--management-port", str(management)]
+    with (log_dir / "gateway.log").open("wb") as log:
+        process = subprocess.Popen([*command, *(args or [])], env=full_env, stdout=log, stderr=log)
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{management}/_health", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            yield {**stack.endpoints, "ws_url": f"ws://127.0.0.1:{port}/local"}
+        finally:
+            process.terminate()
+            process.wait(timeout=10)

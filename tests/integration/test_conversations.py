@@ -10,6 +10,7 @@ from typing import Any
 import boto3
 from boto3.dynamodb.conditions import Attr
 
+from tests.integration.conftest import extra_gateway
 from tests.stackclient import ask, bedrock, collect, open_ws, send_message_frame
 
 
@@ -51,7 +52,7 @@ async def test_resume_after_a_dropped_connection_gives_the_uninterrupted_text(
 
     # And it reconnects and resumes after seq 2
     ws = await open_ws(endpoints, token)
-    resumed = await (_resume(ws, message_id, 2))
+    resumed = await _resume(ws, message_id, 2)
     await ws.close()
 
     # Then meta comes again, the deltas continue at seq 3 in order, and the text equals the uninterrupted one
@@ -120,28 +121,23 @@ async def test_same_client_message_id_with_another_message_is_refused(endpoints:
     assert error["type"] == "error" and error["code"] == "bad_request"
 
 
-async def test_rate_limit_is_hit_and_recovers(endpoints: dict[str, Any], new_user: Any) -> None:
-    # Given a user who sends many messages at once (the suite's bucket: 30, refilled at 10/s)
-    ws = await open_ws(endpoints, new_user())
-    frames = [send_message_frame(f"I feel hopeful, message {i}.") for i in range(45)]
-    for frame in frames:
-        await ws.send(frame)
-    # When the answers and refusals come back
-    limited: list[dict[str, Any]] = []
-    finished = 0
-    async with asyncio.timeout(60):
-        while finished + len(limited) < len(frames):
-            got = json.loads(await ws.recv())
-            if got.get("type") == "done":
-                finished += 1
-            elif got.get("type") == "error" and got["code"] == "rate_limited":
-                limited.append(got)
-    # Then some were refused with a time to wait, without a model call
-    assert limited and all(e["retryAfterMs"] > 0 for e in limited)
-    # And after waiting that long, the user can send again
-    await asyncio.sleep(max(e["retryAfterMs"] for e in limited) / 1000 + 0.2)
-    answer = await ask(ws, "I'm calmer now.")
-    await ws.close()
+async def test_rate_limit_is_hit_and_recovers(stack: Any, new_user: Any, tmp_path: Any) -> None:
+    # Given a gateway with the default limit (burst 5, 10 messages a minute) and a fresh user
+    with extra_gateway(stack, tmp_path, env={"RATE_LIMIT_BURST": "5", "RATE_LIMIT_PER_MINUTE": "10"}) as endpoints:
+        bedrock(endpoints, "/_stats/reset", {})
+        ws = await open_ws(endpoints, new_user())
+        # When the user sends six messages in a row
+        answers = [await ask(ws, f"I feel hopeful, message {i}.") for i in range(5)]
+        await ws.send(send_message_frame("One more, please."))
+        refused = (await collect(ws, until={"error"})).frames[-1]
+        # Then the sixth is refused with a time to wait, and the model saw only five
+        assert all(a.types[-1] == "done" for a in answers)
+        assert refused["code"] == "rate_limited" and 0 < refused["retryAfterMs"] <= 6100
+        assert bedrock(endpoints, "/_stats")["calls"] == 5
+        # And after waiting that long the user can send again
+        await asyncio.sleep(refused["retryAfterMs"] / 1000 + 0.2)
+        answer = await ask(ws, "I'm calmer now.")
+        await ws.close()
     assert answer.types[-1] == "done"
 
 
@@ -184,7 +180,9 @@ async def test_history_and_feedback_round_trip(endpoints: dict[str, Any], new_us
     assert sessions["items"][0]["title"].startswith("I'm stressed")
     # When the user rates the second answer twice
     recorded = await _request(
-        ws, {"action": "feedback", "sessionId": session_id, "messageId": message_id, "helpful": False}, {"feedbackRecorded"}
+        ws,
+        {"action": "feedback", "sessionId": session_id, "messageId": message_id, "helpful": False},
+        {"feedbackRecorded"},
     )
     assert recorded == {"type": "feedbackRecorded", "messageId": message_id, "helpful": False}
     await _request(

@@ -4,39 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from devtools.stack import LocalStack, free_port
+from devtools.stack import LocalStack
+from tests.integration.conftest import extra_gateway
 from tests.stackclient import bedrock, collect, open_ws, send_message_frame
 
 
 @pytest.fixture(scope="module")
 def short_gateway(stack: LocalStack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    port, management = free_port(), free_port()
-    env = {**os.environ, **stack.handler_env, "CONNECTIONS_ENDPOINT_URL": f"http://127.0.0.1:{management}/local"}
-    log = (tmp_path_factory.mktemp("short") / "gateway.log").open("wb")
-    args = ["--port", str(port), "--management-port", str(management)]
-    args += ["--idle-timeout", "1.5", "--max-duration", "4", "--integration-timeout", "0.5"]
-    process = subprocess.Popen([sys.executable, "-m", "devtools.gateway", *args], env=env, stdout=log, stderr=log)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{management}/_health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield {**stack.endpoints, "ws_url": f"ws://127.0.0.1:{port}/local"}
-    process.terminate()
-    process.wait(timeout=10)
+    args = ["--idle-timeout", "1.5", "--max-duration", "4", "--integration-timeout", "0.5"]
+    with extra_gateway(stack, tmp_path_factory.mktemp("short"), args) as endpoints:
+        yield endpoints
 
 
 async def test_idle_connection_is_closed_after_the_idle_timeout(short_gateway: dict[str, Any], demo_token: str) -> None:

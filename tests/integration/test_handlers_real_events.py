@@ -30,7 +30,7 @@ def test_captured_authorizer_event_without_bearer_token_is_unauthorized(handlers
     # Given the captured authorizer event (its Authorization header is not a bearer token)
     event = load_event("websocket-authorizer-request")
     # When the authorizer runs, Then it raises exactly "Unauthorized" (API Gateway answers 401)
-    with pytest.raises(Exception, match="^Unauthorized$"):
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
         handlers.authorizer(event, lambda_context)
 
 

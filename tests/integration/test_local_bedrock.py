@@ -97,9 +97,7 @@ def test_max_tokens_stops_the_stream_early(client: Any) -> None:
     # Given a request capped at 3 output tokens
     # When it streams
     events = list(
-        client.converse_stream(modelId=HAIKU, messages=user(PROMPT), inferenceConfig={"maxTokens": 3})[
-            "stream"
-        ]
+        client.converse_stream(modelId=HAIKU, messages=user(PROMPT), inferenceConfig={"maxTokens": 3})["stream"]
     )
 
     # Then exactly 3 deltas arrive and the stop reason says why

@@ -37,12 +37,7 @@ def _pct(values: list[float], q: float) -> float:
 
 def model_ttft_ms(endpoints: dict[str, Any], runs: int) -> list[float]:
     """Time to first text token straight from the local Bedrock endpoint (the model's own share)."""
-    client = boto3.client(
-        "bedrock-runtime",
-        endpoint_url=endpoints["bedrock_url"],
-        region_name=endpoints["region"],
-        **LOCAL_CREDENTIALS,
-    )
+    client = local_client("bedrock-runtime", endpoints["bedrock_url"], endpoints["region"])
     out = []
     for i in range(runs):
         started = time.perf_counter()

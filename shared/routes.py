@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from shared.auth import InvalidToken, allow_policy, bearer_token
 from shared.connections import ConnectionGone, ConnectionRecord, StorageError, handle_gone
@@ -30,6 +30,8 @@ from shared.protocol import (
 )
 
 OK: dict[str, Any] = {"statusCode": 200}
+_UNKNOWN_CONNECTION = Error(code=ErrorCode.NOT_FOUND, message="This connection is not known; please reconnect.")
+T = TypeVar("T")
 #: Raising exactly this message makes API Gateway answer the handshake with 401.
 UNAUTHORIZED = "Unauthorized"
 
@@ -107,16 +109,8 @@ def ping(event: MessageEvent, deps: Container) -> dict[str, Any]:
 
 def send_message(event: MessageEvent, deps: Container) -> dict[str, Any]:
     ctx = event.request_context
-    request = _parse(event, deps, SendMessage)
-    if request is None:
-        return OK
-    user_id = _user_of(event, deps)
-    if user_id is None:
-        _send_quietly(
-            deps,
-            ctx.connection_id,
-            Error(code=ErrorCode.NOT_FOUND, message="This connection is not known; please reconnect."),
-        )
+    request, user_id = _parse_for_user(event, deps, SendMessage)
+    if request is None or user_id is None:
         return OK
     metrics.add_metric(name=MetricName.MESSAGES_RECEIVED, unit="Count", value=1)
     logger.info("message received", connection_id=ctx.connection_id, chars=len(request.message))
@@ -134,8 +128,7 @@ def send_message(event: MessageEvent, deps: Container) -> dict[str, Any]:
 
 
 def resume(event: MessageEvent, deps: Container) -> dict[str, Any]:
-    request = _parse(event, deps, Resume)
-    user_id = _user_of(event, deps) if request else None
+    request, user_id = _parse_for_user(event, deps, Resume)
     if request is None or user_id is None:
         return OK
     connection_id = event.request_context.connection_id
@@ -153,8 +146,7 @@ def resume(event: MessageEvent, deps: Container) -> dict[str, Any]:
 
 
 def stop(event: MessageEvent, deps: Container) -> dict[str, Any]:
-    request = _parse(event, deps, Stop)
-    user_id = _user_of(event, deps) if request else None
+    request, user_id = _parse_for_user(event, deps, Stop)
     if request is None or user_id is None:
         return OK
     if not deps.conversations.request_stop(user_id, request.message_id):
@@ -165,8 +157,7 @@ def stop(event: MessageEvent, deps: Container) -> dict[str, Any]:
 
 
 def feedback(event: MessageEvent, deps: Container) -> dict[str, Any]:
-    request = _parse(event, deps, Feedback)
-    user_id = _user_of(event, deps) if request else None
+    request, user_id = _parse_for_user(event, deps, Feedback)
     if request is None or user_id is None:
         return OK
     connection_id = event.request_context.connection_id
@@ -182,8 +173,7 @@ def feedback(event: MessageEvent, deps: Container) -> dict[str, Any]:
 
 
 def history(event: MessageEvent, deps: Container) -> dict[str, Any]:
-    request = _parse(event, deps, History)
-    user_id = _user_of(event, deps) if request else None
+    request, user_id = _parse_for_user(event, deps, History)
     if request is None or user_id is None:
         return OK
     connection_id = event.request_context.connection_id
@@ -209,8 +199,7 @@ def history(event: MessageEvent, deps: Container) -> dict[str, Any]:
 
 
 def delete_history(event: MessageEvent, deps: Container) -> dict[str, Any]:
-    request = _parse(event, deps, DeleteHistory)
-    user_id = _user_of(event, deps) if request else None
+    request, user_id = _parse_for_user(event, deps, DeleteHistory)
     if request is None or user_id is None:
         return OK
     connection_id = event.request_context.connection_id
@@ -270,6 +259,18 @@ def _parse(event: MessageEvent, deps: Container, kind: type) -> Any:
         _send_quietly(deps, event.request_context.connection_id, error)
         return None
     return frame
+
+
+def _parse_for_user(event: MessageEvent, deps: Container, kind: type[T]) -> tuple[T | None, str | None]:
+    """The frame and the user who sent it, or (None, None) after the client was told what was wrong."""
+    request = _parse(event, deps, kind)
+    if request is None:
+        return None, None
+    user_id = _user_of(event, deps)
+    if user_id is None:
+        _send_quietly(deps, event.request_context.connection_id, _UNKNOWN_CONNECTION)
+        return None, None
+    return request, user_id
 
 
 def _user_of(event: MessageEvent, deps: Container) -> str | None:

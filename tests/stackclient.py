@@ -117,3 +117,16 @@ def access_claims(endpoints: dict[str, Any], **overrides: Any) -> dict[str, Any]
     }
     claims.update(overrides)
     return {k: v for k, v in claims.items() if v is not None}
+
+
+def dynamodb_table(endpoints: dict[str, Any], setting: str) -> Any:
+    """A table of the local stack, by its Settings field name (e.g. "conversations_table")."""
+    import boto3
+
+    return boto3.resource(
+        "dynamodb",
+        endpoint_url=endpoints["dynamodb_url"],
+        region_name=endpoints["region"],
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    ).Table(endpoints["tables"][setting])

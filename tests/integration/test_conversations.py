@@ -7,26 +7,15 @@ import json
 import uuid
 from typing import Any
 
-import boto3
 from boto3.dynamodb.conditions import Attr
 
 from tests.integration.conftest import extra_gateway
-from tests.stackclient import ask, bedrock, collect, open_ws, send_message_frame
+from tests.stackclient import ask, bedrock, collect, dynamodb_table, open_ws, send_message_frame
 
 
 async def _request(ws: Any, frame: dict[str, Any], until: set[str]) -> dict[str, Any]:
     await ws.send(json.dumps(frame))
     return (await collect(ws, until=until | {"error"})).frames[-1]
-
-
-def _table(endpoints: dict[str, Any], setting: str) -> Any:
-    return boto3.resource(
-        "dynamodb",
-        endpoint_url=endpoints["dynamodb_url"],
-        region_name=endpoints["region"],
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    ).Table(endpoints["tables"][setting])
 
 
 async def test_resume_after_a_dropped_connection_gives_the_uninterrupted_text(
@@ -82,7 +71,9 @@ async def test_stop_mid_answer_ends_it_as_stopped(endpoints: dict[str, Any], new
     done = rest.of("done")[0]
     assert done["stopReason"] == "stopped"
     await asyncio.sleep(0.3)
-    item = _table(endpoints, "conversations_table").get_item(Key={"pk": f"MSG#{message_id}", "sk": "TURN"})["Item"]
+    item = dynamodb_table(endpoints, "conversations_table").get_item(Key={"pk": f"MSG#{message_id}", "sk": "TURN"})[
+        "Item"
+    ]
     assert item["status"] == "stopped"
     assert item["lastSeq"] == done["seq"]
 
@@ -162,7 +153,9 @@ async def test_other_users_ids_read_as_not_found(endpoints: dict[str, Any], new_
     await bob.close()
     # Then each is not_found, and Alice's data is untouched
     assert [r.get("code") for r in replies] == ["not_found"] * len(frames)
-    item = _table(endpoints, "conversations_table").get_item(Key={"pk": f"MSG#{message_id}", "sk": "TURN"})["Item"]
+    item = dynamodb_table(endpoints, "conversations_table").get_item(Key={"pk": f"MSG#{message_id}", "sk": "TURN"})[
+        "Item"
+    ]
     assert item["status"] == "complete" and "feedback" not in item
 
 
@@ -215,7 +208,7 @@ async def test_history_is_paginated(endpoints: dict[str, Any], new_user: Any) ->
 
 
 async def test_delete_history_removes_everything_of_that_user_only(endpoints: dict[str, Any], new_user: Any) -> None:
-    table = _table(endpoints, "conversations_table")
+    table = dynamodb_table(endpoints, "conversations_table")
     # Given Alice and Bob each with a conversation and feedback
     alice, bob = await open_ws(endpoints, new_user()), await open_ws(endpoints, new_user())
     a = await ask(alice, "I feel guilty about what I said.")

@@ -7,27 +7,17 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import boto3
 from botocore.exceptions import ClientError
 
 from shared.conversations import ConversationRepository, TurnStatus
 from shared.ratelimit import RateLimiter
 from shared.recorder import TurnRecorder
-
-
-def _table(endpoints: dict[str, Any], setting: str) -> Any:
-    return boto3.resource(
-        "dynamodb",
-        endpoint_url=endpoints["dynamodb_url"],
-        region_name=endpoints["region"],
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    ).Table(endpoints["tables"][setting])
+from tests.stackclient import dynamodb_table
 
 
 def test_fifty_concurrent_sends_against_a_bucket_of_ten_admit_exactly_ten(endpoints: dict[str, Any]) -> None:
     # Given a bucket of ten that refills only one token an hour
-    limiter = RateLimiter(_table(endpoints, "rate_limit_table"), capacity=10, per_minute=1 / 60)
+    limiter = RateLimiter(dynamodb_table(endpoints, "rate_limit_table"), capacity=10, per_minute=1 / 60)
     user = f"bucket-{uuid.uuid4().hex}"
     # When fifty sends take a token at the same moment
     barrier = threading.Barrier(50)
@@ -46,7 +36,7 @@ def test_fifty_concurrent_sends_against_a_bucket_of_ten_admit_exactly_ten(endpoi
 
 def test_an_answer_larger_than_the_item_limit_is_stored_and_read_back(endpoints: dict[str, Any]) -> None:
     # Given an answer of about 600 KB, more than DynamoDB's 400 KB item limit
-    repo = ConversationRepository(_table(endpoints, "conversations_table"))
+    repo = ConversationRepository(dynamodb_table(endpoints, "conversations_table"))
     ids = {"user_id": "big-user", "session_id": str(uuid.uuid4()), "message_id": str(uuid.uuid4())}
     repo.start_turn(client_message_id="c", message="tell me everything", **ids)
     recorder = TurnRecorder(repo, **ids).start()
@@ -86,8 +76,8 @@ class FlakyTable:
 
 def test_storage_outage_while_streaming_is_retried_until_the_turn_is_written(endpoints: dict[str, Any]) -> None:
     # Given storage that fails while an answer streams
-    flaky = FlakyTable(_table(endpoints, "conversations_table"))
-    good = ConversationRepository(_table(endpoints, "conversations_table"))
+    flaky = FlakyTable(dynamodb_table(endpoints, "conversations_table"))
+    good = ConversationRepository(dynamodb_table(endpoints, "conversations_table"))
     ids = {"user_id": "flaky-user", "session_id": str(uuid.uuid4()), "message_id": str(uuid.uuid4())}
     good.start_turn(client_message_id="c", message="hello", **ids)
     recorder = TurnRecorder(ConversationRepository(flaky), **ids).start()  # type: ignore[arg-type]

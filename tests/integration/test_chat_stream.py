@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from devtools.bedrock.composer_model import ComposerModel
-from shared.engine.prompt import parse_header
-
 from devtools.stack import LocalStack
+from shared.engine.prompt import parse_header
 from tests.stackclient import ask, bedrock, open_ws
 
 

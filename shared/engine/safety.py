@@ -164,7 +164,26 @@ _FIRST_PERSON: tuple[tuple[str, str], ...] = (
         SUICIDAL,
     ),
     (r"\b(?:disappear|vanish|sleep|go to sleep) forever\b", SUICIDAL),
+    (
+        r"\b(?:don't|dont|do not|can't|cannot|no longer) see (?:the |any )?point (?:in |of )?(?:living|life|"
+        r"going on|being alive|being here|staying alive|carrying on|trying anymore|anything anymore)\b",
+        SUICIDAL,
+    ),
+    (r"\b(?:planning|plan|planned|considering|contemplating|thinking about) (?:my )?suicide\b", SUICIDAL),
     # plans and means
+    (
+        rf"\b(?:took|swallowed|have taken|just took|taken) (?:a bunch of|a lot of|lots of|too many|so many|a handful "
+        rf"of|handfuls of|all (?:of )?(?:my|the)|extra) {_PILLS}\b",
+        SUICIDAL,
+    ),
+    (
+        r"\b(?:bought|got|buying|getting) (?:a |some )?(?:rope|gun|razor blades?)\b(?! for\b)",
+        SUICIDAL,
+    ),
+    (
+        r"\b(?:letters?|notes?|messages?)\b[^.!?]{0,50}\bsaying (?:my )?goodbyes?\b",
+        SUICIDAL,
+    ),
     (rf"\b{_PILLS} (?:saved|stashed|stockpiled|hoarded|collected|lined up|counted out)\b", SUICIDAL),
     (
         rf"\b(?:sav(?:e|ed|ing)|stockpil(?:e|ed|ing)|hoard(?:ed|ing)?|collect(?:ed|ing)|stash(?:ed|ing)|"
@@ -232,6 +251,11 @@ _FIRST_PERSON: tuple[tuple[str, str], ...] = (
         SELF_HARM,
     ),
     (r"\brelapsed? (?:on |into )?(?:cutting|self[- ]?harm)\b|\bstarted cutting again\b", SELF_HARM),
+    (
+        r"\b(?:been|started|keep|kept|i'm|i am|back to) cutting\b(?! (?:back|down|out|carbs|sugar|costs|hair|wood|"
+        r"the|class|classes|corners|ties|it close|grass|paper|onions|vegetables))",
+        SELF_HARM,
+    ),
 )
 
 # Another person in danger now (present or future intent).
@@ -311,7 +335,8 @@ _ACCIDENT = re.compile(
     r"with (?:a|the) (?:knife|kitchen|bread|paper|scissors)|paper cut|workout|exercise|training|sunburn|sun)\b"
 )
 _HURT_INTENT = re.compile(
-    r"\b(?:want|wanna|urge|urges|going to|gonna|thinking about|thought about|keep|kept|again|on purpose|deserve|"
+    r"\b(?:want|wanna|urge|urges|going to|gonna|thinking about|thought about|feel like|keep|kept|again|"
+    r"on purpose|deserve|"
     r"to feel|to punish|punish|make it stop|numb|can't stop|relapse|relapsed)\b"
 )
 _IDIOM = re.compile(
@@ -323,6 +348,9 @@ _RELATIONSHIP_END = re.compile(r"\b(?:with (?:him|her|them|my \w+)|relationship|
 _GIVING_BENIGN = re.compile(
     r"\b(?:charity|donat\w*|goodwill|thrift|garage sale|yard sale|moving|move|declutter\w*|minimalis\w*|"
     r"downsiz\w*|outgrew|outgrown|too small|spring clean\w*|cleaning out|to my (?:niece|nephew|cousin|kids))\b"
+)
+_GOODBYE_BENIGN = re.compile(
+    r"\b(?:moved|moving|move|leaving|left|retir\w*|graduat\w*|trip|vacation|camp|new job|deploy\w*|abroad)\b"
 )
 _TOPIC_TALK = re.compile(
     r"^\s*(?:awareness|prevention|training|seminar|workshop|statistics|rates?|hotline|month|week|day|"
@@ -375,6 +403,8 @@ def _first_person(clause: str, message: str) -> str | None:
                 continue
             if text.startswith(("giv", "gave")) and _GIVING_BENIGN.search(clause):
                 continue
+            if "goodbye" in text and _GOODBYE_BENIGN.search(clause):
+                continue  # a farewell to someone who is moving away
             if _TOPIC_TALK.search(after[:30]):
                 continue  # "a talk on self-harm awareness"
             if category == SELF_HARM and _ACCIDENT.search(after[:60]) and not _HURT_INTENT.search(clause):

@@ -33,6 +33,11 @@ POSITIVE: Final = frozenset({"hopeful", "grateful", "joyful"})
 # (regular expression, weight). Matched on lower-cased text with straight apostrophes, at word boundaries.
 _LEXICON: dict[str, tuple[tuple[str, float], ...]] = {
     "anxious": (
+        (
+            r"chest (?:is |feels )?tight|tight chest|"
+            r"mind keeps racing|keeps racing|on pins and needles|can't calm down",
+            1.5,
+        ),
         (r"anxious|anxiety|anxieties", 2.0),
         (r"worr(?:y|ied|ies|ying)", 1.6),
         (r"nervous|jittery|on edge|uneasy|restless|antsy", 1.5),
@@ -57,6 +62,11 @@ _LEXICON: dict[str, tuple[tuple[str, float], ...]] = {
         (r"(?:feel|feeling|felt) (?:\w+ )?down|down lately|down all", 1.6),
     ),
     "grieving": (
+        (
+            r"since (?:mom|dad|mum|my \w+|grandma|grandpa|"
+            r"he|she) (?:passed|died)|passed\b|lost (?:him|her) (?:last|this)",
+            2.0,
+        ),
         (r"grie(?:f|ving|ve|ved)|mourn(?:ing)?|bereaved|bereavement", 2.4),
         (
             r"passed away|passed on|died|dying|death of|loss of|lost my (?:mom|mother|dad|father|husband|wife|"
@@ -69,6 +79,11 @@ _LEXICON: dict[str, tuple[tuple[str, float], ...]] = {
         (r"miss (?:her|him|my (?:mom|dad|mother|father|husband|wife|grandma|grandpa))", 1.2),
     ),
     "lonely": (
+        (
+            r"(?:no one|nobody) (?:ever )?(?:texts|calls|visits|invites|"
+            r"reaches out|asks)|(?:have|got) no one|no one to turn to|by myself all the time",
+            1.8,
+        ),
         (r"lonely|loneliness|lonesome|isolated|isolation", 2.2),
         (r"alone|all by myself|by myself|on my own", 1.4),
         (
@@ -106,6 +121,11 @@ _LEXICON: dict[str, tuple[tuple[str, float], ...]] = {
         (r"can't face|can't look (?:at )?(?:anyone|them|myself)|hide my face|everyone (?:saw|knows|laughed)", 1.4),
     ),
     "overwhelmed": (
+        (
+            r"running on fumes|can't keep up|cannot keep up|drowning in|"
+            r"too much on my plate|spread (?:too )?thin|at my limit|buried (?:in|under)",
+            1.6,
+        ),
         (r"overwhelm(?:ed|ing)?|too much|so much (?:is )?(?:going on|to do|on my plate)|swamped|buried in", 2.2),
         (r"exhausted|drained|burn(?:ed|t) out|burnout|worn out|weary|running on empty|tired|so tired|fatigued", 1.6),
         (
@@ -125,6 +145,7 @@ _LEXICON: dict[str, tuple[tuple[str, float], ...]] = {
         (r"tense|wound up|on my last nerve|my head is spinning", 1.2),
     ),
     "confused": (
+        (r"can't figure out|cannot figure out|can't make sense|don't know what i'm doing|don't get why", 1.8),
         (r"confus(?:ed|ing|ion)|puzzled|baffled|bewildered|mixed up|perplexed", 2.2),
         (
             r"don't know what to do|do not know what to do|not sure what to do|no idea what to do|"

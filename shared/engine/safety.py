@@ -58,12 +58,12 @@ _CRISIS_OPENINGS = (
     "What you shared matters deeply, and you matter deeply too.",
 )
 _CRISIS_CLOSINGS = (
-    "Please reach out right now to one of the people below: you can call or text 988 any time, "
-    "or call 911 if you are in immediate danger.",
-    "Please talk with someone now: call or text 988 (in the US), find a local helpline below, "
-    "or call emergency services if you might act on these thoughts.",
-    "Right now, please contact one of the helplines below; they are kind, they are free, and they are "
-    "there for exactly this moment. If you are in danger, call 911 or your local emergency number.",
+    "Please reach out right now to one of the people listed with this message: "
+    "you can call or text 988 any time, or call 911 if you are in immediate danger.",
+    "Please talk with someone now: call or text 988 (in the US), find a local helpline from the list "
+    "with this message, or call emergency services if you might act on these thoughts.",
+    "Right now, please contact one of the helplines listed with this message; they are kind, they are free, "
+    "and they are there for exactly this moment. If you are in danger, call 911 or your local emergency number.",
 )
 
 

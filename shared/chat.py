@@ -22,7 +22,6 @@ from shared.metric_names import MetricName
 from shared.model_client import BedrockModel, ModelUnavailable, to_messages
 from shared.observability import logger, metrics
 from shared.protocol import (
-    Ack,
     Delta,
     Done,
     Error,
@@ -115,7 +114,6 @@ class ChatService:
     def answer(self, request: SendMessage, sink: FrameSink, context: TurnContext) -> TurnResult:
         started = time.monotonic()
         message_id, session_id = context.message_id, context.session_id
-        sink.send(Ack(clientMessageId=request.client_message_id, messageId=message_id, sessionId=session_id))
         emitter = _Emitter(sink, message_id, started, context.on_delta)
         emotion = classify(request.message)
         # Seeded by the words and the turn's place in the session, so a replay gives the same answer.

@@ -40,6 +40,7 @@ class TurnRecorder:
         self.user_id = user_id
         self.stop_requested = threading.Event()
         self._lock = threading.Lock()
+        self._begin: dict[str, str] | None = None
         self._meta: dict[str, Any] | None = None
         self._pending: list[tuple[int, str]] = []
         self._parts: list[str] = []
@@ -50,6 +51,11 @@ class TurnRecorder:
 
     def start(self) -> TurnRecorder:
         self._thread.start()
+        return self
+
+    def begin(self, *, client_message_id: str, message: str) -> TurnRecorder:
+        """Queue the user's message; it is the first thing written, before any part of the answer."""
+        self._begin = {"client_message_id": client_message_id, "message": message}
         return self
 
     # -- called by the streaming path ----------------------------------------------------------
@@ -93,6 +99,10 @@ class TurnRecorder:
 
     # -- background ----------------------------------------------------------------------------
     def _run(self) -> None:
+        try:
+            self._write_begin()
+        except StorageError as exc:
+            self._count_failure(exc, final=False)
         while not self._closed.wait(STOP_POLL_INTERVAL_S):
             try:
                 self._flush(force=False)
@@ -101,7 +111,15 @@ class TurnRecorder:
             except StorageError as exc:
                 self._count_failure(exc, final=False)
 
+    def _write_begin(self) -> None:
+        if self._begin is not None:
+            self._repo.start_turn(
+                user_id=self.user_id, session_id=self.session_id, message_id=self.message_id, **self._begin
+            )
+            self._begin = None
+
     def _flush(self, *, force: bool) -> None:
+        self._write_begin()
         with self._lock:
             meta, self._meta = self._meta, None
             due = force or time.monotonic() - self._last_flush >= FLUSH_INTERVAL_S

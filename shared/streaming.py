@@ -78,6 +78,7 @@ class Coalescer:
         self._clock = clock
         self._pending: list[str] = []
         self._first_at: float | None = None
+        self._emitted = False
 
     def wait_budget(self) -> float | None:
         """How long the caller may wait for the next token before pending text must go out."""
@@ -91,7 +92,8 @@ class Coalescer:
         if self._first_at is None:
             self._first_at = self._clock()
         self._pending.append(token)
-        if ends_sentence(token) or self._clock() - self._first_at >= self._interval:
+        # The first words go out at once (time to first token); later ones are batched.
+        if not self._emitted or ends_sentence(token) or self._clock() - self._first_at >= self._interval:
             self.flush()
 
     def flush(self) -> None:
@@ -99,6 +101,7 @@ class Coalescer:
             text = "".join(self._pending)
             self._pending.clear()
             self._first_at = None
+            self._emitted = True
             self._emit(text)
 
 

@@ -63,7 +63,8 @@ class TurnService:
         out = DetachableSink(sink)
         cmid = request.client_message_id
         session_id = request.session_id or new_id()
-        if request.session_id and self._repo.session(user_id, request.session_id) is None:
+        session = self._repo.session(user_id, request.session_id) if request.session_id else {}
+        if session is None:
             out.send(_error(ErrorCode.NOT_FOUND, "That conversation was not found.", cmid))
             return out
         claim = self._idempotency.claim(user_id, cmid, request.message, request.session_id, new_id(), session_id)
@@ -93,33 +94,31 @@ class TurnService:
                 )
             )
             return out
-        self._answer(request, user_id, claim.message_id, claim.session_id, out)
+        self._answer(request, user_id, claim.message_id, claim.session_id, session, out)
         return out
 
     def _answer(
-        self, request: SendMessage, user_id: str, message_id: str, session_id: str, out: DetachableSink
+        self,
+        request: SendMessage,
+        user_id: str,
+        message_id: str,
+        session_id: str,
+        session: dict[str, Any],
+        out: DetachableSink,
     ) -> None:
+        out.send(Ack(clientMessageId=request.client_message_id, messageId=message_id, sessionId=session_id))
+        # The user's message is written first thing by the recorder's thread, off the path to the first token.
+        recorder = TurnRecorder(self._repo, message_id=message_id, session_id=session_id, user_id=user_id)
+        recorder.begin(client_message_id=request.client_message_id, message=request.message).start()
         history: list[tuple[str, str]] = []
-        used: list[str] = []
-        try:
-            self._repo.start_turn(
-                user_id=user_id,
-                session_id=session_id,
-                message_id=message_id,
-                client_message_id=request.client_message_id,
-                message=request.message,
-            )
-            if request.session_id:
-                session = self._repo.session(user_id, session_id) or {}
-                used = list(session.get("usedReferences", []))
-                recent = self._repo.recent_turns(session_id, self._context_turns + 1)
-                history = [(t.message, t.answer) for t in recent if t.message_id != message_id and t.answer][
-                    -self._context_turns :
-                ]
-        except StorageError:
-            metrics.add_metric(name=MetricName.STORAGE_ERRORS, unit="Count", value=1)
-            logger.warning("could not store the message before answering", message_id=message_id)
-        recorder = TurnRecorder(self._repo, message_id=message_id, session_id=session_id, user_id=user_id).start()
+        used = list(session.get("usedReferences", []))
+        if request.session_id:
+            try:
+                recent = self._repo.recent_turns(session_id, self._context_turns)
+                history = [(t.message, t.answer) for t in recent if t.answer][-self._context_turns :]
+            except StorageError:
+                metrics.add_metric(name=MetricName.STORAGE_ERRORS, unit="Count", value=1)
+                logger.warning("could not read the session's recent turns", message_id=message_id)
         context = TurnContext(
             user_id=user_id,
             message_id=message_id,

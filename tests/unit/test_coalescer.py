@@ -26,14 +26,28 @@ def test_fast_tokens_become_few_frames_and_join_to_the_text() -> None:
 
 
 def test_sentence_end_flushes_immediately() -> None:
-    # Given a coalescer with a long window
+    # Given a coalescer with a long window that has sent its first words
     out: list[str] = []
     coalescer = Coalescer(out.append, interval_s=10)
+    coalescer.add("Peace. ")
     # When a sentence ends
     coalescer.add("Be ")
     coalescer.add("still. ")
     # Then the sentence goes out without waiting
-    assert out == ["Be still. "]
+    assert out == ["Peace. ", "Be still. "]
+
+
+def test_first_words_go_out_at_once_and_later_ones_are_batched() -> None:
+    # Given a coalescer with a long window
+    out: list[str] = []
+    coalescer = Coalescer(out.append, interval_s=10)
+    # When words arrive mid-sentence
+    for word in ("You ", "are ", "not ", "alone "):
+        coalescer.add(word)
+    # Then the first went out at once and the rest wait for the window or the sentence end
+    assert out == ["You "]
+    coalescer.flush()
+    assert out == ["You ", "are not alone "]
 
 
 def test_a_lone_token_is_not_held_longer_than_the_window() -> None:

@@ -94,6 +94,34 @@ async def pipeline(endpoints: dict[str, Any], token: str, runs: int) -> dict[str
     return result
 
 
+async def stop_latency(endpoints: dict[str, Any], token: str, runs: int) -> list[float]:
+    """Time from sending `stop` to receiving `done` while an answer streams."""
+    out = []
+    async with connect(endpoints["ws_url"], additional_headers={"Authorization": f"Bearer {token}"}) as ws:
+        for i in range(runs):
+            frame = {
+                "action": "sendMessage",
+                "message": MESSAGES[i % len(MESSAGES)],
+                "clientMessageId": str(uuid.uuid4()),
+            }
+            await ws.send(json.dumps(frame))
+            message_id = ""
+            while True:
+                got = json.loads(await ws.recv())
+                if got["type"] == "ack":
+                    message_id = got["messageId"]
+                elif got["type"] == "delta":
+                    break
+            started = time.perf_counter()
+            await ws.send(json.dumps({"action": "stop", "messageId": message_id}))
+            while True:
+                got = json.loads(await ws.recv())
+                if got["type"] == "done":
+                    out.append((time.perf_counter() - started) * 1000)
+                    break
+    return out
+
+
 def handler_import_ms(env: dict[str, str], runs: int = 5) -> list[float]:
     """Wall time to import the sendMessage handler in a fresh interpreter (its share of a cold start)."""
     code = "import time; t=time.perf_counter(); import handlers.send_message; print((time.perf_counter()-t)*1000)"
@@ -126,6 +154,7 @@ def main(argv: list[str] | None = None) -> None:
             asyncio.run(pipeline(e, token["AccessToken"], 3))  # warm-up: JWKS, imports, connections
             model = model_ttft_ms(e, args.runs)
             measured = asyncio.run(pipeline(e, token["AccessToken"], args.runs))
+            stops = asyncio.run(stop_latency(e, token["AccessToken"], 10))
             imports = handler_import_ms(stack.handler_env)
     first = measured["first_delta_ms"]
     overhead = [f - statistics.median(model) for f in first]
@@ -140,6 +169,7 @@ def main(argv: list[str] | None = None) -> None:
         f"model tokens per answer        median {statistics.median(measured['tokens']):.0f}; "
         f"delta frames per answer median {statistics.median(measured['frames']):.0f}"
     )
+    print(f"stop -> done                   p50 {_pct(stops, 0.5):7.2f} ms  max {max(stops):7.2f} ms")
     if imports:
         print(f"handler import (cold start)    median {statistics.median(imports):7.1f} ms over {len(imports)} runs")
 

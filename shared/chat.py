@@ -19,7 +19,7 @@ from shared.engine.prompt import build_system_prompt, parse_header
 from shared.engine.safety import CRISIS_RESOURCES, assess, crisis_message
 from shared.engine.scripture import ScriptureCatalogue, VerseChoice
 from shared.metric_names import MetricName
-from shared.model_client import BedrockModel, ModelUnavailable, to_messages
+from shared.model_client import THROTTLING_CODES, BedrockModel, ModelUnavailable, to_messages
 from shared.observability import logger, metrics
 from shared.protocol import (
     Delta,
@@ -139,7 +139,7 @@ class ChatService:
         except _MODEL_ERRORS as exc:
             if tokens:
                 tokens.close()
-            return self._fallback(request, sink, emitter, emotion, session_id, context, reason=exc)
+            return self._fallback(request, sink, emitter, emotion, session_id, context, seed, reason=exc)
 
         assert tokens is not None
         try:
@@ -215,14 +215,14 @@ class ChatService:
         emotion: EmotionResult,
         session_id: str,
         context: TurnContext,
+        seed: int,
         reason: BaseException,
     ) -> TurnResult:
         code = getattr(reason, "code", None) or type(reason).__name__
         logger.warning("model unavailable, composer answers", message_id=emitter.message_id, reason=code)
         metrics.add_metric(name=MetricName.MODEL_FALLBACKS, unit="Count", value=1)
-        if code in {"ThrottlingException", "throttlingException"}:
+        if code in THROTTLING_CODES:
             metrics.add_metric(name=MetricName.MODEL_THROTTLES, unit="Count", value=1)
-        seed = seed_of(request.message, str(len(context.history)))
         verse = self._catalogue.choose(emotion.emotion, used=context.used_references, seed=seed)
         meta = self._meta(emitter.message_id, emotion.emotion, emotion.confidence, verse, crisis=False)
         context.on_meta(meta)

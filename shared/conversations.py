@@ -292,16 +292,7 @@ class ConversationRepository:
         return [Turn.from_item(item) for item in reversed(page.get("Items", []))]
 
     def list_sessions(self, user_id: str, limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
-        kwargs: dict[str, Any] = {
-            "IndexName": "byActivity",
-            "KeyConditionExpression": Key("activityKey").eq(_user(user_id)),
-            "ScanIndexForward": False,
-            "Limit": limit,
-        }
-        start = decode_cursor(cursor)
-        if start:
-            kwargs["ExclusiveStartKey"] = start
-        page = self._call(self._table.query, **kwargs)
+        page = self._index_page("byActivity", Key("activityKey").eq(_user(user_id)), False, limit, cursor)
         sessions = [
             {
                 "sessionId": item["sessionId"],
@@ -315,17 +306,21 @@ class ConversationRepository:
         return sessions, encode_cursor(page.get("LastEvaluatedKey"))
 
     def list_turns(self, session_id: str, limit: int, cursor: str | None) -> tuple[list[Turn], str | None]:
+        page = self._index_page("bySession", Key("sessionKey").eq(_session(session_id)), True, limit, cursor)
+        return [Turn.from_item(i) for i in page.get("Items", [])], encode_cursor(page.get("LastEvaluatedKey"))
+
+    def _index_page(self, index: str, key: Any, forward: bool, limit: int, cursor: str | None) -> Any:
+        """One page of a GSI query, resumed from an opaque cursor (ValueError when the cursor is bad)."""
         kwargs: dict[str, Any] = {
-            "IndexName": "bySession",
-            "KeyConditionExpression": Key("sessionKey").eq(_session(session_id)),
-            "ScanIndexForward": True,
+            "IndexName": index,
+            "KeyConditionExpression": key,
+            "ScanIndexForward": forward,
             "Limit": limit,
         }
         start = decode_cursor(cursor)
         if start:
             kwargs["ExclusiveStartKey"] = start
-        page = self._call(self._table.query, **kwargs)
-        return [Turn.from_item(i) for i in page.get("Items", [])], encode_cursor(page.get("LastEvaluatedKey"))
+        return self._call(self._table.query, **kwargs)
 
     def full_answer(self, turn: Turn) -> str:
         if turn.answer is not None and turn.final:
@@ -335,39 +330,40 @@ class ConversationRepository:
     # -- actions on a turn -------------------------------------------------------------------
     def request_stop(self, user_id: str, message_id: str) -> bool:
         """Flag a streaming answer of this user to stop; False if there is no such streaming answer."""
-        try:
-            self._table.update_item(
-                Key={"pk": _message(message_id), "sk": "TURN"},
-                UpdateExpression="SET stopRequested = :yes",
-                ConditionExpression=Attr("userId").eq(user_id) & Attr("status").eq(TurnStatus.STREAMING.value),
-                ExpressionAttributeValues={":yes": True},
-            )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
-            raise StorageError("could not request stop") from exc
-        except BotoCoreError as exc:
-            raise StorageError("could not request stop") from exc
-        return True
+        return self._update_if(
+            message_id,
+            "SET stopRequested = :yes",
+            Attr("userId").eq(user_id) & Attr("status").eq(TurnStatus.STREAMING.value),
+            {":yes": True},
+        )
 
     def record_feedback(
         self, user_id: str, session_id: str, message_id: str, helpful: bool, comment: str | None
     ) -> bool:
         """Store (or replace) the user's feedback on their own answer; False when it is not theirs."""
         feedback = {"helpful": helpful, "comment": comment, "at": now_ms()}
+        return self._update_if(
+            message_id,
+            "SET feedback = :feedback",
+            Attr("userId").eq(user_id) & Attr("sessionId").eq(session_id),
+            {":feedback": _dynamo(feedback)},
+        )
+
+    def _update_if(self, message_id: str, expression: str, condition: Any, values: dict[str, Any]) -> bool:
+        """A conditional update of a turn; False when the condition (ownership, state) does not hold."""
         try:
             self._table.update_item(
                 Key={"pk": _message(message_id), "sk": "TURN"},
-                UpdateExpression="SET feedback = :feedback",
-                ConditionExpression=Attr("userId").eq(user_id) & Attr("sessionId").eq(session_id),
-                ExpressionAttributeValues={":feedback": _dynamo(feedback)},
+                UpdateExpression=expression,
+                ConditionExpression=condition,
+                ExpressionAttributeValues=values,
             )
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 return False
-            raise StorageError("could not record feedback") from exc
+            raise StorageError("conversation update failed") from exc
         except BotoCoreError as exc:
-            raise StorageError("could not record feedback") from exc
+            raise StorageError("conversation update failed") from exc
         return True
 
     # -- deleting ----------------------------------------------------------------------------

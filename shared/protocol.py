@@ -97,7 +97,6 @@ class StopReason(StrEnum):
     END_TURN = "end_turn"
     MAX_TOKENS = "max_tokens"
     STOPPED = "stopped"
-    CRISIS = "crisis"
     ERROR = "error"
 
 

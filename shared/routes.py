@@ -30,6 +30,8 @@ from shared.protocol import (
 )
 
 OK: dict[str, Any] = {"statusCode": 200}
+_ANSWER_NOT_FOUND = Error(code=ErrorCode.NOT_FOUND, message="That answer was not found.")
+_CONVERSATION_NOT_FOUND = Error(code=ErrorCode.NOT_FOUND, message="That conversation was not found.")
 _UNKNOWN_CONNECTION = Error(code=ErrorCode.NOT_FOUND, message="This connection is not known; please reconnect.")
 T = TypeVar("T")
 #: Raising exactly this message makes API Gateway answer the handshake with 401.
@@ -134,7 +136,7 @@ def resume(event: MessageEvent, deps: Container) -> dict[str, Any]:
     connection_id = event.request_context.connection_id
     turn = deps.conversations.owned_turn(user_id, request.message_id)
     if turn is None:
-        _send_quietly(deps, connection_id, Error(code=ErrorCode.NOT_FOUND, message="That answer was not found."))
+        _send_quietly(deps, connection_id, _ANSWER_NOT_FOUND)
         return OK
     from shared.turns import DetachableSink
 
@@ -168,7 +170,7 @@ def feedback(event: MessageEvent, deps: Container) -> dict[str, Any]:
         logger.info("feedback recorded", message_id=request.message_id, helpful=request.helpful)
         _send_quietly(deps, connection_id, FeedbackRecorded(messageId=request.message_id, helpful=request.helpful))
     else:
-        _send_quietly(deps, connection_id, Error(code=ErrorCode.NOT_FOUND, message="That answer was not found."))
+        _send_quietly(deps, connection_id, _ANSWER_NOT_FOUND)
     return OK
 
 
@@ -183,9 +185,7 @@ def history(event: MessageEvent, deps: Container) -> dict[str, Any]:
             sessions, cursor = repo.list_sessions(user_id, request.limit, request.cursor)
             page = HistoryPage(items=sessions, cursor=cursor)
         elif repo.session(user_id, request.session_id) is None:
-            _send_quietly(
-                deps, connection_id, Error(code=ErrorCode.NOT_FOUND, message="That conversation was not found.")
-            )
+            _send_quietly(deps, connection_id, _CONVERSATION_NOT_FOUND)
             return OK
         else:
             turns, cursor = repo.list_turns(request.session_id, request.limit, request.cursor)
@@ -209,7 +209,7 @@ def delete_history(event: MessageEvent, deps: Container) -> dict[str, Any]:
     else:
         deleted = repo.delete_session(user_id, request.session_id)
         if deleted < 0:
-            frame = Error(code=ErrorCode.NOT_FOUND, message="That conversation was not found.")
+            frame = _CONVERSATION_NOT_FOUND
             _send_quietly(deps, connection_id, frame)
             return OK
     logger.info("history deleted", user_id=user_id, turns=deleted, whole=request.session_id is None)

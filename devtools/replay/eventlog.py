@@ -31,7 +31,7 @@ class Inbound:
     """One event API Gateway sent to a handler (or to the authorizer)."""
 
     line: int
-    ts: int
+    ts: float
     route: str
     connection_id: str
     event: dict[str, Any]
@@ -85,7 +85,7 @@ class Inbound:
 @dataclass
 class Result:
     line: int
-    ts: int
+    ts: float
     route: str
     connection_id: str
     request_id: str | None
@@ -98,18 +98,20 @@ class Post:
     """One PostToConnection a handler made, with the frame it carried."""
 
     line: int
-    ts: int
+    ts: float
     connection_id: str
     status: int
     data: str
     duration_ms: float = 0.0
     #: The line of the inbound event whose handler posted this frame (see `attribute`).
     after_line: int | None = None
+    #: When the post began, as the gateway logs it; older logs only have `ts` and `durationMs`.
+    started_ts: float | None = None
 
     @property
     def started(self) -> float:
         """When the post began: the gateway writes the record after the frame went out."""
-        return self.ts - self.duration_ms
+        return self.started_ts if self.started_ts is not None else self.ts - self.duration_ms
 
     @property
     def frame(self) -> Any:
@@ -135,11 +137,11 @@ class Conversation:
         return min(lines) if lines else 0
 
     @property
-    def started_ts(self) -> int:
+    def started_ts(self) -> float:
         return min((e.ts for e in self.inbound), default=0)
 
     @property
-    def ended_ts(self) -> int:
+    def ended_ts(self) -> float:
         stamps = [e.ts for e in self.inbound] + [r.ts for r in self.results] + [p.ts for p in self.posts]
         return max(stamps, default=0)
 
@@ -250,7 +252,7 @@ def parse_lines(path: Path, lines: Iterable[str]) -> RecordedLog:
         _require(record, path, number, "ts", "connectionId")
         cid = str(record["connectionId"])
         convo = conversations.setdefault(cid, Conversation(cid, session=current_session))
-        ts = int(record["ts"])
+        ts = float(record["ts"])
         if kind == "event":
             _require(record, path, number, "route", "event")
             event = record["event"]
@@ -275,7 +277,19 @@ def parse_lines(path: Path, lines: Iterable[str]) -> RecordedLog:
             _require(record, path, number, "data")
             status = int(record.get("status", 200))
             duration = float(record.get("durationMs") or 0.0)
-            convo.posts.append(Post(number, ts, cid, status, str(record["data"]), duration, last_event_line.get(cid)))
+            started = record.get("startedTs")
+            convo.posts.append(
+                Post(
+                    number,
+                    ts,
+                    cid,
+                    status,
+                    str(record["data"]),
+                    duration,
+                    last_event_line.get(cid),
+                    float(started) if started is not None else None,
+                )
+            )
     for convo in conversations.values():
         attribute(convo)
     return RecordedLog(path, conversations, sessions, count)
@@ -333,7 +347,7 @@ def read_log(path: Path) -> RecordedLog:
             raise LogError(path, None, f"not UTF-8 text ({exc.reason})") from None
 
 
-def iso(ts_ms: int) -> str:
+def iso(ts_ms: float) -> str:
     return datetime.fromtimestamp(ts_ms / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 

@@ -385,7 +385,7 @@ class Replay:
         pump = asyncio.create_task(self._pump(tail))
         started = time.monotonic()
         timeline = sorted((e for c in self.conversations for e in c.inbound), key=lambda e: e.line)
-        previous_ts: int | None = None
+        previous_ts: float | None = None
         previous_at = started
         try:
             for event in timeline:

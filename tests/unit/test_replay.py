@@ -29,7 +29,7 @@ def _ctx(route: str, cid: str = "R1kmxc2VNjMCFIA=", request_id: str = "req", eve
     }
 
 
-def _event(ts: int, route: str, request_id: str, event_type: str = "MESSAGE", body: str | None = None) -> Any:
+def _event(ts: float, route: str, request_id: str, event_type: str = "MESSAGE", body: str | None = None) -> Any:
     event: dict[str, Any] = {"requestContext": _ctx(route, "A", request_id, event_type)}
     if body is not None:
         event["body"] = body
@@ -171,6 +171,23 @@ def test_posts_belong_to_the_handler_that_was_running(tmp_path: Path) -> None:
     assert [p.after_line for p in convo.posts] == [4, 4, 4]
     assert convo.turns == 1
     assert convo.user_id == USER
+
+
+def test_a_frame_logged_after_the_reply_it_prompted_still_started_before_it(tmp_path: Path) -> None:
+    # Given a done frame that went out at 1102.4 ms but was logged at 1103.9, after the client's next
+    # message arrived at 1103.1 (the gateway writes a post's record once the frame is out)
+    records = _conversation()
+    done = records[6]
+    done.update(ts=1103.9, startedTs=1102.4, durationMs=1.5)
+    records.insert(6, _event(1103.1, "ping", "r9", body='{"action":"ping"}'))
+    log = read_log(_write(tmp_path, records))
+
+    # When the timeline is read
+    convo = log.conversations["A"]
+    ping = next(e for e in convo.inbound if e.route == "ping")
+
+    # Then the done frame began before the ping, so a replay holds the ping until it has seen that frame
+    assert convo.posts[-1].started == 1102.4 < ping.ts
 
 
 def test_list_shows_who_when_and_turns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

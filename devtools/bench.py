@@ -57,7 +57,7 @@ def model_ttft_ms(endpoints: dict[str, Any], runs: int) -> list[float]:
     return out
 
 
-async def pipeline(endpoints: dict[str, Any], token: str, runs: int) -> dict[str, list[float]]:
+async def pipeline(endpoints: dict[str, Any], token: str, runs: int, gap_s: float = 0.0) -> dict[str, list[float]]:
     result: dict[str, list[float]] = {
         "first_delta_ms": [],
         "ack_ms": [],
@@ -66,12 +66,16 @@ async def pipeline(endpoints: dict[str, Any], token: str, runs: int) -> dict[str
         "total_ms": [],
     }
     async with connect(endpoints["ws_url"], additional_headers={"Authorization": f"Bearer {token}"}) as ws:
+        session_id: str | None = None
         for i in range(runs):
+            await asyncio.sleep(gap_s)  # a person reads the answer before writing again
             frame = {
                 "action": "sendMessage",
                 "message": MESSAGES[i % len(MESSAGES)],
                 "clientMessageId": str(uuid.uuid4()),
             }
+            if session_id:  # one conversation: every later message carries the session and its recent turns
+                frame["sessionId"] = session_id
             started = time.perf_counter()
             await ws.send(json.dumps(frame))
             deltas = 0
@@ -80,6 +84,7 @@ async def pipeline(endpoints: dict[str, Any], token: str, runs: int) -> dict[str
                 now = (time.perf_counter() - started) * 1000
                 if got["type"] == "ack":
                     result["ack_ms"].append(now)
+                    session_id = got["sessionId"]
                 elif got["type"] == "delta":
                     if deltas == 0:
                         result["first_delta_ms"].append(now)
@@ -137,6 +142,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m devtools.bench", description=__doc__)
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--token-delay-ms", type=float, default=15.0, help="pace of the local model")
+    parser.add_argument(
+        "--gap-ms", type=float, default=300.0, help="pause between one answer's done and the next message"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as state:
         options = StackOptions(
@@ -153,12 +161,12 @@ def main(argv: list[str] | None = None) -> None:
             token = sign_in(e["cognito_url"], e["region"], e["client_id"], e["demo_username"], e["demo_password"])
             asyncio.run(pipeline(e, token["AccessToken"], 3))  # warm-up: JWKS, imports, connections
             model = model_ttft_ms(e, args.runs)
-            measured = asyncio.run(pipeline(e, token["AccessToken"], args.runs))
+            measured = asyncio.run(pipeline(e, token["AccessToken"], args.runs, args.gap_ms / 1000))
             stops = asyncio.run(stop_latency(e, token["AccessToken"], 10))
             imports = handler_import_ms(stack.handler_env)
     first = measured["first_delta_ms"]
     overhead = [f - statistics.median(model) for f in first]
-    print(f"runs: {args.runs}")
+    print(f"runs: {args.runs}, {args.gap_ms:.0f} ms between an answer's done and the next message")
     ack = measured["ack_ms"]
     print(f"client send -> ack            p50 {_pct(ack, 0.5):7.2f} ms  p90 {_pct(ack, 0.9):7.2f} ms")
     print(f"client send -> first delta    p50 {_pct(first, 0.5):7.2f} ms  p90 {_pct(first, 0.9):7.2f} ms")

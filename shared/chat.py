@@ -1,4 +1,7 @@
-"""One chat turn: ack, safety check, model or composer, meta, coalesced deltas, done."""
+"""One chat turn: safety check, model or composer, meta, coalesced deltas; the `done` frame is returned.
+
+The caller sends `done` once the answer is stored, so a client that has seen `done` finds the answer in history.
+"""
 
 from __future__ import annotations
 
@@ -127,7 +130,7 @@ class ChatService:
             context.on_meta(meta)
             sink.send(meta)
             self._stream_text(crisis_message(seed), emitter, context)
-            return self._finish(sink, emitter, meta, session_id, StopReason.END_TURN, Usage(), fallback=False)
+            return self._finish(emitter, meta, session_id, StopReason.END_TURN, Usage(), fallback=False)
 
         system = build_system_prompt(EMOTIONS, self._catalogue.references(emotion.emotion))
         tokens: TokenStream | None = None
@@ -163,13 +166,13 @@ class ChatService:
                         messageId=message_id,
                     )
                 )
-                return self._finish(sink, emitter, meta, session_id, StopReason.ERROR, Usage(), fallback=False)
+                return self._finish(emitter, meta, session_id, StopReason.ERROR, Usage(), fallback=False)
         finally:
             tokens.close()
         turn = stream.turn
         reason = StopReason.STOPPED if not finished else _stop_reason(turn.stop_reason)
         usage = Usage(inputTokens=turn.input_tokens, outputTokens=turn.output_tokens)
-        return self._finish(sink, emitter, meta, session_id, reason, usage, fallback=False)
+        return self._finish(emitter, meta, session_id, reason, usage, fallback=False)
 
     # -- pieces ---------------------------------------------------------------------------------
     def _read_header(self, first: str, tokens: TokenStream) -> tuple[str | None, str]:
@@ -231,7 +234,7 @@ class ChatService:
         text = compose(request.message, emotion=emotion, verse=verse, seed=seed, previous=previous)
         stopped = not self._stream_text(text, emitter, context)
         reason_out = StopReason.STOPPED if stopped else StopReason.END_TURN
-        return self._finish(sink, emitter, meta, session_id, reason_out, Usage(), fallback=True)
+        return self._finish(emitter, meta, session_id, reason_out, Usage(), fallback=True)
 
     def _stream_text(self, text: str, emitter: _Emitter, context: TurnContext) -> bool:
         return pump(TokenStream(words(text)), Coalescer(emitter), context.should_stop)
@@ -249,7 +252,6 @@ class ChatService:
 
     @staticmethod
     def _finish(
-        sink: FrameSink,
         emitter: _Emitter,
         meta: Meta,
         session_id: str,
@@ -269,7 +271,6 @@ class ChatService:
             metrics=Timings(ttftMs=round(ttft, 1) if ttft is not None else None, totalMs=round(total, 1)),
             fallback=fallback,
         )
-        sink.send(done)
         if ttft is not None:
             metrics.add_metric(name=MetricName.TIME_TO_FIRST_TOKEN, unit="Milliseconds", value=ttft)
         metrics.add_metric(name=MetricName.ANSWER_DURATION, unit="Milliseconds", value=total)

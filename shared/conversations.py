@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import BotoCoreError, ClientError
 
+from shared import limits
 from shared.connections import StorageError
 
 if TYPE_CHECKING:
@@ -231,12 +232,24 @@ class ConversationRepository:
             ExpressionAttributeValues=values,
         )
 
-    def remember_verse(self, user_id: str, session_id: str, reference: str) -> None:
+    def remember_turn(
+        self, user_id: str, session_id: str, reference: str, context: list[tuple[str, str]], keep: int
+    ) -> None:
+        """After an answer: its verse joins the session's used ones, and the last `keep` turns become its context.
+
+        The context lives on the session item, so the next message reads it with the same consistent GetItem
+        that checks ownership, instead of an (eventually consistent) index query.
+        """
+        recent = (
+            [{"message": m, "answer": a[: limits.CONTEXT_ANSWER_MAX_CHARS]} for m, a in context[-keep:]] if keep else []
+        )
         self._call(
             self._table.update_item,
             Key={"pk": _user(user_id), "sk": _session(session_id)},
-            UpdateExpression="SET usedReferences = list_append(if_not_exists(usedReferences, :empty), :ref)",
-            ExpressionAttributeValues={":empty": [], ":ref": [reference]},
+            UpdateExpression=(
+                "SET usedReferences = list_append(if_not_exists(usedReferences, :empty), :ref), recentTurns = :recent"
+            ),
+            ExpressionAttributeValues={":empty": [], ":ref": [reference], ":recent": recent},
         )
 
     # -- reading -----------------------------------------------------------------------------
@@ -276,20 +289,9 @@ class ConversationRepository:
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def session(self, user_id: str, session_id: str) -> dict[str, Any] | None:
-        item = self._call(self._table.get_item, Key={"pk": _user(user_id), "sk": _session(session_id)}).get("Item")
+        key = {"pk": _user(user_id), "sk": _session(session_id)}
+        item = self._call(self._table.get_item, Key=key, ConsistentRead=True).get("Item")
         return _plain(item) if item else None
-
-    def recent_turns(self, session_id: str, count: int) -> list[Turn]:
-        if count <= 0:
-            return []
-        page = self._call(
-            self._table.query,
-            IndexName="bySession",
-            KeyConditionExpression=Key("sessionKey").eq(_session(session_id)),
-            ScanIndexForward=False,
-            Limit=count,
-        )
-        return [Turn.from_item(item) for item in reversed(page.get("Items", []))]
 
     def list_sessions(self, user_id: str, limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
         page = self._index_page("byActivity", Key("activityKey").eq(_user(user_id)), False, limit, cursor)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import random
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,8 +28,19 @@ class Decision:
     retry_after_ms: int = 0
 
 
+@dataclass(frozen=True)
+class _Bucket:
+    version: int
+    tokens: float
+    updated_at: float
+
+
 class RateLimiter:
-    """Burst `capacity`, refilled at `per_minute` tokens a minute; one token per message."""
+    """Burst `capacity`, refilled at `per_minute` tokens a minute; one token per message.
+
+    The bucket this container last wrote is remembered, so the usual take is one conditional write;
+    when another container wrote in between, the write's condition fails and the bucket is read again.
+    """
 
     def __init__(
         self,
@@ -35,45 +48,97 @@ class RateLimiter:
         capacity: int,
         per_minute: float,
         clock: Callable[[], float] = time.time,
+        remembered: int = 10_000,
     ) -> None:
         self._table = table
         self._capacity = float(capacity)
         self._rate = per_minute / 60.0
         self._clock = clock
+        self._known: OrderedDict[str, _Bucket] = OrderedDict()
+        self._remembered = remembered
+        self._lock = threading.Lock()
 
     def take(self, user_id: str) -> Decision:
         key = {"pk": f"USER#{user_id}"}
+        bucket = self._recall(user_id)
         for _ in range(MAX_ATTEMPTS):
             now = self._clock()
-            try:
-                item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
-            except (ClientError, BotoCoreError) as exc:
-                raise StorageError("rate limit read failed") from exc
-            if item:
-                version = int(item["version"])  # type: ignore[arg-type]
-                elapsed = max(0.0, now - float(item["updatedAt"]))  # type: ignore[arg-type]
-                tokens = min(self._capacity, float(item["tokens"]) + elapsed * self._rate)  # type: ignore[arg-type]
-            else:
-                version, tokens = 0, self._capacity
+            remembered, bucket = bucket is not None, bucket or self._read(key)
+            tokens = self._capacity
+            if bucket.version:
+                tokens = min(tokens, bucket.tokens + max(0.0, now - bucket.updated_at) * self._rate)
+            if tokens < 1.0 and remembered:
+                bucket = None  # refuse only on what storage says now, never on a memory
+                continue
             if tokens < 1.0:
                 return Decision(False, retry_after_ms=int((1.0 - tokens) / self._rate * 1000) + 1)
+            written = _Bucket(bucket.version + 1, round(tokens - 1.0, 6), round(now, 6))
             try:
                 self._table.put_item(
                     Item={
                         **key,
-                        "tokens": Decimal(str(round(tokens - 1.0, 6))),
-                        "updatedAt": Decimal(str(round(now, 6))),
-                        "version": version + 1,
+                        "tokens": Decimal(str(written.tokens)),
+                        "updatedAt": Decimal(str(written.updated_at)),
+                        "version": written.version,
                         "expiresAt": int(now + self._capacity / self._rate + 3600),
                     },
                     ConditionExpression="attribute_not_exists(pk) OR version = :v",
-                    ExpressionAttributeValues={":v": version},
+                    ExpressionAttributeValues={":v": bucket.version},
                 )
+                self._remember(user_id, written)
                 return Decision(True)
             except ClientError as exc:
                 if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
                     raise StorageError("rate limit write failed") from exc
             except BotoCoreError as exc:
                 raise StorageError("rate limit write failed") from exc
-            time.sleep(random.uniform(0.001, 0.02))  # someone else took a token first: read again
+            # The bucket changed since it was read or remembered: someone else took a token first.
+            self._forget(user_id)
+            if not remembered:
+                time.sleep(random.uniform(0.001, 0.02))
+            bucket = None
         raise StorageError("rate limit contention")
+
+    def give_back(self, user_id: str) -> None:
+        """Return a token taken for a message that turned out not to need an answer (a resend)."""
+        self._forget(user_id)
+        try:
+            self._table.update_item(
+                Key={"pk": f"USER#{user_id}"},
+                UpdateExpression="SET tokens = tokens + :one, version = version + :one",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeValues={":one": 1},
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise StorageError("rate limit refund failed") from exc
+        except BotoCoreError as exc:
+            raise StorageError("rate limit refund failed") from exc
+
+    def _read(self, key: dict[str, str]) -> _Bucket:
+        try:
+            item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
+        except (ClientError, BotoCoreError) as exc:
+            raise StorageError("rate limit read failed") from exc
+        if not item:
+            return _Bucket(0, self._capacity, 0.0)
+        return _Bucket(
+            int(item["version"]),  # type: ignore[arg-type]
+            float(item["tokens"]),  # type: ignore[arg-type]
+            float(item["updatedAt"]),  # type: ignore[arg-type]
+        )
+
+    def _recall(self, user_id: str) -> _Bucket | None:
+        with self._lock:
+            return self._known.get(user_id)
+
+    def _remember(self, user_id: str, bucket: _Bucket) -> None:
+        with self._lock:
+            self._known[user_id] = bucket
+            self._known.move_to_end(user_id)
+            while len(self._known) > self._remembered:
+                self._known.popitem(last=False)
+
+    def _forget(self, user_id: str) -> None:
+        with self._lock:
+            self._known.pop(user_id, None)

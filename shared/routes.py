@@ -140,8 +140,8 @@ def resume(event: MessageEvent, deps: Container) -> dict[str, Any]:
         return OK
     from shared.turns import DetachableSink
 
-    out = DetachableSink(deps.poster(connection_id))
-    deps.turns.follow(turn, request.after_seq, out)
+    with DetachableSink(deps.poster(connection_id)) as out:
+        deps.turns.follow(turn, request.after_seq, out)
     if out.gone:
         handle_gone(deps.connections, connection_id, stage="resume")
     return OK

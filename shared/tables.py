@@ -10,9 +10,18 @@ AttrType = Literal["S", "N", "B"]
 
 @dataclass(frozen=True)
 class Index:
+    """A global secondary index; `include` lists the attributes it carries besides the keys (None: all)."""
+
     name: str
     partition_key: tuple[str, AttrType]
     sort_key: tuple[str, AttrType] | None = None
+    include: tuple[str, ...] | None = None
+
+    @property
+    def projection(self) -> dict[str, object]:
+        if self.include is None:
+            return {"ProjectionType": "ALL"}
+        return {"ProjectionType": "INCLUDE", "NonKeyAttributes": list(self.include)}
 
 
 @dataclass(frozen=True)
@@ -40,7 +49,7 @@ class TableDefinition:
             if index.sort_key:
                 attrs[index.sort_key[0]] = index.sort_key[1]
                 key_schema.append({"AttributeName": index.sort_key[0], "KeyType": "RANGE"})
-            gsis.append({"IndexName": index.name, "KeySchema": key_schema, "Projection": {"ProjectionType": "ALL"}})
+            gsis.append({"IndexName": index.name, "KeySchema": key_schema, "Projection": index.projection})
         kwargs: dict[str, object] = {
             "TableName": table_name,
             "BillingMode": "PAY_PER_REQUEST",
@@ -70,7 +79,13 @@ CONVERSATIONS = TableDefinition(
     ttl_attribute="expiresAt",
     indexes=(
         Index("bySession", ("sessionKey", "S"), ("turnAt", "N")),
-        Index("byActivity", ("activityKey", "S"), ("lastActivityAt", "N")),
+        # The session list needs only these; the session's context for the model stays out of the index.
+        Index(
+            "byActivity",
+            ("activityKey", "S"),
+            ("lastActivityAt", "N"),
+            include=("sessionId", "title", "createdAt", "turnCount"),
+        ),
     ),
 )
 

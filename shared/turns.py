@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import queue
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from shared.chat import ChatService, TurnContext, TurnResult, new_id
 from shared.connections import ConnectionGone, FrameSink, StorageError
 from shared.conversations import ConversationRepository, Turn, TurnStatus
-from shared.idempotency import IdempotencyStore
+from shared.idempotency import Claim, IdempotencyStore
 from shared.metric_names import MetricName
 from shared.observability import logger, metrics
 from shared.protocol import Ack, Delta, Done, Error, ErrorCode, Meta, SendMessage, StopReason, Timings
-from shared.ratelimit import RateLimiter
+from shared.ratelimit import Decision, RateLimiter
 from shared.recorder import TurnRecorder
 
 FOLLOW_POLL_S = 0.1
@@ -27,19 +31,53 @@ _STATUS_OF = {
 
 
 class DetachableSink:
-    """Posts to the client until it is gone; then the answer goes on being written, for resume."""
+    """Posts frames to the client in order, from its own thread, so the answer never waits on the network.
+
+    Once the client is gone the answer goes on being written, for resume. `close()` waits until every
+    frame has been posted and raises what posting raised (other than the client being gone).
+    """
+
+    _CLOSE = object()
 
     def __init__(self, sink: FrameSink) -> None:
         self._sink = sink
         self.gone = False
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._error: Exception | None = None
 
     def send(self, frame: Any) -> None:
-        if self.gone:
+        if self.gone or self._error is not None:
             return
-        try:
-            self._sink.send(frame)
-        except ConnectionGone:
-            self.gone = True
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._post_in_order, name="poster", daemon=True)
+            self._thread.start()
+        self._queue.put(frame)
+
+    def _post_in_order(self) -> None:
+        while (frame := self._queue.get()) is not self._CLOSE:
+            if self.gone or self._error is not None:
+                continue
+            try:
+                self._sink.send(frame)
+            except ConnectionGone:
+                self.gone = True
+            except Exception as exc:  # raised to the handler by close()
+                self._error = exc
+
+    def close(self, *, quiet: bool = False) -> None:
+        if self._thread is not None:
+            self._queue.put(self._CLOSE)
+            self._thread.join()
+            self._thread = None
+        if self._error is not None and not quiet:
+            raise self._error
+
+    def __enter__(self) -> DetachableSink:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        self.close(quiet=kind is not None)
 
 
 class TurnService:
@@ -56,21 +94,37 @@ class TurnService:
         self._idempotency = idempotency
         self._limiter = limiter
         self._context_turns = context_turns
+        # Storage calls made side by side; created once per container like the clients they use.
+        self._io = ThreadPoolExecutor(max_workers=8, thread_name_prefix="turn-io")
 
     def send(self, request: SendMessage, user_id: str, sink: FrameSink) -> DetachableSink:
-        """Answer (or replay) one sendMessage; returns the sink so the caller can see if the client left."""
-        out = DetachableSink(sink)
+        """Answer (or replay) one sendMessage; returns once every frame is posted (`gone`: the client left)."""
+        with DetachableSink(sink) as out:
+            self._send(request, user_id, out)
+        return out
+
+    def _send(self, request: SendMessage, user_id: str, out: DetachableSink) -> None:
         cmid = request.client_message_id
         session_id = request.session_id or new_id()
-        session = self._repo.session(user_id, request.session_id) if request.session_id else {}
-        if session is None:
+        # The checks before an answer are independent reads and writes: they go to storage at the same time.
+        # The session item also carries the recent turns the model gets as context.
+        session = self._io.submit(self._repo.session, user_id, request.session_id) if request.session_id else None
+        claim, decision = self._claim_and_take(request, user_id, session_id)
+        try:
+            owned = session.result() if session else {}
+        except StorageError:
+            self._undo(claim, decision, user_id, cmid)
+            raise
+        if owned is None:
+            self._undo(claim, decision, user_id, cmid)
             out.send(_error(ErrorCode.NOT_FOUND, "That conversation was not found.", cmid))
-            return out
-        claim = self._idempotency.claim(user_id, cmid, request.message, request.session_id, new_id(), session_id)
+            return
         if claim.conflict:
+            self._undo(claim, decision, user_id, cmid)
             out.send(_error(ErrorCode.BAD_REQUEST, "That clientMessageId was already used for another message.", cmid))
-            return out
+            return
         if not claim.fresh:
+            self._undo(claim, decision, user_id, cmid)
             logger.info("duplicate message, replaying", message_id=claim.message_id)
             out.send(Ack(clientMessageId=cmid, messageId=claim.message_id, sessionId=claim.session_id))
             turn = self._wait_for_turn(user_id, claim.message_id)
@@ -78,10 +132,9 @@ class TurnService:
                 out.send(_error(ErrorCode.NOT_FOUND, "That message's answer is no longer available.", cmid))
             else:
                 self.follow(turn, 0, out)
-            return out
-        decision = self._limiter.take(user_id)
+            return
         if not decision.allowed:
-            self._idempotency.release(user_id, cmid)
+            self._undo(claim, decision, user_id, cmid)
             metrics.add_metric(name=MetricName.RATE_LIMITED, unit="Count", value=1)
             logger.info("rate limited", user_id=user_id, retry_after_ms=decision.retry_after_ms)
             out.send(
@@ -92,9 +145,39 @@ class TurnService:
                     retryAfterMs=decision.retry_after_ms,
                 )
             )
-            return out
-        self._answer(request, user_id, claim.message_id, claim.session_id, session, out)
-        return out
+            return
+        self._answer(request, user_id, claim.message_id, claim.session_id, owned, out)
+
+    def _claim_and_take(self, request: SendMessage, user_id: str, session_id: str) -> tuple[Claim, Decision]:
+        """Claim the clientMessageId and take a rate-limit token, concurrently; undo one if the other fails."""
+        cmid = request.client_message_id
+        taking = self._io.submit(self._limiter.take, user_id)
+        try:
+            claim = self._idempotency.claim(user_id, cmid, request.message, request.session_id, new_id(), session_id)
+        except StorageError:
+            with contextlib.suppress(StorageError):
+                if taking.result().allowed:
+                    self._limiter.give_back(user_id)
+            raise
+        try:
+            decision = taking.result()
+        except StorageError:
+            if claim.fresh:
+                with contextlib.suppress(StorageError):
+                    self._idempotency.release(user_id, cmid)
+            raise
+        return claim, decision
+
+    def _undo(self, claim: Claim, decision: Decision, user_id: str, cmid: str) -> None:
+        """Nothing will be answered for this claim: give back the token and, if this call made the claim, the key."""
+        try:
+            if decision.allowed:
+                self._limiter.give_back(user_id)
+            if claim.fresh:
+                self._idempotency.release(user_id, cmid)
+        except StorageError:
+            metrics.add_metric(name=MetricName.STORAGE_ERRORS, unit="Count", value=1)
+            logger.warning("could not undo a refused message's claim or token", user_id=user_id)
 
     def _answer(
         self,
@@ -109,21 +192,13 @@ class TurnService:
         # The user's message is written first thing by the recorder's thread, off the path to the first token.
         recorder = TurnRecorder(self._repo, message_id=message_id, session_id=session_id, user_id=user_id)
         recorder.begin(client_message_id=request.client_message_id, message=request.message).start()
-        history: list[tuple[str, str]] = []
-        used = list(session.get("usedReferences", []))
-        if request.session_id:
-            try:
-                recent = self._repo.recent_turns(session_id, self._context_turns)
-                history = [(t.message, t.answer) for t in recent if t.answer][-self._context_turns :]
-            except StorageError:
-                metrics.add_metric(name=MetricName.STORAGE_ERRORS, unit="Count", value=1)
-                logger.warning("could not read the session's recent turns", message_id=message_id)
+        history = [(str(t["message"]), str(t["answer"])) for t in session.get("recentTurns", [])]
         context = TurnContext(
             user_id=user_id,
             message_id=message_id,
             session_id=session_id,
-            history=history,
-            used_references=used,
+            history=history[-self._context_turns :] if self._context_turns else [],
+            used_references=list(session.get("usedReferences", [])),
             should_stop=recorder.stop_requested.is_set,
             on_meta=lambda meta: recorder.set_meta(meta.model_dump(by_alias=True, exclude_none=True)),
             on_delta=recorder.record,
@@ -132,9 +207,14 @@ class TurnService:
         done = result.done.model_dump(by_alias=True, exclude_none=True)
         recorder.finish(_STATUS_OF[result.done.stop_reason], done)
         try:
-            self._repo.remember_verse(user_id, session_id, result.meta.verse.reference)
+            recent = [*history, (request.message, result.text)] if result.text else history
+            self._repo.remember_turn(user_id, session_id, result.meta.verse.reference, recent, self._context_turns)
         except StorageError:
-            logger.warning("could not remember the verse", message_id=message_id)
+            metrics.add_metric(name=MetricName.STORAGE_ERRORS, unit="Count", value=1)
+            logger.warning("could not remember the verse and context", message_id=message_id)
+        # Stored first, then done: a client that saw done and sends the next message at once gets this answer
+        # as context, and a refresh shows it whole.
+        out.send(result.done)
 
     def _wait_for_turn(self, user_id: str, message_id: str, timeout_s: float = 5.0) -> Turn | None:
         """A concurrent duplicate may arrive before the first copy stored its turn."""

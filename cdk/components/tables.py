@@ -53,7 +53,10 @@ class MotivatorTables(Construct):
                     index_name=index.name,
                     partition_key=_attribute(index.partition_key),  # type: ignore[arg-type]
                     sort_key=_attribute(index.sort_key),
-                    projection_type=dynamodb.ProjectionType.ALL,
+                    projection_type=(
+                        dynamodb.ProjectionType.ALL if index.include is None else dynamodb.ProjectionType.INCLUDE
+                    ),
+                    non_key_attributes=list(index.include) if index.include else None,
                 )
             self.tables[definition.logical_name] = table
             self.definitions[definition.logical_name] = definition

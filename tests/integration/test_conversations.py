@@ -51,6 +51,26 @@ async def test_resume_after_a_dropped_connection_gives_the_uninterrupted_text(
     assert "".join(d["text"] for d in received) + resumed.text == uninterrupted
 
 
+async def test_done_arrives_once_the_answer_is_stored(endpoints: dict[str, Any], new_user: Any) -> None:
+    # Given a user in a conversation
+    ws = await open_ws(endpoints, new_user())
+    first = await ask(ws, "I feel anxious about moving to a new city.")
+    session_id = first.of("ack")[0]["sessionId"]
+
+    # When the next answer's done frame arrives
+    answer = await ask(ws, "I'm also a little excited about it.", sessionId=session_id)
+    await ws.close()
+
+    # Then, at that moment, the turn is already stored whole and is the newest context of the session
+    ack = answer.of("ack")[0]
+    table = dynamodb_table(endpoints, "conversations_table")
+    turn = table.get_item(Key={"pk": f"MSG#{ack['messageId']}", "sk": "TURN"}, ConsistentRead=True)["Item"]
+    assert turn["status"] == "complete" and turn["answer"] == answer.text
+    session = table.get_item(Key={"pk": f"USER#{turn['userId']}", "sk": f"SESSION#{session_id}"}, ConsistentRead=True)
+    recent = session["Item"]["recentTurns"]
+    assert [t["answer"] for t in recent] == [first.text, answer.text]
+
+
 async def _resume(ws: Any, message_id: str, after_seq: int) -> Any:
     await ws.send(json.dumps({"action": "resume", "messageId": message_id, "afterSeq": after_seq}))
     return await collect(ws)
@@ -117,11 +137,17 @@ async def test_rate_limit_is_hit_and_recovers(stack: Any, new_user: Any, tmp_pat
     with extra_gateway(stack, tmp_path, env={"RATE_LIMIT_BURST": "5", "RATE_LIMIT_PER_MINUTE": "10"}) as endpoints:
         bedrock(endpoints, "/_stats/reset", {})
         ws = await open_ws(endpoints, new_user())
-        # When the user sends six messages in a row
-        answers = [await ask(ws, f"I feel hopeful, message {i}.") for i in range(5)]
+        # When the user sends six new messages in a row
+        answers = [await ask(ws, f"I feel hopeful, message {i}.") for i in range(4)]
+        # (resending the first one on the way, as a client does after a reconnect)
+        first = answers[0].of("ack")[0]
+        resent = await ask(ws, "I feel hopeful, message 0.", clientMessageId=first["clientMessageId"])
+        answers.append(await ask(ws, "I feel hopeful, message 4."))
         await ws.send(send_message_frame("One more, please."))
         refused = (await collect(ws, until={"error"})).frames[-1]
-        # Then the sixth is refused with a time to wait, and the model saw only five
+        # Then the resend is answered from storage without spending a token
+        assert resent.of("ack")[0]["messageId"] == first["messageId"] and resent.text == answers[0].text
+        # And the sixth new message is refused with a time to wait, and the model saw only five
         assert all(a.types[-1] == "done" for a in answers)
         assert refused["code"] == "rate_limited" and 0 < refused["retryAfterMs"] <= 6100
         assert bedrock(endpoints, "/_stats")["calls"] == 5

@@ -34,6 +34,47 @@ def test_fifty_concurrent_sends_against_a_bucket_of_ten_admit_exactly_ten(endpoi
     assert not refused.allowed and refused.retry_after_ms > 60_000
 
 
+def test_a_bucket_spent_by_another_container_is_not_overspent(endpoints: dict[str, Any]) -> None:
+    # Given two containers sharing a bucket of three, and one of them remembering the bucket it last wrote
+    table = dynamodb_table(endpoints, "rate_limit_table")
+    first, second = (RateLimiter(table, capacity=3, per_minute=1 / 60) for _ in range(2))
+    user = f"bucket-{uuid.uuid4().hex}"
+    taken = [first.take(user).allowed, first.take(user).allowed]
+
+    # When the other container takes the last token, and the first one then asks again
+    taken += [second.take(user).allowed, first.take(user).allowed]
+
+    # Then the first container's memory of one token left does not count: exactly three were admitted
+    assert taken == [True, True, True, False]
+
+
+def test_a_bucket_reset_in_storage_is_not_refused_from_memory(endpoints: dict[str, Any]) -> None:
+    # Given a container that spent a user's whole bucket
+    table = dynamodb_table(endpoints, "rate_limit_table")
+    limiter = RateLimiter(table, capacity=2, per_minute=1 / 60)
+    user = f"bucket-{uuid.uuid4().hex}"
+    assert [limiter.take(user).allowed for _ in range(3)] == [True, True, False]
+
+    # When an operator deletes the bucket
+    table.delete_item(Key={"pk": f"USER#{user}"})
+
+    # Then the next message is admitted
+    assert limiter.take(user).allowed
+
+
+def test_a_token_given_back_can_be_taken_again(endpoints: dict[str, Any]) -> None:
+    # Given a bucket of two, both spent
+    limiter = RateLimiter(dynamodb_table(endpoints, "rate_limit_table"), capacity=2, per_minute=1 / 60)
+    user = f"bucket-{uuid.uuid4().hex}"
+    assert limiter.take(user).allowed and limiter.take(user).allowed
+
+    # When one is given back (its message was a resend)
+    limiter.give_back(user)
+
+    # Then exactly one more message is admitted
+    assert [limiter.take(user).allowed, limiter.take(user).allowed] == [True, False]
+
+
 def test_an_answer_larger_than_the_item_limit_is_stored_and_read_back(endpoints: dict[str, Any]) -> None:
     # Given an answer of about 600 KB, more than DynamoDB's 400 KB item limit
     repo = ConversationRepository(dynamodb_table(endpoints, "conversations_table"))

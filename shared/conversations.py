@@ -8,7 +8,6 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Attr, Key
@@ -16,6 +15,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from shared import limits
 from shared.connections import StorageError
+from shared.protocol import SessionSummary, TurnStatus
+from shared.tables import CONVERSATIONS
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -25,14 +26,6 @@ INLINE_ANSWER_MAX_CHARS = 100_000
 #: A turn still "streaming" after this long without a write was cut off by a crash: it is incomplete.
 STALE_AFTER_MS = 60_000
 TITLE_MAX_CHARS = 60
-
-
-class TurnStatus(StrEnum):
-    STREAMING = "streaming"
-    COMPLETE = "complete"
-    STOPPED = "stopped"
-    FAILED = "failed"
-    INCOMPLETE = "incomplete"
 
 
 def now_ms() -> int:
@@ -77,15 +70,19 @@ def encode_cursor(key: dict[str, Any] | None) -> str | None:
     return base64.urlsafe_b64encode(json.dumps(_plain(key)).encode()).decode() if key else None
 
 
+class InvalidCursor(ValueError):
+    """A history cursor this service did not hand out."""
+
+
 def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
     if not cursor:
         return None
     try:
         value = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except ValueError as exc:
-        raise ValueError("cursor") from exc
+        raise InvalidCursor("cursor") from exc
     if not isinstance(value, dict):
-        raise ValueError("cursor")
+        raise InvalidCursor("cursor")
     return value
 
 
@@ -293,34 +290,34 @@ class ConversationRepository:
         item = self._call(self._table.get_item, Key=key, ConsistentRead=True).get("Item")
         return _plain(item) if item else None
 
-    def list_sessions(self, user_id: str, limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
-        page = self._index_page("byActivity", Key("activityKey").eq(_user(user_id)), False, limit, cursor)
-        sessions = [
-            {
-                "sessionId": item["sessionId"],
-                "title": item.get("title", ""),
-                "lastActivityAt": item["lastActivityAt"],
-                "createdAt": item.get("createdAt"),
-                "turnCount": item.get("turnCount", 0),
-            }
-            for item in _plain(page.get("Items", []))
-        ]
+    def list_sessions(self, user_id: str, limit: int, cursor: str | None) -> tuple[list[SessionSummary], str | None]:
+        page = self._index_page("byActivity", _user(user_id), False, limit, cursor)
+        sessions = [SessionSummary.model_validate(item) for item in _plain(page.get("Items", []))]
         return sessions, encode_cursor(page.get("LastEvaluatedKey"))
 
     def list_turns(self, session_id: str, limit: int, cursor: str | None) -> tuple[list[Turn], str | None]:
-        page = self._index_page("bySession", Key("sessionKey").eq(_session(session_id)), True, limit, cursor)
+        page = self._index_page("bySession", _session(session_id), True, limit, cursor)
         return [Turn.from_item(i) for i in page.get("Items", [])], encode_cursor(page.get("LastEvaluatedKey"))
 
-    def _index_page(self, index: str, key: Any, forward: bool, limit: int, cursor: str | None) -> Any:
-        """One page of a GSI query, resumed from an opaque cursor (ValueError when the cursor is bad)."""
+    def _index_page(self, index_name: str, partition: str, forward: bool, limit: int, cursor: str | None) -> Any:
+        """One page of a GSI query, resumed from an opaque cursor (InvalidCursor when the cursor is bad)."""
+        index = next(i for i in CONVERSATIONS.indexes if i.name == index_name)
         kwargs: dict[str, Any] = {
-            "IndexName": index,
-            "KeyConditionExpression": key,
+            "IndexName": index_name,
+            "KeyConditionExpression": Key(index.partition_key[0]).eq(partition),
             "ScanIndexForward": forward,
             "Limit": limit,
         }
         start = decode_cursor(cursor)
         if start:
+            # Only a key of this very query resumes it: the table's and the index's key attributes, this partition.
+            keys = [CONVERSATIONS.partition_key, CONVERSATIONS.sort_key, index.partition_key, index.sort_key]
+            types = {name: kind for name, kind in (k for k in keys if k)}
+            well_formed = set(start) == set(types) and all(
+                isinstance(start[name], str if kind == "S" else int) for name, kind in types.items()
+            )
+            if not well_formed or start[index.partition_key[0]] != partition:
+                raise InvalidCursor("cursor")
             kwargs["ExclusiveStartKey"] = start
         return self._call(self._table.query, **kwargs)
 

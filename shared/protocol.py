@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 
@@ -176,10 +176,57 @@ class Pong(_ServerFrame):
     type: Literal["pong"] = "pong"
 
 
+class TurnStatus(StrEnum):
+    """Where an answer stands, in storage and in history pages."""
+
+    STREAMING = "streaming"
+    COMPLETE = "complete"
+    STOPPED = "stopped"
+    FAILED = "failed"
+    #: Left `streaming` by a writer that died: what was stored is all there is.
+    INCOMPLETE = "incomplete"
+
+
+class SessionSummary(_Frame):
+    """One conversation in the session list of a `history` page (no `sessionId` asked)."""
+
+    session_id: str = Field(alias="sessionId")
+    title: str = ""
+    last_activity_at: int = Field(alias="lastActivityAt")
+    created_at: int | None = Field(default=None, alias="createdAt")
+    turn_count: int = Field(default=0, alias="turnCount")
+
+
+class FeedbackView(_Frame):
+    helpful: bool
+    comment: str | None = None
+    at: int | None = None
+
+
+class TurnView(_Frame):
+    """One message and its answer in a `history` page of a session."""
+
+    message_id: str = Field(alias="messageId")
+    created_at: int | None = Field(default=None, alias="createdAt")
+    message: str
+    answer: str = ""
+    status: TurnStatus
+    emotion: str | None = None
+    confidence: float | None = None
+    verse: Verse | None = None
+    safety: Safety | None = None
+    resources: list[Resource] | None = None
+    stop_reason: StopReason | None = Field(default=None, alias="stopReason")
+    fallback: bool | None = None
+    feedback: FeedbackView | None = None
+
+
 class HistoryPage(_ServerFrame):
+    """The user's sessions (newest first) or, with `sessionId`, that session's turns in order."""
+
     type: Literal["history"] = "history"
     session_id: str | None = Field(default=None, alias="sessionId")
-    items: list[dict[str, Any]]
+    items: list[SessionSummary] | list[TurnView]
     cursor: str | None = None
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from shared.auth import InvalidToken, allow_policy, bearer_token
 from shared.connections import ConnectionGone, ConnectionRecord, StorageError, handle_gone
 from shared.container import Container
-from shared.conversations import ConversationRepository, Turn
+from shared.conversations import ConversationRepository, InvalidCursor, Turn
 from shared.events import AuthorizerEvent, ConnectEvent, DisconnectEvent, MessageEvent
 from shared.metric_names import MetricName
 from shared.observability import logger, metrics
@@ -26,6 +28,7 @@ from shared.protocol import (
     Resume,
     SendMessage,
     Stop,
+    TurnView,
     parse_client_frame,
 )
 
@@ -129,6 +132,24 @@ def send_message(event: MessageEvent, deps: Container) -> dict[str, Any]:
     return OK
 
 
+def _storage_errors_answered(route: Callable[[MessageEvent, Container], dict[str, Any]]) -> Any:
+    """A route whose storage is unreachable tells the client so in an `error` frame; the connection stays usable."""
+
+    @functools.wraps(route)
+    def answered(event: MessageEvent, deps: Container) -> dict[str, Any]:
+        try:
+            return route(event, deps)
+        except StorageError:
+            ctx = event.request_context
+            logger.exception("storage unavailable", route=ctx.route_key, connection_id=ctx.connection_id)
+            metrics.add_metric(name=MetricName.STORAGE_ERRORS, unit="Count", value=1)
+            _send_quietly(deps, ctx.connection_id, _storage_error(None))
+            return OK
+
+    return answered
+
+
+@_storage_errors_answered
 def resume(event: MessageEvent, deps: Container) -> dict[str, Any]:
     request, user_id = _parse_for_user(event, deps, Resume)
     if request is None or user_id is None:
@@ -147,6 +168,7 @@ def resume(event: MessageEvent, deps: Container) -> dict[str, Any]:
     return OK
 
 
+@_storage_errors_answered
 def stop(event: MessageEvent, deps: Container) -> dict[str, Any]:
     request, user_id = _parse_for_user(event, deps, Stop)
     if request is None or user_id is None:
@@ -158,6 +180,7 @@ def stop(event: MessageEvent, deps: Container) -> dict[str, Any]:
     return OK
 
 
+@_storage_errors_answered
 def feedback(event: MessageEvent, deps: Container) -> dict[str, Any]:
     request, user_id = _parse_for_user(event, deps, Feedback)
     if request is None or user_id is None:
@@ -174,6 +197,7 @@ def feedback(event: MessageEvent, deps: Container) -> dict[str, Any]:
     return OK
 
 
+@_storage_errors_answered
 def history(event: MessageEvent, deps: Container) -> dict[str, Any]:
     request, user_id = _parse_for_user(event, deps, History)
     if request is None or user_id is None:
@@ -191,13 +215,14 @@ def history(event: MessageEvent, deps: Container) -> dict[str, Any]:
             turns, cursor = repo.list_turns(request.session_id, request.limit, request.cursor)
             items = [_turn_view(repo, t) for t in turns if t.user_id == user_id]
             page = HistoryPage(sessionId=request.session_id, items=items, cursor=cursor)
-    except ValueError:
+    except InvalidCursor:
         _send_quietly(deps, connection_id, Error(code=ErrorCode.BAD_REQUEST, message="That cursor is not valid."))
         return OK
     _send_quietly(deps, connection_id, page)
     return OK
 
 
+@_storage_errors_answered
 def delete_history(event: MessageEvent, deps: Container) -> dict[str, Any]:
     request, user_id = _parse_for_user(event, deps, DeleteHistory)
     if request is None or user_id is None:
@@ -218,23 +243,25 @@ def delete_history(event: MessageEvent, deps: Container) -> dict[str, Any]:
 
 
 # -- helpers ----------------------------------------------------------------------------------
-def _turn_view(repo: ConversationRepository, turn: Turn) -> dict[str, Any]:
-    meta = turn.meta or {}
-    return {
-        "messageId": turn.message_id,
-        "createdAt": turn.created_at,
-        "message": turn.message,
-        "answer": repo.full_answer(turn),
-        "status": turn.status.value,
-        "emotion": meta.get("emotion"),
-        "confidence": meta.get("confidence"),
-        "verse": meta.get("verse"),
-        "safety": meta.get("safety"),
-        "resources": meta.get("resources"),
-        "stopReason": (turn.done or {}).get("stopReason"),
-        "fallback": (turn.done or {}).get("fallback"),
-        "feedback": turn.feedback,
-    }
+def _turn_view(repo: ConversationRepository, turn: Turn) -> TurnView:
+    meta, done = turn.meta or {}, turn.done or {}
+    return TurnView.model_validate(
+        {
+            "messageId": turn.message_id,
+            "createdAt": turn.created_at,
+            "message": turn.message,
+            "answer": repo.full_answer(turn),
+            "status": turn.status,
+            "emotion": meta.get("emotion"),
+            "confidence": meta.get("confidence"),
+            "verse": meta.get("verse"),
+            "safety": meta.get("safety"),
+            "resources": meta.get("resources"),
+            "stopReason": done.get("stopReason"),
+            "fallback": done.get("fallback"),
+            "feedback": turn.feedback,
+        }
+    )
 
 
 def _storage_error(client_message_id: str | None) -> Error:

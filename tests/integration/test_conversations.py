@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import uuid
 from typing import Any
@@ -227,10 +228,19 @@ async def test_history_is_paginated(endpoints: dict[str, Any], new_user: Any) ->
     # When listed two at a time
     page1 = await _request(ws, {"action": "history", "limit": 2}, {"history"})
     page2 = await _request(ws, {"action": "history", "limit": 2, "cursor": page1["cursor"]}, {"history"})
-    await ws.close()
     # Then the newest come first and the second page holds the rest
     assert [s["title"] for s in page1["items"]] == ["I feel angry.", "I feel sad."]
     assert [s["title"] for s in page2["items"]] == ["I feel joyful."]
+    assert set(page1["items"][0]) == {"sessionId", "title", "lastActivityAt", "createdAt", "turnCount"}
+
+    # And cursors it never handed out (garbage, or well-formed JSON naming another key) are refused clearly
+    forged = base64.urlsafe_b64encode(json.dumps({"pk": "USER#someone-else"}).encode()).decode()
+    for cursor in ("not a cursor", forged):
+        refused = await _request(ws, {"action": "history", "limit": 2, "cursor": cursor}, {"history"})
+        assert refused["type"] == "error" and refused["code"] == "bad_request", refused
+    # And the connection is still usable
+    assert (await _request(ws, {"action": "ping"}, {"pong"}))["type"] == "pong"
+    await ws.close()
 
 
 async def test_delete_history_removes_everything_of_that_user_only(endpoints: dict[str, Any], new_user: Any) -> None:
@@ -255,3 +265,27 @@ async def test_delete_history_removes_everything_of_that_user_only(endpoints: di
     a_msg, b_msg = a.of("ack")[0]["messageId"], b.of("ack")[0]["messageId"]
     assert table.scan(FilterExpression=Attr("pk").eq(f"MSG#{a_msg}"))["Items"] == []
     assert len(table.scan(FilterExpression=Attr("pk").eq(f"MSG#{b_msg}"))["Items"]) >= 2
+
+
+async def test_conversation_routes_answer_a_storage_outage_with_an_error_frame(
+    stack: Any, new_user: Any, tmp_path: Any
+) -> None:
+    # Given handlers whose conversations table cannot be reached
+    with extra_gateway(stack, tmp_path, env={"CONVERSATIONS_TABLE": "missing-table"}) as endpoints:
+        ws = await open_ws(endpoints, new_user())
+        frames = [
+            {"action": "history"},
+            {"action": "feedback", "sessionId": str(uuid.uuid4()), "messageId": str(uuid.uuid4()), "helpful": True},
+            {"action": "resume", "messageId": str(uuid.uuid4()), "afterSeq": 0},
+            {"action": "stop", "messageId": str(uuid.uuid4())},
+            {"action": "deleteHistory"},
+        ]
+        # When each conversation action is asked for
+        answers = [await _request(ws, frame, set()) for frame in frames]
+        # Then each gets an error frame with a code and a human sentence, and the connection stays usable
+        pong = await _request(ws, {"action": "ping"}, {"pong"})
+        await ws.close()
+    for frame, answer in zip(frames, answers, strict=True):
+        assert answer["type"] == "error" and answer["code"] == "internal", (frame["action"], answer)
+        assert "storage" in answer["message"]
+    assert pong["type"] == "pong"

@@ -85,7 +85,7 @@ def _error(exc: ClientError | BotoCoreError) -> AuthError:
 def _public_client() -> Any:
     """The user-pool API a browser would call: no AWS credentials, requests unsigned."""
     cfg = settings()
-    return boto3.client(  # type: ignore[call-overload]
+    return boto3.client(
         "cognito-idp",
         region_name=cfg.region,
         endpoint_url=cfg.cognito_url,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from shared.protocol import ErrorCode
+from shared.protocol import ErrorCode, Safety, SessionSummary, TurnStatus, TurnView
 
 #: A turn's lifecycle on screen.
 SENDING, STREAMING, DONE, STOPPED, INTERRUPTED, FAILED = (
@@ -101,78 +102,56 @@ def gateway_sentence(message: str) -> str:
 
 
 # -- history pages ------------------------------------------------------------------------------
-# The history route is still being built server-side; these adapters accept the likely spellings of each field
-# so the sidebar keeps working while that contract settles.
-def _first(data: dict[str, Any], *names: str) -> Any:
-    for name in names:
-        value = data.get(name)
-        if value not in (None, ""):
-            return value
-    return None
-
-
-def _when(value: Any) -> str:
-    if value is None:
+def _when(epoch_ms: int | None) -> str:
+    if epoch_ms is None:
         return ""
-    try:
-        if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
-            number = float(value)
-            moment = datetime.fromtimestamp(number / 1000 if number > 1e11 else number, tz=UTC)
-        else:
-            moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except (ValueError, OverflowError):
-        return ""
-    return moment.strftime("%d %b, %H:%M")
+    return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC).strftime("%d %b, %H:%M")
 
 
-def session_items(items: list[dict[str, Any]]) -> list[SessionItem]:
-    sessions = []
-    for item in items:
-        session_id = _first(item, "sessionId", "session_id", "id")
-        if not session_id:
-            continue
-        title = _first(item, "title", "preview", "firstMessage", "summary", "lastMessage", "message") or "Conversation"
-        when = _when(_first(item, "updatedAt", "lastMessageAt", "lastActivityAt", "createdAt", "startedAt"))
-        sessions.append(SessionItem(session_id=str(session_id), title=_short(str(title)), when=when))
-    return sessions
+def session_items(items: Sequence[SessionSummary | TurnView]) -> list[SessionItem]:
+    return [
+        SessionItem(
+            session_id=item.session_id, title=_short(item.title or "Conversation"), when=_when(item.last_activity_at)
+        )
+        for item in items
+        if isinstance(item, SessionSummary)
+    ]
 
 
 #: Stored turn status -> (status on screen, note).
 _HISTORY_STATUS = {
-    "complete": (DONE, ""),
-    "streaming": (DONE, "This answer was still being written when the conversation was opened."),
-    "stopped": (STOPPED, "This answer was stopped."),
-    "failed": (FAILED, "This answer couldn't be completed."),
-    "incomplete": (INTERRUPTED, "This answer was left unfinished."),
+    TurnStatus.COMPLETE: (DONE, ""),
+    TurnStatus.STREAMING: (DONE, "This answer was still being written when the conversation was opened."),
+    TurnStatus.STOPPED: (STOPPED, "This answer was stopped."),
+    TurnStatus.FAILED: (FAILED, "This answer couldn't be completed."),
+    TurnStatus.INCOMPLETE: (INTERRUPTED, "This answer was left unfinished."),
 }
 
 
-def turns_of(session_id: str, items: list[dict[str, Any]]) -> list[Turn]:
+def turns_of(session_id: str, items: Sequence[SessionSummary | TurnView]) -> list[Turn]:
     turns = []
     for item in items:
-        status, notice = _HISTORY_STATUS.get(str(item.get("status") or "complete"), (DONE, ""))
-        verse = item.get("verse") if isinstance(item.get("verse"), dict) else {}
-        feedback = item.get("feedback") if isinstance(item.get("feedback"), dict) else {}
-        helpful = _first(item, "helpful")
-        if helpful is None:
-            helpful = feedback.get("helpful")
+        if not isinstance(item, TurnView):
+            continue
+        status, notice = _HISTORY_STATUS[item.status]
+        helpful = item.feedback.helpful if item.feedback else None
         turns.append(
             Turn(
-                key=str(_first(item, "clientMessageId", "messageId") or len(turns)),
-                question=str(_first(item, "message", "userMessage", "question", "prompt") or ""),
-                message_id=str(_first(item, "messageId") or ""),
+                key=item.message_id,
+                question=item.message,
+                message_id=item.message_id,
                 session_id=session_id,
                 status=status,
                 notice=notice,
-                emotion=str(_first(item, "emotion") or ""),
-                confidence=float(_first(item, "confidence") or 0.0),
-                reference=str(_first(verse, "reference") or _first(item, "reference") or ""),
-                verse=str(_first(verse, "text") or _first(item, "verseText") or ""),
-                translation=str(_first(verse, "translation") or ""),
-                crisis=_first(item, "safety") == "crisis",
-                resources=resources_of(item.get("resources")),
-                text=str(_first(item, "answer", "reply", "text", "response") or ""),
-                fallback=bool(item.get("fallback")),
+                emotion=item.emotion or "",
+                confidence=item.confidence or 0.0,
+                reference=item.verse.reference if item.verse else "",
+                verse=item.verse.text if item.verse else "",
+                translation=item.verse.translation if item.verse else "",
+                crisis=item.safety == Safety.CRISIS,
+                resources=resources_of(item.resources),
+                text=item.answer,
+                fallback=bool(item.fallback),
                 feedback="" if helpful is None else ("up" if helpful else "down"),
                 feedback_saved=helpful is not None,
             )

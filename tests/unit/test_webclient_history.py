@@ -1,0 +1,81 @@
+"""The web client reads history pages exactly as the server writes them (one set of models on both sides)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "webclient"))
+
+from motivator_web.gateway import parse_frame
+from motivator_web.models import DONE, INTERRUPTED, session_items, turns_of
+
+from shared.engine.safety import CRISIS_RESOURCES
+from shared.engine.scripture import get_catalogue
+from shared.protocol import FeedbackView, HistoryPage, SessionSummary, TurnStatus, TurnView, Verse
+
+
+def test_a_session_list_page_becomes_the_sidebar() -> None:
+    # Given the server's page of two sessions, on the wire
+    page = HistoryPage(
+        items=[
+            SessionSummary(sessionId="s2", title="I feel anxious about my exam", lastActivityAt=1_764_000_000_000),
+            SessionSummary(sessionId="s1", title="", lastActivityAt=1_763_000_000_000, turnCount=3),
+        ],
+        cursor="abc",
+    )
+
+    # When the web client parses it
+    frame = parse_frame(page.to_wire())
+    assert isinstance(frame, HistoryPage)
+    sessions = session_items(frame.items)
+
+    # Then the sidebar lists both, newest first, with a title and a time for each
+    assert [(s.session_id, s.title) for s in sessions] == [
+        ("s2", "I feel anxious about my exam"),
+        ("s1", "Conversation"),
+    ]
+    assert all(s.when for s in sessions)
+
+
+def test_a_session_page_becomes_its_turns_with_verse_feedback_and_status() -> None:
+    # Given the server's page of one session: a crisis answer rated helpful, and an answer cut short by a crash
+    chosen = get_catalogue().resolve("Psalm 34:18")  # scripture comes from the bundled translation
+    assert chosen is not None
+    verse = Verse(reference=chosen.reference, text=chosen.text, translation=chosen.translation)
+    page = HistoryPage(
+        sessionId="s1",
+        items=[
+            TurnView(
+                messageId="m1",
+                message="I can't go on",
+                answer="You matter.",
+                status=TurnStatus.COMPLETE,
+                emotion="sad",
+                confidence=0.8,
+                verse=verse,
+                safety="crisis",
+                resources=list(CRISIS_RESOURCES),
+                feedback=FeedbackView(helpful=True),
+            ),
+            TurnView(messageId="m2", message="Are you there?", answer="I am", status=TurnStatus.INCOMPLETE),
+        ],
+    )
+
+    # When the web client parses it
+    frame = parse_frame(page.to_wire())
+    assert isinstance(frame, HistoryPage)
+    first, second = turns_of("s1", frame.items)
+
+    # Then the turns carry what the chat shows
+    assert (first.question, first.text, first.status, first.reference, first.verse) == (
+        "I can't go on",
+        "You matter.",
+        DONE,
+        "Psalm 34:18",
+        verse.text,
+    )
+    assert first.crisis and [r.name for r in first.resources] == [r.name for r in CRISIS_RESOURCES]
+    assert (first.feedback, first.feedback_saved) == ("up", True)
+    assert (second.status, second.text, second.feedback) == (INTERRUPTED, "I am", "")
+    assert second.notice == "This answer was left unfinished."

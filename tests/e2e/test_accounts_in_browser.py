@@ -73,3 +73,34 @@ async def test_wrong_password_gets_a_clear_message(browser: Any, web_stack: dict
         assert "/signin" in tab.url
     finally:
         await context.close()
+
+
+async def test_forgotten_password_is_reset_with_the_emailed_code(browser: Any, web_stack: dict[str, Any]) -> None:
+    from devtools.bootstrap import create_user, generate_password
+
+    # Given someone with an account who forgot its password
+    email = f"forgetful-{uuid.uuid4().hex[:8]}@example.org"
+    create_user(web_stack["cognito_url"], web_stack["region"], web_stack["user_pool_id"], email, generate_password())
+    context = await browser.new_context()
+    tab = await context.new_page()
+    tab.set_default_timeout(30_000)
+    try:
+        await tab.goto(web_stack["web_url"] + "signin")
+        await tab.get_by_role("link", name="Forgot your password?").click(timeout=FIRST_LOAD_MS)
+
+        # When they ask for a code, then type it (the local pool accepts any code) with a new password
+        await tab.get_by_label("Email").fill(email)
+        await tab.get_by_role("button", name="Send me a reset code").click()
+        await tab.get_by_label("Code from the email").fill("482913")
+        await tab.get_by_label("New password", exact=True).fill("Quiet-River-42")
+        await tab.get_by_role("button", name="Change password").click()
+
+        # Then they are sent to sign in, told the password changed, and the new password lets them in
+        await tab.wait_for_url("**/signin*")
+        await expect(tab.get_by_text("Your password is changed. Please sign in with the new one.")).to_be_visible()
+        await tab.get_by_label("Email").fill(email)
+        await tab.get_by_label("Password").fill("Quiet-River-42")
+        await tab.get_by_role("button", name="Sign in").click()
+        await tab.locator('[data-testid="connection-status"][data-state="connected"]').wait_for()
+    finally:
+        await context.close()

@@ -19,7 +19,7 @@ from shared.connections import FrameSink
 from shared.engine.composer import compose
 from shared.engine.emotions import EMOTIONS, EmotionResult, classify
 from shared.engine.prompt import build_system_prompt, parse_header
-from shared.engine.safety import CRISIS_RESOURCES, assess, crisis_message
+from shared.engine.safety import CRISIS_RESOURCES, assess, crisis_emotion, crisis_message
 from shared.engine.scripture import ScriptureCatalogue, VerseChoice
 from shared.metric_names import MetricName
 from shared.model_client import THROTTLING_CODES, BedrockModel, ModelUnavailable, to_messages
@@ -125,8 +125,9 @@ class ChatService:
         if assess(request.message).crisis:
             metrics.add_metric(name=MetricName.CRISIS_ANSWERS, unit="Count", value=1)
             logger.info("crisis answer", message_id=message_id)
-            verse = self._catalogue.choose(emotion.emotion, used=context.used_references, seed=seed)
-            meta = self._meta(message_id, emotion.emotion, emotion.confidence, verse, crisis=True)
+            heard = crisis_emotion(emotion)
+            verse = self._catalogue.choose(heard, used=context.used_references, seed=seed)
+            meta = self._meta(message_id, heard, emotion.confidence, verse, crisis=True)
             context.on_meta(meta)
             sink.send(meta)
             self._stream_text(crisis_message(seed), emitter, context)

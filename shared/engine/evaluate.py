@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> None:
     for emotion, (right, total) in per_emotion.items():
         print(f"  {emotion:<12} {right:>3}/{total:<3} {right / total:6.1%}")  # noqa: T201
     print(f"  {'overall':<12} {overall:6.1%}")  # noqa: T201
-    for name in ("crisis.jsonl", "crisis_holdout.jsonl"):
+    for name in ("crisis.jsonl", "crisis_holdout.jsonl", "crisis_fresh.jsonl"):
         path = args.data / name
         if not path.exists():
             continue

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from shared.engine.emotions import normalise
+from shared.engine.emotions import FALLBACK, EmotionResult, normalise
 from shared.protocol import Resource
 
 # Rules, in words (the tests and tests/data/crisis*.jsonl hold examples of each):
@@ -24,6 +24,15 @@ from shared.protocol import Resource
 SUICIDAL: Final = "suicidal"
 SELF_HARM: Final = "self_harm"
 SOMEONE_ELSE: Final = "someone_else"
+
+#: A crisis message that names no feeling is heard as pain, not as "seeking": its verse comes from the
+#: comfort for a broken heart, not from the verses about purpose.
+CRISIS_FALLBACK_EMOTION: Final = "sad"
+
+
+def crisis_emotion(heard: EmotionResult) -> str:
+    return CRISIS_FALLBACK_EMOTION if heard.emotion == FALLBACK else heard.emotion
+
 
 CRISIS_RESOURCES: Final[tuple[Resource, ...]] = (
     Resource(
@@ -136,6 +145,27 @@ _FIRST_PERSON: tuple[tuple[str, str], ...] = (
         r"life|existing|staying alive|carrying on)\b",
         SUICIDAL,
     ),
+    (
+        r"\b(?:don't|do not|dont|can't|cannot|can not) (?:see|find|think of|come up with|have) (?:any|a|one|a single) "
+        r"(?:reason|point) (?:to|in|of|for) (?:keep living|go on living|keep going|live|living|going on|being alive|"
+        r"life|existing|staying alive|carrying on|staying)\b(?! (?:in|at|near|by|on|here|there|together|abroad)\b)",
+        SUICIDAL,
+    ),
+    (
+        r"\b(?:i'd|i would|i'd much|i would much) rather (?:be dead|die|not (?:be alive|exist|live|wake up|be here))\b",
+        SUICIDAL,
+    ),
+    (
+        r"\b(?:going to|want to|ready to|about to|i'll|i will|time to|decided to|need to) end it(?: all| now| tonight)?"
+        r"\s*(?:,|$)",
+        SUICIDAL,
+    ),
+    (
+        r"\b(?:wrote|written|writing|left|leaving) (?:a |my |some )?(?:last |final )?(?:notes?|letters?) (?:for|to) "
+        r"(?:my (?:family|kids|children|parents|wife|husband|mom|dad|mother|father|partner)|everyone|everybody)\b"
+        r"[^.!?]{0,40}\b(?:i'm done|i am done|it's over|goodbye|forgive me|i'm sorry for everything|i'm gone)\b",
+        SUICIDAL,
+    ),
     (r"\blife (?:is not|isn't|is no longer|ain't|doesn't feel|does not feel) worth (?:living|it)\b", SUICIDAL),
     (r"\bnot worth living\b|\bnothing (?:left )?to live for\b|\bno will to live\b", SUICIDAL),
     (r"\b(?:tired|sick) of (?:living|being alive|life|existing)\b", SUICIDAL),
@@ -188,6 +218,11 @@ _FIRST_PERSON: tuple[tuple[str, str], ...] = (
     (
         rf"\b(?:sav(?:e|ed|ing)|stockpil(?:e|ed|ing)|hoard(?:ed|ing)?|collect(?:ed|ing)|stash(?:ed|ing)|"
         rf"count(?:ed|ing)) (?:up )?(?:all )?(?:of )?(?:my |some |the |enough |a lot of )?{_PILLS}\b",
+        SUICIDAL,
+    ),
+    (
+        rf"\b{_PILLS}\b[^.!?]{{0,60}}\bin case i (?:ever )?(?:decide|want|choose) to (?:use|take|swallow) "
+        rf"(?:them|it|all of them)\b",
         SUICIDAL,
     ),
     (rf"\benough {_PILLS} to\b|\b(?:the )?whole bottle of {_PILLS}\b", SUICIDAL),
@@ -344,6 +379,12 @@ _IDIOM = re.compile(
     r"happiness|excitement|jealousy|envy|curiosity)\b|\brather die than\b|\bkilling myself (?:laughing|to|at|"
     r"trying|over|for|with|working|studying)\b|\b(?:dying|die) to (?:see|know|try|get|meet|go|hear|tell|eat)\b"
 )
+#: Things a person ends without ending their life: "this meeting is dragging, I'm going to end it".
+_ENDABLE = re.compile(
+    r"\b(?:meeting|call|game|show|series|subscription|relationship|friendship|marriage|engagement|chapter|story|"
+    r"book|project|season|streak|contract|lease|conversation|argument|fight|debate|stream|video|class|lesson|"
+    r"speech|essay|song|movie|party|trip|diet|fast|vacation|job|membership|account|thread|chat|podcast)\b"
+)
 _RELATIONSHIP_END = re.compile(r"\b(?:with (?:him|her|them|my \w+)|relationship|friendship|marriage|contract|lease)\b")
 _GIVING_BENIGN = re.compile(
     r"\b(?:charity|donat\w*|goodwill|thrift|garage sale|yard sale|moving|move|declutter\w*|minimalis\w*|"
@@ -391,7 +432,9 @@ def _first_person(clause: str, message: str) -> str | None:
         for match in pattern.finditer(clause):
             before, after = clause[: match.start()], clause[match.end() :]
             text = match.group(0)
-            if _negated(before) and not text.startswith(("don't", "do not", "no longer", "dont", "never", "no ")):
+            if _negated(before) and not text.startswith(
+                ("don't", "do not", "no longer", "dont", "never", "no ", "can't", "cannot", "can not")
+            ):
                 continue
             if _subject_is_other(before) and not _FIRST_PERSON_SUBJECT.search(text) and " my " not in f" {text} ":
                 continue  # "my friend wants to die" is handled by the someone-else rules
@@ -401,6 +444,10 @@ def _first_person(clause: str, message: str) -> str | None:
                 continue
             if "end" in text and _RELATIONSHIP_END.search(after):
                 continue
+            if "end it" in text and _ENDABLE.search(clause):
+                continue
+            if text.endswith(("keep going", "going on", "carrying on", "staying")) and _ENDABLE.search(after):
+                continue  # "no reason to keep going with this diet"
             if text.startswith(("giv", "gave")) and _GIVING_BENIGN.search(clause):
                 continue
             if "goodbye" in text and _GOODBYE_BENIGN.search(clause):

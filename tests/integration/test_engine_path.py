@@ -29,6 +29,9 @@ async def test_crisis_message_gets_resources_first_and_no_model_call(
     # And a short caring message streams, with no request to the model
     assert answer.types[-1] == "done" and answer.text.strip()
     assert bedrock(endpoints, "/_stats")["calls"] == 0
+    # And, as the message names no feeling, it is heard as pain: a verse of comfort, not one about purpose
+    assert meta["emotion"] == "sad"
+    assert meta["verse"]["reference"] in get_catalogue().references("sad")
 
 
 @pytest.mark.parametrize(

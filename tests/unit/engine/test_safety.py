@@ -22,6 +22,15 @@ def test_recall_and_false_positive_rate_on_the_labelled_set() -> None:
     assert score.false_positive_rate <= 0.05, score.false_alarms
 
 
+@pytest.mark.parametrize("name", ["crisis_holdout.jsonl", "crisis_fresh.jsonl"])
+def test_every_crisis_is_caught_in_the_later_sets(name: str) -> None:
+    # Given sets written after the rules (each first scored blind: holdout 0.92, fresh 0.80; the misses became rules)
+    score = crisis_score(DATA / name)
+    # Then none of their crisis messages is missed and none of their ordinary ones triggers
+    assert score.recall == 1.0, score.missed
+    assert score.false_positive_rate == 0.0, score.false_alarms
+
+
 @pytest.mark.parametrize(
     "text",
     [

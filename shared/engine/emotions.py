@@ -45,12 +45,14 @@ _LEXICON: dict[str, tuple[tuple[str, float], ...]] = {
         (r"overthink(?:ing)?|can't stop thinking|mind (?:is )?racing|racing thoughts|what ifs?", 1.5),
         (r"butterflies|knot in my stomach|can't sleep|couldn't sleep|can't relax|heart (?:is )?pounding", 1.0),
         (r"apprehensive|tense about|dreading", 1.3),
+        (r"(?:stomach|gut) (?:is |in )?(?:in )?knots|in knots|knots in my (?:stomach|gut)", 1.4),
     ),
     "afraid": (
         (r"afraid|scared|frightened|fearful|terrified|petrified|terrifying|frightening", 2.0),
         (r"fears?|scary|spooked", 1.5),
         (r"unsafe|not safe|(?:don't|do not|doesn't|never) feel safe|in danger|threatened|nightmares?", 1.4),
         (r"shaking with fear|too scared|freaked out|freaking out", 1.4),
+        (r"scares? me|scaring me|frightens? me", 1.8),
     ),
     "sad": (
         (r"sad|sadness|unhappy|miserable|depressed|depression|down in the dumps|feeling down|feel down", 2.0),
@@ -58,6 +60,7 @@ _LEXICON: dict[str, tuple[tuple[str, float], ...]] = {
         (r"cry(?:ing)?|cried|tears|weep(?:ing)?|sob(?:bing)?", 1.3),
         (r"blue|low|gloomy|empty inside|empty|numb|hopeless|despair|sorrow|hurting|hurt", 1.2),
         (r"broke up|breakup|break up|dumped|divorce|rejected by", 1.3),
+        (r"gr[ae]y|heavy heart|feels? heavy|so heavy", 1.0),
         (r"bad day|rough day|awful day|terrible day", 0.9),
         (r"(?:feel|feeling|felt) (?:\w+ )?down|down lately|down all", 1.6),
     ),
@@ -110,6 +113,11 @@ _LEXICON: dict[str, tuple[tuple[str, float], ...]] = {
         (r"(?:i|i've) (?:lied|cheated|stole|sinned|hurt (?:her|him|them|my \w+)|messed up|screwed up|betrayed)", 1.8),
         (r"can't forgive myself|forgive me|need forgiveness|so sorry for|i'm sorry for|sin(?:s|ned)?|conscience", 1.4),
         (r"let (?:him|her|them|everyone|my \w+) down", 1.3),
+        (
+            r"(?:feel|felt) (?:terrible|awful|horrible|so bad|really bad) (?:about|for|that)|"
+            r"i (?:yelled|snapped|screamed) at",
+            1.6,
+        ),
     ),
     "ashamed": (
         (r"ashamed|shame(?:ful)?|embarrass(?:ed|ing|ment)|humiliat(?:ed|ing|ion)|mortified", 2.4),
@@ -163,6 +171,7 @@ _LEXICON: dict[str, tuple[tuple[str, float], ...]] = {
     ),
     "hopeful": (
         (r"hopeful|optimistic|encouraged|hope (?:that|for|to|it)|i hope|hoping", 2.2),
+        (r"good feeling about|feel good about (?:the|this|my) (?:future|treatment|plan|chances)", 1.8),
         (
             r"looking forward|getting better|things are looking up|turning around|turn around|fresh start|"
             r"new beginning|new chapter|brighter|light at the end|on the mend|healing|recover(?:ing|y)",
@@ -200,6 +209,7 @@ _LEXICON: dict[str, tuple[tuple[str, float], ...]] = {
             r"grow (?:in|my) faith|pray(?:er|ing)?|how (?:do|can) i pray|read(?:ing)? the bible",
             1.6,
         ),
+        (r"(?:want|long|longing|desire|trying) to (?:grow|get|be|draw|come) closer to (?:god|jesus|the lord)", 2.4),
         (r"faith", 1.0),
         (r"god|jesus|the lord|christ|holy spirit|church|bible|scripture|spiritual|believe in", 0.7),
         (r"purpose|meaning|meaningful|calling|why am i here|what is my purpose|seeking|searching for", 1.3),

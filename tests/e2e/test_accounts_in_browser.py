@@ -87,6 +87,7 @@ async def test_forgotten_password_is_reset_with_the_emailed_code(browser: Any, w
     try:
         await tab.goto(web_stack["web_url"] + "signin")
         await tab.get_by_role("link", name="Forgot your password?").click(timeout=FIRST_LOAD_MS)
+        await expect(tab.get_by_role("button", name="Send me a reset code")).to_be_enabled()
 
         # When they ask for a code, then type it (the local pool accepts any code) with a new password
         await tab.get_by_label("Email").fill(email)

@@ -136,13 +136,15 @@ def password_rules() -> rx.Component:
 
 
 def submit(label: str, busy_label: str, disabled=None) -> rx.Component:
+    # Not until the page is live: a form sent before the app has connected would be lost.
+    blocked = AuthState.busy | ~rx.State.is_hydrated
     return rx.button(
         rx.cond(AuthState.busy, rx.spinner(size="2"), None),
         rx.cond(AuthState.busy, busy_label, label),
         type="submit",
         size="3",
         width="100%",
-        disabled=AuthState.busy if disabled is None else (AuthState.busy | disabled),
+        disabled=blocked if disabled is None else (blocked | disabled),
     )
 
 

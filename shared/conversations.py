@@ -230,12 +230,18 @@ class ConversationRepository:
         )
 
     def remember_turn(
-        self, user_id: str, session_id: str, reference: str, context: list[tuple[str, str]], keep: int
+        self,
+        user_id: str,
+        session_id: str,
+        used_references: list[str],
+        context: list[tuple[str, str]],
+        keep: int,
     ) -> None:
-        """After an answer: its verse joins the session's used ones, and the last `keep` turns become its context.
+        """After an answer: the session's verses shown so far, and its last `keep` turns as the model's context.
 
-        The context lives on the session item, so the next message reads it with the same consistent GetItem
-        that checks ownership, instead of an (eventually consistent) index query.
+        Both live on the session item, so the next message reads them with the same consistent GetItem that
+        checks ownership, instead of an (eventually consistent) index query. Both are bounded, so a session of
+        any length fits in one item. Two answers finishing at once in one session: the later write wins.
         """
         recent = (
             [{"message": m, "answer": a[: limits.CONTEXT_ANSWER_MAX_CHARS]} for m, a in context[-keep:]] if keep else []
@@ -243,10 +249,11 @@ class ConversationRepository:
         self._call(
             self._table.update_item,
             Key={"pk": _user(user_id), "sk": _session(session_id)},
-            UpdateExpression=(
-                "SET usedReferences = list_append(if_not_exists(usedReferences, :empty), :ref), recentTurns = :recent"
-            ),
-            ExpressionAttributeValues={":empty": [], ":ref": [reference], ":recent": recent},
+            UpdateExpression="SET usedReferences = :used, recentTurns = :recent",
+            ExpressionAttributeValues={
+                ":used": used_references[-limits.USED_REFERENCES_MAX :],
+                ":recent": recent,
+            },
         )
 
     # -- reading -----------------------------------------------------------------------------

@@ -7,6 +7,8 @@ HISTORY_PAGE_MAX = 50
 HISTORY_PAGE_DEFAULT = 20
 #: Characters of each earlier answer kept on the session item as the model's context.
 CONTEXT_ANSWER_MAX_CHARS = 4000
+#: Verses shown in a session that are remembered (to avoid repeats): more than the whole catalogue.
+USED_REFERENCES_MAX = 500
 
 # API Gateway WebSocket quotas (reference E.1); the emulator enforces them, the handlers respect them.
 WS_FRAME_MAX_BYTES = 32 * 1024

@@ -208,7 +208,8 @@ class TurnService:
         recorder.finish(_STATUS_OF[result.done.stop_reason], done)
         try:
             recent = [*history, (request.message, result.text)] if result.text else history
-            self._repo.remember_turn(user_id, session_id, result.meta.verse.reference, recent, self._context_turns)
+            used = [*context.used_references, result.meta.verse.reference]
+            self._repo.remember_turn(user_id, session_id, used, recent, self._context_turns)
         except StorageError:
             metrics.add_metric(name=MetricName.STORAGE_ERRORS, unit="Count", value=1)
             logger.warning("could not remember the verse and context", message_id=message_id)

@@ -36,6 +36,13 @@ def test_catalogue_is_large_enough_for_every_emotion(catalogue: ScriptureCatalog
     assert len(catalogue.all_references()) >= 200
 
 
+def test_a_session_remembers_more_verses_than_the_catalogue_holds(catalogue: ScriptureCatalogue) -> None:
+    # Given the bound on the verses a session remembers; Then no verse can repeat before every one was shown
+    from shared.limits import USED_REFERENCES_MAX
+
+    assert USED_REFERENCES_MAX >= len(catalogue.all_references())
+
+
 def test_typographic_quirks_are_normalised() -> None:
     # Given the bundled text of the last verse of a psalm: a backtick apostrophe, poetry spacing, the next psalm's title
     import pythonbible as pb

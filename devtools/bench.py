@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 import uuid
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,7 @@ def model_ttft_ms(endpoints: dict[str, Any], runs: int) -> list[float]:
 async def pipeline(endpoints: dict[str, Any], token: str, runs: int, gap_s: float = 0.0) -> dict[str, list[float]]:
     result: dict[str, list[float]] = {
         "first_delta_ms": [],
+        "sent_at_ms": [],
         "ack_ms": [],
         "frames": [],
         "tokens": [],
@@ -77,6 +79,7 @@ async def pipeline(endpoints: dict[str, Any], token: str, runs: int, gap_s: floa
             if session_id:  # one conversation: every later message carries the session and its recent turns
                 frame["sessionId"] = session_id
             started = time.perf_counter()
+            sent_at_ms = time.time() * 1000
             await ws.send(json.dumps(frame))
             deltas = 0
             while True:
@@ -88,6 +91,7 @@ async def pipeline(endpoints: dict[str, Any], token: str, runs: int, gap_s: floa
                 elif got["type"] == "delta":
                     if deltas == 0:
                         result["first_delta_ms"].append(now)
+                        result["sent_at_ms"].append(sent_at_ms)
                     deltas += 1
                 elif got["type"] == "error":
                     raise RuntimeError(f"the bench message was refused: {got['message']}")
@@ -127,6 +131,26 @@ async def stop_latency(endpoints: dict[str, Any], token: str, runs: int) -> list
     return out
 
 
+def overhead_per_answer(endpoints: dict[str, Any], measured: dict[str, list[float]]) -> dict[str, list[float]]:
+    """Client send to first delta, minus that very request's own model time (arrival to its first message word).
+
+    The local Bedrock endpoint reports, per streamed answer, when the request arrived and when the first token
+    after the header line went out; each answer is matched to the model call that started after it was sent.
+    Split in two: before the model (send to the request's arrival) and after it (its first word to the client).
+    """
+    stats_url = endpoints["bedrock_url"] + "/_stats"
+    with urllib.request.urlopen(stats_url, timeout=5) as response:  # noqa: S310 - loopback only
+        timings = sorted(json.loads(response.read())["timings"], key=lambda t: t["receivedAt"])
+    out: dict[str, list[float]] = {"total": [], "before": [], "after": []}
+    for sent_at, first_delta in zip(measured["sent_at_ms"], measured["first_delta_ms"], strict=True):
+        call = next((t for t in timings if t["receivedAt"] >= sent_at and t["firstBodyTokenAt"]), None)
+        if call is not None:
+            out["total"].append(first_delta - (call["firstBodyTokenAt"] - call["receivedAt"]))
+            out["before"].append(call["receivedAt"] - sent_at)
+            out["after"].append(sent_at + first_delta - call["firstBodyTokenAt"])
+    return out
+
+
 def handler_import_ms(env: dict[str, str], runs: int = 5) -> list[float]:
     """Wall time to import the sendMessage handler in a fresh interpreter (its share of a cold start)."""
     code = "import time; t=time.perf_counter(); import handlers.send_message; print((time.perf_counter()-t)*1000)"
@@ -162,6 +186,7 @@ def main(argv: list[str] | None = None) -> None:
             asyncio.run(pipeline(e, token["AccessToken"], 3))  # warm-up: JWKS, imports, connections
             model = model_ttft_ms(e, args.runs)
             measured = asyncio.run(pipeline(e, token["AccessToken"], args.runs, args.gap_ms / 1000))
+            per_answer = overhead_per_answer(e, measured)
             stops = asyncio.run(stop_latency(e, token["AccessToken"], 10))
             imports = handler_import_ms(stack.handler_env)
     first = measured["first_delta_ms"]
@@ -172,6 +197,18 @@ def main(argv: list[str] | None = None) -> None:
     print(f"client send -> first delta    p50 {_pct(first, 0.5):7.2f} ms  p90 {_pct(first, 0.9):7.2f} ms")
     print(f"model's own time to 1st word  p50 {_pct(model, 0.5):7.2f} ms")
     print(f"pipeline overhead (difference) p50 {_pct(overhead, 0.5):7.2f} ms  p90 {_pct(overhead, 0.9):7.2f} ms")
+    if per_answer["total"]:
+        total, before, after = per_answer["total"], per_answer["before"], per_answer["after"]
+        print(
+            f"pipeline overhead (per answer)  p50 {_pct(total, 0.5):7.2f} ms  p90 {_pct(total, 0.9):7.2f} ms"
+            f"  (send to first delta minus that request's own model time; {len(total)} answers)"
+        )
+        print(
+            f"  before the model call         p50 {_pct(before, 0.5):7.2f} ms  (send to the request reaching the model)"
+        )
+        print(
+            f"  after the model's first word  p50 {_pct(after, 0.5):7.2f} ms  (header check, meta, delta to the client)"
+        )
     print(f"answer total                   p50 {_pct(measured['total_ms'], 0.5):7.2f} ms")
     print(
         f"model tokens per answer        median {statistics.median(measured['tokens']):.0f}; "

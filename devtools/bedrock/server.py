@@ -14,7 +14,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -43,6 +43,9 @@ class Faults:
     token_delay_ms: float | None = None  # persists until reset; None means the constructor's default
 
 
+TIMINGS_KEPT = 200
+
+
 @dataclass
 class Stats:
     calls: int = 0
@@ -51,6 +54,9 @@ class Stats:
     unavailable: int = 0
     in_flight: int = 0
     peak_in_flight: int = 0
+    #: The latest streamed answers' own timing (epoch ms): when the request arrived, when the first token
+    #: after the header line went out. The bench subtracts this from what the client saw.
+    timings: list[dict[str, float]] = field(default_factory=list)
     last_request: dict[str, Any] | None = None
     last_model_id: str | None = None
 
@@ -198,6 +204,12 @@ class LocalBedrock:
         with self._lock:
             self._stats.completed += 1
 
+    def _timed(self, received_ms: float, first_body_token_ms: float | None) -> None:
+        with self._lock:
+            timings = self._stats.timings
+            timings.append({"receivedAt": received_ms, "firstBodyTokenAt": first_body_token_ms or 0.0})
+            del timings[:-TIMINGS_KEPT]
+
 
 def _validation_problem(body: dict[str, Any] | None) -> str | None:
     if body is None:
@@ -284,7 +296,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(HTTPStatus.NOT_FOUND, {"message": f"No route for POST {path}"})
 
     def _converse(self, model_id: str, streaming: bool, body: dict[str, Any] | None) -> None:
-        bedrock, started = self.server.bedrock, time.monotonic()
+        bedrock, started, received_ms = self.server.bedrock, time.monotonic(), time.time() * 1000
         plan = bedrock._plan(model_id, body)
         if plan.error is not None:
             status, error_type, message = plan.error
@@ -294,7 +306,9 @@ class _Handler(BaseHTTPRequestHandler):
         assert body is not None
         try:
             with bedrock._generating():
-                outcome = self._stream(body, plan, started) if streaming else self._whole(body, plan, started)
+                outcome = (
+                    self._stream(body, plan, started, received_ms) if streaming else self._whole(body, plan, started)
+                )
         except _DISCONNECTS as exc:
             logger.debug("client went away mid-stream: %r", exc)
             self.close_connection = True
@@ -327,20 +341,24 @@ class _Handler(BaseHTTPRequestHandler):
             delay = plan.token_delay_s
             yield token
 
-    def _stream(self, body: dict[str, Any], plan: _CallPlan, started: float) -> str:
+    def _stream(self, body: dict[str, Any], plan: _CallPlan, started: float, received_ms: float) -> str:
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "application/vnd.amazon.eventstream")
         self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
         self._chunk(eventstream.event("messageStart", {"role": "assistant"}))
-        count = 0
+        count, header_done, first_body_ms = 0, False, None
         for token in self._tokens(body, plan):
             if count in (plan.cut_after, plan.stream_error_after):
                 break
             delta = {"contentBlockIndex": 0, "delta": {"text": token}}
             self._chunk(eventstream.event("contentBlockDelta", delta))
             count += 1
+            if first_body_ms is None and (header_done or token.partition("\n")[2].strip()):
+                first_body_ms = time.time() * 1000  # the first words of the message itself went out
+            header_done = header_done or "\n" in token
+        self.server.bedrock._timed(received_ms, first_body_ms)
         if count == plan.cut_after:
             self._abort()
             return "cut"

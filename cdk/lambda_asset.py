@@ -21,9 +21,10 @@ from cdk.constants import (
     LAMBDA_SOURCE_PACKAGES,
     LAMBDA_SOURCE_SUFFIXES,
 )
+from shared.engine.scripture import bible_module
 
 #: Bump when the way the asset is assembled changes, so cached folders are not reused.
-_RECIPE_VERSION = "1"
+_RECIPE_VERSION = "2"
 _KEEP_BUILDS = 2
 
 
@@ -99,12 +100,24 @@ def _install_dependencies(root: Path, target: Path, python: str | None) -> None:
         sys.stderr.write(done.stdout + done.stderr)
         raise RuntimeError(f"pip could not build the Lambda dependencies (exit {done.returncode})")
     shutil.rmtree(tmp / "bin", ignore_errors=True)
+    _drop_unused_scripture(tmp)
     if not BUNDLE_AWS_SDK:
         for dist in AWS_SDK_DISTRIBUTIONS:
             for path in tmp.glob(f"{dist}*"):
                 shutil.rmtree(path)
     _compile(python, tmp)
     os.replace(tmp, target)
+
+
+def _drop_unused_scripture(folder: Path) -> None:
+    """Only the translation and format the engine reads ship: every other `*_bible.py` of the pythonbible data
+    packages (other formats of the WEB, the ASV that pythonbible depends on) is megabytes of unused text."""
+    keep = folder / (bible_module().replace(".", "/") + ".py")
+    if not keep.is_file():
+        raise RuntimeError(f"the scripture text {keep.relative_to(folder)} is missing from the Lambda dependencies")
+    for path in folder.glob("pythonbible_*/*_bible.py"):
+        if path != keep:
+            path.unlink()
 
 
 def _prune(folder: Path, keep: Path) -> None:

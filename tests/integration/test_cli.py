@@ -1,0 +1,85 @@
+"""The `motivator` command against the running local stack: a token for the demo user, chat in the terminal."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devtools.stack import LocalStack
+from tests.stackclient import collect, open_ws
+
+pytestmark = pytest.mark.integration
+
+#: The console script pip installed next to this interpreter, as the README has people run it.
+MOTIVATOR = [str(Path(sys.executable).parent / "motivator")]
+
+
+def motivator(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.run([*MOTIVATOR, *args], input=stdin, capture_output=True, text=True, timeout=60, env=env)
+
+
+async def test_token_prints_a_token_the_gateway_accepts(stack: LocalStack) -> None:
+    # Given the running local stack
+    # When a developer asks for the demo user's token
+    done = motivator("token", "--state-dir", str(stack.state_dir))
+
+    # Then one line comes out, and it opens the gateway
+    assert done.returncode == 0, done.stderr
+    token = done.stdout.strip()
+    assert "\n" not in token and token.count(".") == 2
+    ws = await open_ws(stack.endpoints, token)
+    await ws.send(json.dumps({"action": "ping"}))
+    assert (await collect(ws, until={"pong"})).types == ["pong"]
+    await ws.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--username", "someone@example.org"], "--password is required with --username"),
+        (["--username", "nobody@example.org", "--password", "Wrong-pass-1"], "Sign-in failed for nobody@example.org"),
+    ],
+)
+def test_token_refusals_are_one_clear_line(stack: LocalStack, args: list[str], message: str) -> None:
+    # When the token is asked for with missing or wrong credentials
+    done = motivator("token", "--state-dir", str(stack.state_dir), *args)
+    # Then the command fails with a sentence naming the problem, not a traceback
+    assert done.returncode == 1
+    assert message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_without_a_running_stack_the_command_says_how_to_start_it(tmp_path: Path) -> None:
+    # Given a folder where no stack was started
+    done = motivator("token", "--state-dir", str(tmp_path))
+    # Then it says so and names `make dev`
+    assert done.returncode == 1
+    assert "No running local stack found" in done.stderr and "make dev" in done.stderr
+
+
+def test_chat_prints_the_verse_first_then_the_answer(stack: LocalStack, endpoints: dict[str, Any]) -> None:
+    # Given the terminal client signed in as the demo user
+    # When two feelings are typed, then an empty line
+    done = motivator(
+        "chat",
+        "--state-dir",
+        str(stack.state_dir),
+        stdin="I feel anxious about my exam tomorrow.\nThank you, I'm grateful for my friends.\n\n",
+    )
+
+    # Then each answer shows the emotion and verse (reference, translation, text) before its words, and ends
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert out.startswith("Connected.")
+    answers = out.split("you> ")[1:3]
+    assert len(answers) == 2
+    for emotion, answer in zip(("anxious", "grateful"), answers, strict=True):
+        header, _, rest = answer.partition("\u201d")
+        assert f"[{emotion} " in header and "(WEB)" in header and "\u201c" in header
+        assert rest.strip() and "[end_turn," in rest

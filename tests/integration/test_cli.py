@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from devtools.stack import LocalStack
+from devtools.stack import LocalStack, free_port
 from tests.stackclient import collect, open_ws
 
 pytestmark = pytest.mark.integration
@@ -83,3 +86,80 @@ def test_chat_prints_the_verse_first_then_the_answer(stack: LocalStack, endpoint
         header, _, rest = answer.partition("\u201d")
         assert f"[{emotion} " in header and "(WEB)" in header and "\u201c" in header
         assert rest.strip() and "[end_turn," in rest
+
+
+def _dev_env(**ports: int) -> dict[str, str]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.update({f"MOTIVATOR_{name.upper()}_PORT": str(port) for name, port in ports.items()})
+    return env
+
+
+def test_dev_names_a_port_in_use_and_how_to_change_it(tmp_path: Path) -> None:
+    # Given another program listening on the port the gateway wants
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        taken = squatter.getsockname()[1]
+        ports = {"gateway": taken, "connections": free_port(), "bedrock": free_port(), "moto": free_port()}
+
+        # When the stack is started
+        done = subprocess.run(
+            [*MOTIVATOR, "dev", "--no-web", "--state-dir", str(tmp_path)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=_dev_env(**ports),
+        )
+
+    # Then it stops with a message naming the port and the variable that moves it
+    assert done.returncode == 1
+    assert f"Port {taken} (gateway) is already in use" in done.stderr
+    assert "MOTIVATOR_GATEWAY_PORT=<port> make dev" in done.stderr
+
+
+def test_dev_writes_the_endpoints_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
+    # Given `motivator dev --no-web` on free ports
+    ports = {"gateway": free_port(), "connections": free_port(), "bedrock": free_port(), "moto": free_port()}
+    process = subprocess.Popen(
+        [*MOTIVATOR, "dev", "--no-web", "--state-dir", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=_dev_env(**ports),
+    )
+    try:
+        assert process.stdout is not None
+        lines = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            lines.append(line)
+            if line.startswith("==> ready") or not line:
+                break
+        assert any(line.startswith("==> ready") for line in lines), "".join(lines)
+
+        # Then endpoints.json has what clients need, readable by its owner only, without the web client
+        path = tmp_path / "endpoints.json"
+        assert path.stat().st_mode & 0o777 == 0o600
+        endpoints = json.loads(path.read_text())
+        required = {"ws_url", "connections_url", "cognito_url", "user_pool_id", "client_id", "dynamodb_url"}
+        assert required | {"bedrock_url", "region", "event_log", "demo_username"} <= set(endpoints)
+        assert "web_url" not in endpoints
+        assert all(_listening(port) for port in ports.values())
+
+        # When Ctrl-C is pressed
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+    # Then every process it started is gone: nothing listens on its ports any more
+    assert process.returncode == 0
+    assert not any(_listening(port) for port in ports.values())
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex(("127.0.0.1", port)) == 0

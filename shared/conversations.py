@@ -229,6 +229,11 @@ class ConversationRepository:
             ExpressionAttributeValues=values,
         )
 
+    @staticmethod
+    def session_context(session: dict[str, Any]) -> list[tuple[str, str]]:
+        """The (message, answer) pairs `remember_turn` kept on a session item, oldest first."""
+        return [(str(t["message"]), str(t["answer"])) for t in session.get("recentTurns", [])]
+
     def remember_turn(
         self,
         user_id: str,

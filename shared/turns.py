@@ -192,7 +192,7 @@ class TurnService:
         # The user's message is written first thing by the recorder's thread, off the path to the first token.
         recorder = TurnRecorder(self._repo, message_id=message_id, session_id=session_id, user_id=user_id)
         recorder.begin(client_message_id=request.client_message_id, message=request.message).start()
-        history = [(str(t["message"]), str(t["answer"])) for t in session.get("recentTurns", [])]
+        history = self._repo.session_context(session)
         context = TurnContext(
             user_id=user_id,
             message_id=message_id,

@@ -14,6 +14,7 @@ import pytest
 import pytest_asyncio
 
 from tests.e2e.conftest import DESKTOP, PHONE
+from tests.stackclient import bedrock, dynamodb_table
 
 pytestmark = pytest.mark.integration
 
@@ -101,13 +102,7 @@ async def test_thumbs_up_is_stored(page: Any, web_stack: dict[str, Any]) -> None
     await card.get_by_text("Thank you — noted.").wait_for()
     from shared.conversations import ConversationRepository
 
-    table = boto3.resource(
-        "dynamodb",
-        endpoint_url=web_stack["dynamodb_url"],
-        region_name=web_stack["region"],
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    ).Table(web_stack["tables"]["conversations_table"])
+    table = dynamodb_table(web_stack, "conversations_table")
     turn = await asyncio.to_thread(ConversationRepository(table).get_turn, message_id)
     assert turn is not None and turn.feedback is not None
     assert turn.feedback["helpful"] is True
@@ -204,16 +199,6 @@ async def test_stop_ends_a_streaming_answer(page: Any) -> None:
 
 async def test_an_answer_survives_a_dropped_connection(page: Any, web_stack: dict[str, Any]) -> None:
     from shared.conversations import ConversationRepository
-    from tests.stackclient import bedrock
-
-    def client(service: str, url: str) -> Any:
-        return boto3.client(
-            service,
-            endpoint_url=url,
-            region_name=web_stack["region"],
-            aws_access_key_id="local",
-            aws_secret_access_key="local",
-        )
 
     # Given an answer streaming slowly, its first words already on screen
     bedrock(web_stack, "/_faults", {"token_delay_ms": 150})
@@ -223,12 +208,16 @@ async def test_an_answer_survives_a_dropped_connection(page: Any, web_stack: dic
             "() => (document.getElementById('live-answer')?.innerText ?? '').trim().split(/\\s+/).length >= 3"
         )
         # When the gateway drops the web client's connection (as API Gateway does on a deploy or a network blip)
-        connections = client("dynamodb", web_stack["dynamodb_url"]).scan(
-            TableName=web_stack["tables"]["connections_table"]
-        )["Items"]
-        gateway = client("apigatewaymanagementapi", web_stack["connections_url"])
+        connections = dynamodb_table(web_stack, "connections_table").scan()["Items"]
+        gateway = boto3.client(
+            "apigatewaymanagementapi",
+            endpoint_url=web_stack["connections_url"],
+            region_name=web_stack["region"],
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
         for item in connections:
-            gateway.delete_connection(ConnectionId=item["connectionId"]["S"])
+            gateway.delete_connection(ConnectionId=item["connectionId"])
 
         # Then the client says it is reconnecting, comes back, and finishes the same answer
         status = page.get_by_test_id("connection-status")
@@ -243,13 +232,7 @@ async def test_an_answer_survives_a_dropped_connection(page: Any, web_stack: dic
     # And the text shown is exactly the answer stored, word for word: nothing lost, nothing doubled
     message_id = await card.get_attribute("data-message-id")
     assert message_id
-    table = boto3.resource(
-        "dynamodb",
-        endpoint_url=web_stack["dynamodb_url"],
-        region_name=web_stack["region"],
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    ).Table(web_stack["tables"]["conversations_table"])
+    table = dynamodb_table(web_stack, "conversations_table")
     repo = ConversationRepository(table)
     turn = await asyncio.to_thread(repo.get_turn, message_id)
     assert turn is not None and turn.status == "complete"

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
+from motivator_web.gateway import AuthRejected, GatewayLink, LinkStatus
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.datastructures import Headers
 from websockets.http11 import Response
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "webclient"))
-
-from motivator_web.gateway import AuthRejected, GatewayLink, LinkStatus
 
 from shared.protocol import Pong
 

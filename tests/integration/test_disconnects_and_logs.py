@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import boto3
 from aws_lambda_powertools.utilities.parser.models import (
     APIGatewayWebSocketConnectEventModel,
     APIGatewayWebSocketDisconnectEventModel,
@@ -16,7 +15,7 @@ from aws_lambda_powertools.utilities.parser.models import (
 
 from devtools.stack import LocalStack
 from shared.events import AuthorizerEvent
-from tests.stackclient import ask, bedrock, collect, open_ws, send_message_frame
+from tests.stackclient import ask, bedrock, collect, dynamodb_table, open_ws, send_message_frame
 
 
 def _events(endpoints: dict[str, Any]) -> list[dict[str, Any]]:
@@ -50,13 +49,7 @@ async def test_client_leaving_mid_answer_stops_the_posting(
     assert len(refused) == len(gone_lines)
     assert "Traceback" not in log
     # And the connection record is gone
-    table = boto3.resource(
-        "dynamodb",
-        endpoint_url=endpoints["dynamodb_url"],
-        region_name=endpoints["region"],
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    ).Table(endpoints["tables"]["connections_table"])
+    table = dynamodb_table(endpoints, "connections_table")
     assert "Item" not in table.get_item(Key={"connectionId": connection_id})
 
 

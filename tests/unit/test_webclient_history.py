@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "webclient"))
-
 from motivator_web.gateway import parse_frame
 from motivator_web.models import DONE, INTERRUPTED, session_items, turns_of
 

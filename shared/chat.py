@@ -19,7 +19,8 @@ from shared.connections import FrameSink
 from shared.engine.composer import compose
 from shared.engine.emotions import EMOTIONS, EmotionResult, classify
 from shared.engine.prompt import build_system_prompt, parse_header
-from shared.engine.safety import CRISIS_RESOURCES, assess, crisis_emotion, crisis_message
+from shared.engine.resources import resources_for
+from shared.engine.safety import assess, crisis_emotion, crisis_message
 from shared.engine.scripture import ScriptureCatalogue, VerseChoice
 from shared.metric_names import MetricName
 from shared.model_client import THROTTLING_CODES, BedrockModel, ModelUnavailable, to_messages
@@ -248,7 +249,7 @@ class ChatService:
             confidence=round(min(1.0, max(0.0, confidence)), 3),
             verse=Verse(reference=verse.reference, text=verse.text, translation=verse.translation),
             safety=Safety.CRISIS if crisis else Safety.OK,
-            resources=list(CRISIS_RESOURCES) if crisis else None,
+            resources=resources_for() if crisis else None,
         )
 
     @staticmethod

@@ -28,6 +28,11 @@ class SendMessage(_Frame):
     ]
     client_message_id: Id = Field(alias="clientMessageId")
     session_id: Id | None = Field(default=None, alias="sessionId")
+    #: ISO 3166-1 alpha-2 country of the person (profile setting or the browser's locale): picks the local
+    #: emergency number among the crisis resources. Unknown or absent: the US lines and the international directory.
+    country: Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")] | None = (
+        None
+    )
 
 
 class Feedback(_Frame):
@@ -89,8 +94,25 @@ class ErrorCode(StrEnum):
 
 
 class Safety(StrEnum):
+    """How much the answer is about the person's safety, lowest first (a turn takes the highest level heard)."""
+
+    #: An ordinary answer.
     OK = "ok"
+    #: The ordinary answer, with the crisis resources shown calmly beside it and a line inviting the person to reach out.
+    CONCERN = "concern"
+    #: The crisis answer: resources first, instead of the ordinary answer.
     CRISIS = "crisis"
+
+    @property
+    def rank(self) -> int:
+        return _SAFETY_RANK[self]
+
+    def at_least(self, other: Safety) -> Safety:
+        """The higher of two levels (safety is only ever raised, never lowered)."""
+        return self if self.rank >= other.rank else other
+
+
+_SAFETY_RANK = {Safety.OK: 0, Safety.CONCERN: 1, Safety.CRISIS: 2}
 
 
 class StopReason(StrEnum):
@@ -119,11 +141,17 @@ class Verse(_Frame):
 
 
 class Resource(_Frame):
+    """A place a person can reach help; each way of reaching it carries its own honest label."""
+
     name: str
     description: str
     phone: str | None = None
     sms: str | None = None
     url: str | None = None
+    #: What opening `url` does, e.g. "Chat online with 988" or "Find a helpline in your country".
+    url_label: str | None = Field(default=None, alias="urlLabel")
+    #: BCP 47 language of the service itself when it is not English (e.g. "es" for 988's Spanish line).
+    language: str | None = None
 
 
 class Meta(_ServerFrame):

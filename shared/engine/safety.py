@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Final
 
 from shared.engine.emotions import FALLBACK, EmotionResult, normalise
-from shared.protocol import Resource
 
 # Rules, in words (the tests and tests/data/crisis*.jsonl hold examples of each):
 # - Crisis: the writer shows suicidal intent or wishes (direct or indirect: "everyone would be better off
@@ -33,31 +32,6 @@ CRISIS_FALLBACK_EMOTION: Final = "sad"
 def crisis_emotion(heard: EmotionResult) -> str:
     return CRISIS_FALLBACK_EMOTION if heard.emotion == FALLBACK else heard.emotion
 
-
-CRISIS_RESOURCES: Final[tuple[Resource, ...]] = (
-    Resource(
-        name="988 Suicide & Crisis Lifeline (US)",
-        description="Free, confidential support 24/7. Call 988 to talk with someone now.",
-        phone="988",
-        url="https://988lifeline.org",
-    ),
-    Resource(
-        name="988 Crisis Text Line (US)",
-        description="Prefer to write? Text 988 to reach a trained crisis counselor.",
-        sms="988",
-        url="https://988lifeline.org",
-    ),
-    Resource(
-        name="Find a Helpline (international)",
-        description="Outside the US: free, confidential helplines in your country.",
-        url="https://findahelpline.com",
-    ),
-    Resource(
-        name="Emergency services",
-        description="If you are in immediate danger, call 911 in the US or your local emergency number.",
-        phone="911",
-    ),
-)
 
 _CRISIS_OPENINGS = (
     "I'm really glad you told me, and I'm so sorry you're carrying this much pain right now.",

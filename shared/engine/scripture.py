@@ -38,6 +38,10 @@ class VerseChoice:
     reference: str
     text: str
     translation: str = TRANSLATION
+    #: The curated tone of the passage (see catalogue.TONES): comfort, hope, strength, gratitude, guidance, conviction…
+    tone: str = ""
+    #: One curated line about what the passage says (commentary, never scripture text); composer and prompt use it.
+    theme: str = ""
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from motivator_web.gateway import parse_frame
 from motivator_web.models import DONE, INTERRUPTED, session_items, turns_of
 
-from shared.engine.safety import CRISIS_RESOURCES
+from shared.engine.resources import resources_for
 from shared.engine.scripture import get_catalogue
 from shared.protocol import FeedbackView, HistoryPage, SessionSummary, TurnStatus, TurnView, Verse
 
@@ -50,7 +50,7 @@ def test_a_session_page_becomes_its_turns_with_verse_feedback_and_status() -> No
                 confidence=0.8,
                 verse=verse,
                 safety="crisis",
-                resources=list(CRISIS_RESOURCES),
+                resources=list(resources_for()),
                 feedback=FeedbackView(helpful=True),
             ),
             TurnView(messageId="m2", message="Are you there?", answer="I am", status=TurnStatus.INCOMPLETE),
@@ -70,7 +70,7 @@ def test_a_session_page_becomes_its_turns_with_verse_feedback_and_status() -> No
         "Psalm 34:18",
         verse.text,
     )
-    assert first.crisis and [r.name for r in first.resources] == [r.name for r in CRISIS_RESOURCES]
+    assert first.crisis and [r.name for r in first.resources] == [r.name for r in resources_for()]
     assert (first.feedback, first.feedback_saved) == ("up", True)
     assert (second.status, second.text, second.feedback) == (INTERRUPTED, "I am", "")
     assert second.notice == "This answer was left unfinished."

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from shared.engine.evaluate import crisis_score
-from shared.engine.safety import CRISIS_RESOURCES, assess, crisis_message
+from shared.engine.resources import resources_for
+from shared.engine.safety import assess, crisis_message
 from shared.protocol import Resource
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -72,11 +73,11 @@ def test_assessment_never_keeps_the_text() -> None:
 
 
 def test_crisis_resources_cover_call_text_international_and_emergency() -> None:
-    assert all(isinstance(r, Resource) for r in CRISIS_RESOURCES)
-    assert any(r.phone == "988" for r in CRISIS_RESOURCES)
-    assert any(r.sms == "988" for r in CRISIS_RESOURCES)
-    assert any(r.url and "findahelpline" in r.url for r in CRISIS_RESOURCES)
-    assert any(r.phone == "911" for r in CRISIS_RESOURCES)
+    assert all(isinstance(r, Resource) for r in resources_for())
+    assert any(r.phone == "988" for r in resources_for())
+    assert any(r.sms == "988" for r in resources_for())
+    assert any(r.url and "findahelpline" in r.url for r in resources_for())
+    assert any(r.phone == "911" for r in resources_for())
 
 
 def test_crisis_message_is_short_warm_and_points_to_help() -> None:

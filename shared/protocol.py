@@ -11,6 +11,7 @@ from shared import limits
 
 Trimmed = Annotated[str, StringConstraints(strip_whitespace=True)]
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+CountryCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")]
 
 
 class _Frame(BaseModel):
@@ -30,9 +31,7 @@ class SendMessage(_Frame):
     session_id: Id | None = Field(default=None, alias="sessionId")
     #: ISO 3166-1 alpha-2 country of the person (profile setting or the browser's locale): picks the local
     #: emergency number among the crisis resources. Unknown or absent: the US lines and the international directory.
-    country: Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")] | None = (
-        None
-    )
+    country: CountryCode | None = None
 
 
 class Feedback(_Frame):
@@ -98,7 +97,8 @@ class Safety(StrEnum):
 
     #: An ordinary answer.
     OK = "ok"
-    #: The ordinary answer, with the crisis resources shown calmly beside it and a line inviting the person to reach out.
+    #: The ordinary answer, with the crisis resources shown calmly beside it and a line inviting the person
+    #: to reach out.
     CONCERN = "concern"
     #: The crisis answer: resources first, instead of the ordinary answer.
     CRISIS = "crisis"

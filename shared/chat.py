@@ -232,7 +232,7 @@ class ChatService:
         meta = self._meta(emitter.message_id, emotion.emotion, emotion.confidence, verse, crisis=False)
         context.on_meta(meta)
         sink.send(meta)
-        previous = context.history[-1][1] if context.history else None
+        previous = [answer for _, answer in context.history]
         text = compose(request.message, emotion=emotion, verse=verse, seed=seed, previous=previous)
         stopped = not self._stream_text(text, emitter, context)
         reason_out = StopReason.STOPPED if stopped else StopReason.END_TURN

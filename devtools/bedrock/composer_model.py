@@ -41,13 +41,13 @@ def used_references(request: dict[str, Any]) -> list[str]:
     return used
 
 
-def previous_answer(request: dict[str, Any]) -> str | None:
-    """The last assistant message without its header line, if there is one."""
-    texts = assistant_texts(request)
-    if not texts:
-        return None
-    first, newline, rest = texts[-1].partition("\n")
-    return rest if newline and parse_header(first) else texts[-1]
+def previous_answers(request: dict[str, Any]) -> list[str]:
+    """Every earlier assistant message without its header line, oldest first."""
+    answers: list[str] = []
+    for text in assistant_texts(request):
+        first, newline, rest = text.partition("\n")
+        answers.append(rest if newline and parse_header(first) else text)
+    return answers
 
 
 class ComposerModel:
@@ -63,6 +63,6 @@ class ComposerModel:
         seed = request_seed(self.seed, request.get("messages", []))
         emotion = classify(message)
         verse = get_catalogue().choose(emotion.emotion, used=used_references(request), seed=seed)
-        text = compose(message, emotion=emotion, verse=verse, seed=seed, previous=previous_answer(request))
+        text = compose(message, emotion=emotion, verse=verse, seed=seed, previous=previous_answers(request))
         yield format_header(emotion.emotion, verse.reference)
         yield from _WORDS.findall(text)

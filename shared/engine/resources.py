@@ -20,7 +20,7 @@ LIFELINE_CHAT: Final = Resource(
     name="988 Lifeline Chat (US)",
     description="Chat with a crisis counselor in your browser, 24/7.",
     url="https://988lifeline.org/chat/",
-    url_label="Chat online with 988",
+    urlLabel="Chat online with 988",
 )
 LIFELINE_SPANISH: Final = Resource(
     name="988 Lifeline en español (US)",
@@ -28,7 +28,7 @@ LIFELINE_SPANISH: Final = Resource(
     phone="988",
     sms="988",
     url="https://988lineadevida.org/",
-    url_label="Chatea en línea en español",
+    urlLabel="Chatea en línea en español",
     language="es",
 )
 VETERANS: Final = Resource(
@@ -37,13 +37,13 @@ VETERANS: Final = Resource(
     phone="988",
     sms="838255",
     url="https://www.veteranscrisisline.net/get-help-now/chat/",
-    url_label="Chat online with the Veterans Crisis Line",
+    urlLabel="Chat online with the Veterans Crisis Line",
 )
 DIRECTORY: Final = Resource(
     name="Find A Helpline (international)",
     description="Outside the US: free, confidential helplines in your country, by phone, text or chat.",
     url="https://findahelpline.com/",
-    url_label="Find a helpline in your country",
+    urlLabel="Find a helpline in your country",
 )
 
 #: Country -> (emergency number, what the number is called there). Only numbers we are sure of.

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
-from shared.engine.catalogue import CURATED, RELATED
+from shared.engine.catalogue import (
+    CURATED,
+    ENTRIES,
+    GENTLE_FALLBACK,
+    GENTLE_MIN,
+    RELATED,
+    CatalogueEntry,
+    tone_fits,
+)
 
 if TYPE_CHECKING:
     from pythonbible import Bible
@@ -33,7 +41,11 @@ _VERSE_NUMBER = re.compile(r"^\d+\.\s+")
 
 @dataclass(frozen=True)
 class VerseChoice:
-    """A verse to show: its reference and its text, always looked up, never written by a model."""
+    """A verse to show: its reference and its text, always looked up, never written by a model.
+
+    Tone and theme come from the catalogue entry of the passage or of the curated passage enclosing it;
+    they stay empty only for a passage outside the catalogue (which choose and validate_proposal never return).
+    """
 
     reference: str
     text: str
@@ -118,11 +130,24 @@ def _text(verse_ids: tuple[int, ...]) -> str | None:
 
 
 class ScriptureCatalogue:
-    """Curated references per emotion; resolves, chooses without repeats, and checks a model's proposal."""
+    """Curated references per emotion; resolves, chooses without repeats, and checks a model's proposal.
 
-    def __init__(self, curated: Mapping[str, Sequence[str]], related: Mapping[str, Sequence[str]]) -> None:
+    Only verses whose tone fits the emotion are ever chosen or kept (catalogue.tone_fits); `gentle=True`
+    (crisis and concern answers) narrows that to comforting tones.
+    """
+
+    def __init__(
+        self,
+        curated: Mapping[str, Sequence[str]],
+        related: Mapping[str, Sequence[str]],
+        entries: Mapping[str, CatalogueEntry],
+    ) -> None:
         self._curated = {emotion: tuple(refs) for emotion, refs in curated.items()}
         self._related = {emotion: tuple(others) for emotion, others in related.items()}
+        missing = [ref for refs in self._curated.values() for ref in refs if ref not in entries]
+        if missing:
+            raise ValueError(f"references without a tone and theme: {', '.join(missing)}")
+        self._entries = dict(entries)
 
     @property
     def emotions(self) -> tuple[str, ...]:
@@ -139,58 +164,112 @@ class ScriptureCatalogue:
         """Every distinct curated reference, in catalogue order."""
         return tuple(dict.fromkeys(ref for refs in self._curated.values() for ref in refs))
 
+    def entry(self, reference: str) -> CatalogueEntry:
+        """The curated tone and theme of one catalogue reference (KeyError if it is not one)."""
+        return self._entries[reference]
+
+    def entries(self, emotion: str, *, gentle: bool = False) -> tuple[CatalogueEntry, ...]:
+        """The references whose tone fits the emotion, with tone and theme, in catalogue order.
+
+        This is the pool `choose` draws from. With `gentle`, an emotion holding fewer than GENTLE_MIN gentle
+        references (the happy ones) takes GENTLE_FALLBACK's gentle references instead.
+        """
+        fitting = tuple(
+            self._entries[ref]
+            for ref in self.references(emotion)
+            if tone_fits(self._entries[ref].tone, emotion, gentle=gentle)
+        )
+        if gentle and len(fitting) < GENTLE_MIN and emotion != GENTLE_FALLBACK:
+            return self.entries(GENTLE_FALLBACK, gentle=True)
+        return fitting
+
     def resolve(self, reference: str) -> VerseChoice | None:
         """The passage and its WEB text, or None when pythonbible cannot parse or resolve it."""
         passage = _parse(reference) if isinstance(reference, str) else None
         if passage is None:
             return None
-        text = _text(passage.verse_ids)
-        return VerseChoice(passage.reference, text) if text else None
+        known = self._entries.get(passage.reference) or self._enclosing(passage, self._entries.values())
+        return self._verse(passage, known)
 
-    def choose(self, emotion: str, *, used: Collection[str] = (), seed: int = 0) -> VerseChoice:
-        """A curated verse for the emotion that this session has not seen yet.
+    def choose(self, emotion: str, *, used: Collection[str] = (), seed: int = 0, gentle: bool = False) -> VerseChoice:
+        """A curated verse of a fitting tone for the emotion that this session has not seen yet.
 
-        When every verse of the emotion has been used the list starts over; if `used` is ordered (a list
-        or tuple, oldest first) the new round also avoids what was shown since the last start-over.
+        When every verse of the pool has been used it starts over; if `used` is ordered (a list or tuple,
+        oldest first) the new round also avoids what was shown since the last start-over.
         """
-        refs = self.references(emotion)
+        pool = self.entries(emotion, gentle=gentle)
+        refs = tuple(entry.reference for entry in pool)
+        if not refs:
+            raise LookupError(f"no curated verse fits {emotion!r}")  # the catalogue tests prevent this
         taken = self._taken(refs, used)
         candidates = [i for i in range(len(refs)) if i not in taken] or list(range(len(refs)))
         rng = random.Random(f"{seed}:{emotion}")
         start = rng.randrange(len(candidates))
         for step in range(len(candidates)):
-            choice = self.resolve(refs[candidates[(start + step) % len(candidates)]])
+            index = candidates[(start + step) % len(candidates)]
+            passage = _parse(refs[index])
+            choice = self._verse(passage, pool[index]) if passage else None
             if choice is not None:
                 return choice
         raise LookupError(f"no curated verse of {emotion!r} resolves")  # the catalogue test prevents this
 
     def validate_proposal(
-        self, proposed: str | None, emotion: str, *, used: Collection[str] = (), seed: int = 0
+        self,
+        proposed: str | None,
+        emotion: str,
+        *,
+        used: Collection[str] = (),
+        seed: int = 0,
+        gentle: bool = False,
     ) -> tuple[VerseChoice, bool]:
         """Keep a model's proposed reference when it is real, suitable and new; otherwise choose one.
 
-        Suitable means the passage lies inside a curated passage of the emotion or of a related
-        emotion (see catalogue.RELATED). Returns the verse and whether it was substituted.
+        Suitable means the passage lies inside a curated passage, of the emotion or of a related emotion
+        (see catalogue.RELATED), whose tone fits the emotion; the verse takes that passage's tone and theme.
+        Returns the verse and whether it was substituted.
         """
-        refs = self.references(emotion)
+        pool = self.entries(emotion, gentle=gentle)
         passage = _parse(proposed) if isinstance(proposed, str) else None
-        if passage is not None and self._suitable(passage, emotion):
+        enclosing = self._enclosing(passage, self._suitable(emotion, pool, gentle)) if passage else None
+        if passage is not None and enclosing is not None:
+            refs = tuple(entry.reference for entry in pool)
             already = self._overlaps(passage.verse_ids, used)
             exhausted = len(self._taken(refs, used)) >= len(refs)
-            text = _text(passage.verse_ids)
-            if text and (not already or exhausted):
-                return VerseChoice(passage.reference, text), False
-        return self.choose(emotion, used=used, seed=seed), True
+            verse = self._verse(passage, enclosing)
+            if verse is not None and (not already or exhausted):
+                return verse, False
+        return self.choose(emotion, used=used, seed=seed, gentle=gentle), True
 
     # -- pieces ---------------------------------------------------------------------------------
-    def _suitable(self, passage: _Passage, emotion: str) -> bool:
+    def _suitable(self, emotion: str, pool: tuple[CatalogueEntry, ...], gentle: bool) -> tuple[CatalogueEntry, ...]:
+        """Where a proposal may come from: the pool, then the emotion's and related emotions' fitting references."""
+        names = (emotion, *self._related.get(emotion, ()))
+        others = (
+            self._entries[ref]
+            for name in names
+            for ref in self._curated.get(name, ())
+            if tone_fits(self._entries[ref].tone, emotion, gentle=gentle)
+        )
+        return (*pool, *others)
+
+    @staticmethod
+    def _enclosing(passage: _Passage, entries: Iterable[CatalogueEntry]) -> CatalogueEntry | None:
+        """The first entry whose passage contains every verse of `passage`."""
         wanted = set(passage.verse_ids)
-        for name in (emotion, *self._related.get(emotion, ())):
-            for ref in self._curated.get(name, ()):
-                curated = _parse(ref)
-                if curated is not None and wanted <= set(curated.verse_ids):
-                    return True
-        return False
+        for entry in entries:
+            curated = _parse(entry.reference)
+            if curated is not None and wanted <= set(curated.verse_ids):
+                return entry
+        return None
+
+    @staticmethod
+    def _verse(passage: _Passage, entry: CatalogueEntry | None) -> VerseChoice | None:
+        text = _text(passage.verse_ids)
+        if not text:
+            return None
+        return VerseChoice(
+            passage.reference, text, tone=entry.tone if entry else "", theme=entry.theme if entry else ""
+        )
 
     @staticmethod
     def _overlaps(verse_ids: tuple[int, ...], used: Collection[str]) -> bool:
@@ -222,4 +301,4 @@ class ScriptureCatalogue:
 @cache
 def get_catalogue() -> ScriptureCatalogue:
     """The process-wide catalogue (cheap to build; verse text loads on first use)."""
-    return ScriptureCatalogue(CURATED, RELATED)
+    return ScriptureCatalogue(CURATED, RELATED, ENTRIES)

@@ -36,6 +36,12 @@ def test_catalogue_is_large_enough_for_every_emotion(catalogue: ScriptureCatalog
     assert len(catalogue.all_references()) >= 200
 
 
+def test_catalogue_lists_exactly_the_classifiers_emotions(catalogue: ScriptureCatalogue) -> None:
+    # Given the classifier's taxonomy and the catalogue's lists
+    # Then neither has an emotion the other lacks: no feeling without verses, no verses for no feeling
+    assert sorted(catalogue.emotions) == sorted(EMOTIONS)
+
+
 def test_a_session_remembers_more_verses_than_the_catalogue_holds(catalogue: ScriptureCatalogue) -> None:
     # Given the bound on the verses a session remembers; Then no verse can repeat before every one was shown
     from shared.limits import USED_REFERENCES_MAX
@@ -90,10 +96,12 @@ def test_suitable_proposals_are_kept_even_in_another_spelling(catalogue: Scriptu
         ("1 Peter 5:7", "1 Peter 5:7"),
         ("Joshua 1:9", "Joshua 1:9"),  # from the related "afraid" list
     ]:
-        # When validated; Then they are kept, with the real WEB text
+        # When validated; Then they are kept, with the real WEB text and the curated passage's tone and theme
         verse, substituted = catalogue.validate_proposal(proposal, "anxious")
         assert not substituted, proposal
         assert verse.reference == expected and verse.text
+        enclosing = "Philippians 4:6-7" if proposal.startswith("Phil") else expected
+        assert (verse.tone, verse.theme) == (catalogue.entry(enclosing).tone, catalogue.entry(enclosing).theme)
 
 
 def test_text_always_comes_from_the_bible_not_the_proposal(catalogue: ScriptureCatalogue) -> None:

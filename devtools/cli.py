@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import re
 import signal
 import sys
 import time
@@ -36,6 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     chat.add_argument("--username")
     chat.add_argument("--password")
     chat.add_argument("--state-dir", type=Path, default=Path(".motivator"))
+    chat.add_argument(
+        "--country",
+        type=_country,
+        default=country_from_locale(os.environ.get("LC_ALL") or os.environ.get("LANG")),
+        help="two-letter country for the local emergency number (default: from LANG, e.g. en_GB.UTF-8 -> GB)",
+    )
 
     replay_cli.add_parser(sub)
 
@@ -150,6 +158,8 @@ async def run_chat(args: argparse.Namespace) -> int:
                 }
                 if session_id:
                     request["sessionId"] = session_id
+                if args.country:
+                    request["country"] = args.country
                 await ws.send(json.dumps(request))
                 session_id = await _print_answer(ws) or session_id
     except InvalidStatus as exc:
@@ -184,25 +194,40 @@ async def _print_answer(ws: Any) -> str | None:
             return session_id
 
 
+def country_from_locale(locale: str | None) -> str | None:
+    """The region of a POSIX or BCP 47 locale ("en_GB.UTF-8", "es-MX") as an ISO country code, if it has one."""
+    match = re.match(r"^[A-Za-z]{2,3}[_-]([A-Za-z]{2})\b", locale or "")
+    return match.group(1).upper() if match else None
+
+
+def _country(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z]{2}", value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a two-letter country code such as US or GB")
+    return value.upper()
+
+
 def render_meta(frame: dict[str, Any]) -> str:
-    lines = []
-    if frame.get("safety") == "crisis":
-        lines.append("  You matter, and help is available right now:")
-        for resource in frame.get("resources") or []:
-            contact = ", ".join(
-                part
-                for part in (
-                    f"call {resource['phone']}" if resource.get("phone") else "",
-                    f"text {resource['sms']}" if resource.get("sms") else "",
-                    resource.get("url") or "",
-                )
-                if part
-            )
-            lines.append(f"   * {resource['name']}: {contact} - {resource['description']}")
+    """The verse and, for a crisis (before it) or a concern (after it), the resources with their ways to reach them."""
     verse = frame["verse"]
-    lines.append(f"  [{frame['emotion']} {frame['confidence']:.2f}] {verse['reference']} ({verse['translation']})")
-    lines.append(f"  \u201c{verse['text']}\u201d")
+    lines = [
+        f"  [{frame['emotion']} {frame['confidence']:.2f}] {verse['reference']} ({verse['translation']})",
+        f"  \u201c{verse['text']}\u201d",
+    ]
+    resources = [_render_resource(r) for r in frame.get("resources") or []]
+    if frame.get("safety") == "crisis":
+        return "\n".join(["  You matter, and help is available right now:", *resources, *lines])
+    if frame.get("safety") == "concern" and resources:
+        return "\n".join([*lines, "  If you need someone to talk to right now:", *resources])
     return "\n".join(lines)
+
+
+def _render_resource(resource: dict[str, Any]) -> str:
+    ways = [
+        f"call {resource['phone']}" if resource.get("phone") else "",
+        f"text {resource['sms']}" if resource.get("sms") else "",
+        f"{resource.get('urlLabel') or 'open'}: {resource['url']}" if resource.get("url") else "",
+    ]
+    return f"   * {resource['name']}: {'; '.join(w for w in ways if w)} - {resource['description']}"
 
 
 if __name__ == "__main__":

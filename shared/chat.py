@@ -1,6 +1,7 @@
-"""One chat turn: safety check, model or composer, meta, coalesced deltas; the `done` frame is returned.
+"""One chat turn: the crisis answer or the model (composer when it is down), meta, coalesced deltas; returns `done`.
 
-The caller sends `done` once the answer is stored, so a client that has seen `done` finds the answer in history.
+The caller has already heard the turn's safety level (shared.turn_safety) and sends `done` once the answer is
+stored, so a client that has seen `done` finds the answer in history.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from urllib3.exceptions import HTTPError
 from shared.connections import FrameSink
 from shared.engine.composer import compose
 from shared.engine.emotions import EMOTIONS, EmotionResult, classify
-from shared.engine.prompt import build_system_prompt, parse_header
+from shared.engine.prompt import ModelHeader, build_system_prompt, parse_header
 from shared.engine.resources import resources_for
-from shared.engine.safety import assess, crisis_emotion, crisis_message
+from shared.engine.safety import concern_line, crisis_emotion, crisis_message
 from shared.engine.scripture import ScriptureCatalogue, VerseChoice
 from shared.metric_names import MetricName
 from shared.model_client import THROTTLING_CODES, BedrockModel, ModelUnavailable, to_messages
@@ -31,7 +32,6 @@ from shared.protocol import (
     Error,
     ErrorCode,
     Meta,
-    Safety,
     SendMessage,
     StopReason,
     Timings,
@@ -39,6 +39,7 @@ from shared.protocol import (
     Verse,
 )
 from shared.streaming import Coalescer, TokenStream, TokenTimeout, pump
+from shared.turn_safety import TurnSafety
 
 #: A header longer than this without a newline means the model skipped it; the text is message text.
 HEADER_MAX_CHARS = 400
@@ -72,6 +73,10 @@ class TurnContext:
     session_id: str = field(default_factory=new_id)
     history: list[tuple[str, str]] = field(default_factory=list)
     used_references: Collection[str] = ()
+    #: Heard before the turn was admitted; the model's header may raise it, never lower it.
+    safety: TurnSafety = field(default_factory=TurnSafety)
+    #: The person's country (ISO 3166-1 alpha-2), for the local emergency number among the resources.
+    country: str | None = None
     should_stop: Callable[[], bool] = lambda: False
     on_meta: Callable[[Meta], None] = _ignore
     on_delta: Callable[[int, str], None] = _ignore
@@ -84,6 +89,8 @@ class TurnResult:
     text: str
     done: Done
     meta: Meta
+    #: The turn's safety as it ended (raised by the model's header when it heard more than the detector).
+    safety: TurnSafety = field(default_factory=TurnSafety)
 
 
 class _Emitter:
@@ -117,24 +124,17 @@ class ChatService:
 
     def answer(self, request: SendMessage, sink: FrameSink, context: TurnContext) -> TurnResult:
         started = time.monotonic()
-        message_id, session_id = context.message_id, context.session_id
+        message_id = context.message_id
         emitter = _Emitter(sink, message_id, started, context.on_delta)
         emotion = classify(request.message)
         # Seeded by the words and the turn's place in the session, so a replay gives the same answer.
         seed = seed_of(request.message, str(len(context.history)))
 
-        if assess(request.message).crisis:
-            metrics.add_metric(name=MetricName.CRISIS_ANSWERS, unit="Count", value=1)
-            logger.info("crisis answer", message_id=message_id)
-            heard = crisis_emotion(emotion)
-            verse = self._catalogue.choose(heard, used=context.used_references, seed=seed)
-            meta = self._meta(message_id, heard, emotion.confidence, verse, crisis=True)
-            context.on_meta(meta)
-            sink.send(meta)
-            self._stream_text(crisis_message(seed), emitter, context)
-            return self._finish(emitter, meta, session_id, StopReason.END_TURN, Usage(), fallback=False)
+        if context.safety.crisis:
+            return self._crisis(sink, emitter, emotion, context, seed)
 
-        system = build_system_prompt(EMOTIONS, self._catalogue.references(emotion.emotion))
+        gentle = context.safety.concern
+        system = build_system_prompt(EMOTIONS, self._catalogue.entries(emotion.emotion, gentle=gentle))
         tokens: TokenStream | None = None
         first: str | None = None
         try:
@@ -144,12 +144,21 @@ class ChatService:
         except _MODEL_ERRORS as exc:
             if tokens:
                 tokens.close()
-            return self._fallback(request, sink, emitter, emotion, session_id, context, seed, reason=exc)
+            return self._fallback(request, sink, emitter, emotion, context, seed, reason=exc)
 
         assert tokens is not None
         try:
             header_text, rest = self._read_header(first or "", tokens)
-            meta = self._meta_from_header(message_id, header_text, emotion, context, seed)
+            header = parse_header(header_text) if header_text else None
+            if header is not None and header.risk.rank > context.safety.level.rank:
+                # The model's second opinion heard more than the detector: take it, before any text is sent.
+                metrics.add_metric(name=MetricName.MODEL_RAISED_RISK, unit="Count", value=1)
+                logger.info("model raised the risk level", message_id=message_id, risk=header.risk.value)
+                context.safety = context.safety.raised_to(header.risk)
+                if context.safety.crisis:
+                    tokens.close()
+                    return self._crisis(sink, emitter, emotion, context, seed)
+            meta = self._meta_from_header(message_id, header, emotion, context, seed)
             context.on_meta(meta)
             sink.send(meta)
             coalescer = Coalescer(emitter)
@@ -157,6 +166,8 @@ class ChatService:
                 coalescer.add(rest)
             try:
                 finished = pump(tokens, coalescer, context.should_stop)
+                if finished:
+                    self._add_concern_line(coalescer, context, seed)
             except _MODEL_ERRORS as exc:
                 coalescer.flush()
                 logger.warning("model stream broke", message_id=message_id, error_type=type(exc).__name__)
@@ -168,13 +179,13 @@ class ChatService:
                         messageId=message_id,
                     )
                 )
-                return self._finish(emitter, meta, session_id, StopReason.ERROR, Usage(), fallback=False)
+                return self._finish(emitter, meta, context, StopReason.ERROR, Usage(), fallback=False)
         finally:
             tokens.close()
         turn = stream.turn
         reason = StopReason.STOPPED if not finished else _stop_reason(turn.stop_reason)
         usage = Usage(inputTokens=turn.input_tokens, outputTokens=turn.output_tokens)
-        return self._finish(emitter, meta, session_id, reason, usage, fallback=False)
+        return self._finish(emitter, meta, context, reason, usage, fallback=False)
 
     # -- pieces ---------------------------------------------------------------------------------
     def _read_header(self, first: str, tokens: TokenStream) -> tuple[str | None, str]:
@@ -190,27 +201,50 @@ class ChatService:
             return line, rest.lstrip("\n")
         return None, buffer
 
+    def _crisis(
+        self, sink: FrameSink, emitter: _Emitter, emotion: EmotionResult, context: TurnContext, seed: int
+    ) -> TurnResult:
+        """Resources first, a gentle verse and the crisis text: instead of, never after, an ordinary answer."""
+        metrics.add_metric(name=MetricName.CRISIS_REFERRALS, unit="Count", value=1)
+        logger.info("crisis answer", message_id=emitter.message_id, categories=list(context.safety.categories))
+        heard = crisis_emotion(emotion)
+        verse = self._catalogue.choose(heard, used=context.used_references, seed=seed, gentle=True)
+        meta = self._meta(emitter.message_id, heard, emotion.confidence, verse, context)
+        context.on_meta(meta)
+        sink.send(meta)
+        self._stream_text(crisis_message(seed, context.safety.language), emitter, context)
+        return self._finish(emitter, meta, context, StopReason.END_TURN, Usage(), fallback=False)
+
+    def _add_concern_line(self, coalescer: Coalescer, context: TurnContext, seed: int) -> None:
+        """In the concern tier the answer ends with a gentle invitation to reach out to the people listed."""
+        if context.safety.concern:
+            coalescer.add("\n\n" + concern_line(seed, context.safety.language))
+            coalescer.flush()
+
     def _meta_from_header(
         self,
         message_id: str,
-        header_line: str | None,
+        header: ModelHeader | None,
         emotion: EmotionResult,
         context: TurnContext,
         seed: int,
     ) -> Meta:
-        header = parse_header(header_line) if header_line else None
         chosen = emotion.emotion
         confidence = emotion.confidence
         if header and header.emotion in EMOTIONS and header.emotion != emotion.emotion:
             chosen = header.emotion
             confidence = float(emotion.scores.get(chosen, 0.0)) or 0.5
         verse, substituted = self._catalogue.validate_proposal(
-            header.reference if header else None, chosen, used=context.used_references, seed=seed
+            header.reference if header else None,
+            chosen,
+            used=context.used_references,
+            seed=seed,
+            gentle=context.safety.concern,
         )
         if substituted:
             metrics.add_metric(name=MetricName.VERSE_SUBSTITUTIONS, unit="Count", value=1)
             logger.info("verse substituted", message_id=message_id, emotion=chosen, had_header=header is not None)
-        return self._meta(message_id, chosen, confidence, verse, crisis=False)
+        return self._meta(message_id, chosen, confidence, verse, context)
 
     def _fallback(
         self,
@@ -218,7 +252,6 @@ class ChatService:
         sink: FrameSink,
         emitter: _Emitter,
         emotion: EmotionResult,
-        session_id: str,
         context: TurnContext,
         seed: int,
         reason: BaseException,
@@ -228,35 +261,40 @@ class ChatService:
         metrics.add_metric(name=MetricName.MODEL_FALLBACKS, unit="Count", value=1)
         if code in THROTTLING_CODES:
             metrics.add_metric(name=MetricName.MODEL_THROTTLES, unit="Count", value=1)
-        verse = self._catalogue.choose(emotion.emotion, used=context.used_references, seed=seed)
-        meta = self._meta(emitter.message_id, emotion.emotion, emotion.confidence, verse, crisis=False)
+        gentle = context.safety.concern
+        verse = self._catalogue.choose(emotion.emotion, used=context.used_references, seed=seed, gentle=gentle)
+        meta = self._meta(emitter.message_id, emotion.emotion, emotion.confidence, verse, context)
         context.on_meta(meta)
         sink.send(meta)
         previous = [answer for _, answer in context.history]
         text = compose(request.message, emotion=emotion, verse=verse, seed=seed, previous=previous)
-        stopped = not self._stream_text(text, emitter, context)
-        reason_out = StopReason.STOPPED if stopped else StopReason.END_TURN
-        return self._finish(emitter, meta, session_id, reason_out, Usage(), fallback=True)
+        coalescer = Coalescer(emitter)
+        finished = pump(TokenStream(words(text)), coalescer, context.should_stop)
+        if finished:
+            self._add_concern_line(coalescer, context, seed)
+        reason_out = StopReason.END_TURN if finished else StopReason.STOPPED
+        return self._finish(emitter, meta, context, reason_out, Usage(), fallback=True)
 
     def _stream_text(self, text: str, emitter: _Emitter, context: TurnContext) -> bool:
         return pump(TokenStream(words(text)), Coalescer(emitter), context.should_stop)
 
     @staticmethod
-    def _meta(message_id: str, emotion: str, confidence: float, verse: VerseChoice, *, crisis: bool) -> Meta:
+    def _meta(message_id: str, emotion: str, confidence: float, verse: VerseChoice, context: TurnContext) -> Meta:
+        safety = context.safety
         return Meta(
             messageId=message_id,
             emotion=emotion,
             confidence=round(min(1.0, max(0.0, confidence)), 3),
             verse=Verse(reference=verse.reference, text=verse.text, translation=verse.translation),
-            safety=Safety.CRISIS if crisis else Safety.OK,
-            resources=resources_for() if crisis else None,
+            safety=safety.level,
+            resources=resources_for(context.country, safety.language) if safety.concern else None,
         )
 
     @staticmethod
     def _finish(
         emitter: _Emitter,
         meta: Meta,
-        session_id: str,
+        context: TurnContext,
         reason: StopReason,
         usage: Usage,
         *,
@@ -278,7 +316,9 @@ class ChatService:
         metrics.add_metric(name=MetricName.ANSWER_DURATION, unit="Milliseconds", value=total)
         metrics.add_metric(name=MetricName.OUTPUT_TOKENS, unit="Count", value=usage.output_tokens)
         metrics.add_metric(name=MetricName.ANSWERS_COMPLETED, unit="Count", value=1)
-        return TurnResult(emitter.message_id, session_id, "".join(emitter.parts), done, meta)
+        if context.safety.concern and not context.safety.crisis:
+            metrics.add_metric(name=MetricName.CONCERN_ANSWERS, unit="Count", value=1)
+        return TurnResult(emitter.message_id, context.session_id, "".join(emitter.parts), done, meta, context.safety)
 
 
 def _stop_reason(model_reason: str | None) -> StopReason:

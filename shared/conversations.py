@@ -18,6 +18,9 @@ from shared.connections import StorageError
 from shared.protocol import SessionSummary, TurnStatus
 from shared.tables import CONVERSATIONS
 
+#: The session item's flag: a crisis answer was given and the person has not yet said they are safe.
+CRISIS_OPEN = "crisisOpen"
+
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
@@ -234,6 +237,11 @@ class ConversationRepository:
         """The (message, answer) pairs `remember_turn` kept on a session item, oldest first."""
         return [(str(t["message"]), str(t["answer"])) for t in session.get("recentTurns", [])]
 
+    @staticmethod
+    def crisis_open(session: dict[str, Any]) -> bool:
+        """Whether a crisis answer was given in the session and the person has not yet said they are safe."""
+        return bool(session.get(CRISIS_OPEN))
+
     def remember_turn(
         self,
         user_id: str,
@@ -241,8 +249,11 @@ class ConversationRepository:
         used_references: list[str],
         context: list[tuple[str, str]],
         keep: int,
+        *,
+        crisis_open: bool = False,
     ) -> None:
-        """After an answer: the session's verses shown so far, and its last `keep` turns as the model's context.
+        """After an answer: the session's verses shown so far, its last `keep` turns as the model's context, and
+        whether a crisis is still open in it (later answers keep the resources visible until the person is safe).
 
         Both live on the session item, so the next message reads them with the same consistent GetItem that
         checks ownership, instead of an (eventually consistent) index query. Both are bounded, so a session of
@@ -254,10 +265,11 @@ class ConversationRepository:
         self._call(
             self._table.update_item,
             Key={"pk": _user(user_id), "sk": _session(session_id)},
-            UpdateExpression="SET usedReferences = :used, recentTurns = :recent",
+            UpdateExpression=f"SET usedReferences = :used, recentTurns = :recent, {CRISIS_OPEN} = :open",
             ExpressionAttributeValues={
                 ":used": used_references[-limits.USED_REFERENCES_MAX :],
                 ":recent": recent,
+                ":open": crisis_open,
             },
         )
 

@@ -21,6 +21,11 @@ class MetricName(StrEnum):
     MODEL_THROTTLES = "ModelThrottles"
     MODEL_FALLBACKS = "ModelFallbacks"
     VERSE_SUBSTITUTIONS = "VerseSubstitutions"
-    CRISIS_ANSWERS = "CrisisAnswers"
+    #: Crisis answers (resources first): a person should look when these rise above their baseline.
+    CRISIS_REFERRALS = "CrisisReferrals"
+    #: Ordinary answers that showed the crisis resources beside them (moderate signals, or a crisis earlier on).
+    CONCERN_ANSWERS = "ConcernAnswers"
+    #: Turns where the model's own risk level was higher than the detector's (the model's second opinion won).
+    MODEL_RAISED_RISK = "ModelRaisedRisk"
     RATE_LIMITED = "RateLimited"
     STORAGE_ERRORS = "StorageErrors"

@@ -189,6 +189,8 @@ class Done(_ServerFrame):
     usage: Usage = Usage()
     metrics: Timings
     fallback: bool = False
+    #: False when the answer could not be stored (it will not be in history); absent when it was stored.
+    stored: bool | None = None
 
 
 class Error(_ServerFrame):

@@ -6,21 +6,25 @@ import contextlib
 import queue
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
+from shared import turn_safety
 from shared.chat import ChatService, TurnContext, TurnResult, new_id
 from shared.connections import ConnectionGone, FrameSink, StorageError
 from shared.conversations import ConversationRepository, Turn, TurnStatus
 from shared.idempotency import Claim, IdempotencyStore
 from shared.metric_names import MetricName
 from shared.observability import logger, metrics
-from shared.protocol import Ack, Delta, Done, Error, ErrorCode, Meta, SendMessage, StopReason, Timings
+from shared.protocol import Ack, Delta, Done, Error, ErrorCode, Meta, Safety, SendMessage, StopReason, Timings
 from shared.ratelimit import Decision, RateLimiter
 from shared.recorder import TurnRecorder
 
 FOLLOW_POLL_S = 0.1
 FOLLOW_MAX_S = 600.0
+#: A crisis answer waits at most this long for storage (claim, session) before it goes ahead without it.
+CRISIS_STORAGE_WAIT_S = 1.0
 
 _STATUS_OF = {
     StopReason.END_TURN: TurnStatus.COMPLETE,
@@ -105,13 +109,23 @@ class TurnService:
 
     def _send(self, request: SendMessage, user_id: str, out: DetachableSink) -> None:
         cmid = request.client_message_id
+        # Safety first: the message is heard before storage is read and before anything may refuse it.
+        alone = turn_safety.of_message(request.message)
         session_id = request.session_id or new_id()
+        message_id = new_id()
         # The checks before an answer are independent reads and writes: they go to storage at the same time.
-        # The session item also carries the recent turns the model gets as context.
-        session = self._io.submit(self._repo.session, user_id, request.session_id) if request.session_id else None
-        claim, decision = self._claim_and_take(request, user_id, session_id)
+        # The session item also carries the recent turns (context, and risk heard across them).
+        reading = self._io.submit(self._repo.session, user_id, request.session_id) if request.session_id else None
+        taking = self._io.submit(self._limiter.take, user_id)
+        claiming = self._io.submit(
+            self._idempotency.claim, user_id, cmid, request.message, request.session_id, message_id, session_id
+        )
+        if alone.crisis:
+            self._admit_crisis(request, user_id, message_id, reading, claiming, out)
+            return
+        claim, decision = self._settle(claiming, taking, user_id, cmid)
         try:
-            owned = session.result() if session else {}
+            owned = reading.result() if reading else {}
         except StorageError:
             self._undo(claim, decision, user_id, cmid)
             raise
@@ -125,15 +139,10 @@ class TurnService:
             return
         if not claim.fresh:
             self._undo(claim, decision, user_id, cmid)
-            logger.info("duplicate message, replaying", message_id=claim.message_id)
-            out.send(Ack(clientMessageId=cmid, messageId=claim.message_id, sessionId=claim.session_id))
-            turn = self._wait_for_turn(user_id, claim.message_id)
-            if turn is None:
-                out.send(_error(ErrorCode.NOT_FOUND, "That message's answer is no longer available.", cmid))
-            else:
-                self.follow(turn, 0, out)
+            self._replay(claim, user_id, cmid, out)
             return
-        if not decision.allowed:
+        safety = self._hear(request.message, owned)
+        if not decision.allowed and not safety.crisis:  # a crisis heard across the conversation is never refused
             self._undo(claim, decision, user_id, cmid)
             metrics.add_metric(name=MetricName.RATE_LIMITED, unit="Count", value=1)
             logger.info("rate limited", user_id=user_id, retry_after_ms=decision.retry_after_ms)
@@ -146,14 +155,50 @@ class TurnService:
                 )
             )
             return
-        self._answer(request, user_id, claim.message_id, claim.session_id, owned, out)
+        self._answer(request, user_id, claim.message_id, claim.session_id, owned, safety, out)
 
-    def _claim_and_take(self, request: SendMessage, user_id: str, session_id: str) -> tuple[Claim, Decision]:
-        """Claim the clientMessageId and take a rate-limit token, concurrently; undo one if the other fails."""
+    def _admit_crisis(
+        self,
+        request: SendMessage,
+        user_id: str,
+        message_id: str,
+        reading: Future[dict[str, Any] | None] | None,
+        claiming: Future[Claim],
+        out: DetachableSink,
+    ) -> None:
+        """A crisis message gets the crisis answer whatever storage, the rate limit or the key say.
+
+        Never rate limited (a token taken stays spent like any answer's), never refused as a reused key or an
+        unknown conversation, never kept waiting on slow storage for more than CRISIS_STORAGE_WAIT_S.
+        """
         cmid = request.client_message_id
-        taking = self._io.submit(self._limiter.take, user_id)
+        claim = _within(claiming, CRISIS_STORAGE_WAIT_S)
+        owned = _within(reading, CRISIS_STORAGE_WAIT_S) if reading else {}
+        if claim is not None and not claim.fresh and not claim.conflict:
+            with contextlib.suppress(StorageError):
+                if self._replay(claim, user_id, cmid, out, answer_missing=False):
+                    return
+        fresh = claim is not None and claim.fresh
+        # An unknown, unreadable or someone else's conversation: the answer starts a new one of the person's own.
+        session_id = request.session_id if owned and request.session_id else new_id()
+        if fresh and claim is not None:
+            message_id, session_id = claim.message_id, claim.session_id if owned else session_id
+        elif claim is not None:
+            message_id = new_id()  # the key belongs to another message or turn: this answer gets its own id
+        safety = self._hear(request.message, owned or {}).raised_to(Safety.CRISIS)
+        logger.info("crisis heard before admission", message_id=message_id, storage_answered=claim is not None)
+        self._answer(request, user_id, message_id, session_id, owned or {}, safety, out)
+
+    def _hear(self, message: str, session: dict[str, Any]) -> turn_safety.TurnSafety:
+        earlier = [said for said, _ in self._repo.session_context(session)]
+        return turn_safety.of_turn(message, earlier, crisis_open=self._repo.crisis_open(session))
+
+    def _settle(
+        self, claiming: Future[Claim], taking: Future[Decision], user_id: str, cmid: str
+    ) -> tuple[Claim, Decision]:
+        """The claim of the clientMessageId and the rate-limit token; undo one if the other failed."""
         try:
-            claim = self._idempotency.claim(user_id, cmid, request.message, request.session_id, new_id(), session_id)
+            claim = claiming.result()
         except StorageError:
             with contextlib.suppress(StorageError):
                 if taking.result().allowed:
@@ -167,6 +212,21 @@ class TurnService:
                     self._idempotency.release(user_id, cmid)
             raise
         return claim, decision
+
+    def _replay(
+        self, claim: Claim, user_id: str, cmid: str, out: DetachableSink, *, answer_missing: bool = True
+    ) -> bool:
+        """A resent message: its stored answer again. False (and, if `answer_missing`, an error) when there is none."""
+        logger.info("duplicate message, replaying", message_id=claim.message_id)
+        turn = self._wait_for_turn(user_id, claim.message_id)
+        if turn is None:
+            if answer_missing:
+                out.send(Ack(clientMessageId=cmid, messageId=claim.message_id, sessionId=claim.session_id))
+                out.send(_error(ErrorCode.NOT_FOUND, "That message's answer is no longer available.", cmid))
+            return False
+        out.send(Ack(clientMessageId=cmid, messageId=claim.message_id, sessionId=claim.session_id))
+        self.follow(turn, 0, out)
+        return True
 
     def _undo(self, claim: Claim, decision: Decision, user_id: str, cmid: str) -> None:
         """Nothing will be answered for this claim: give back the token and, if this call made the claim, the key."""
@@ -186,6 +246,7 @@ class TurnService:
         message_id: str,
         session_id: str,
         session: dict[str, Any],
+        safety: turn_safety.TurnSafety,
         out: DetachableSink,
     ) -> None:
         out.send(Ack(clientMessageId=request.client_message_id, messageId=message_id, sessionId=session_id))
@@ -199,23 +260,27 @@ class TurnService:
             session_id=session_id,
             history=history[-self._context_turns :] if self._context_turns else [],
             used_references=list(session.get("usedReferences", [])),
+            safety=safety,
+            country=request.country,
             should_stop=recorder.stop_requested.is_set,
             on_meta=lambda meta: recorder.set_meta(meta.model_dump(by_alias=True, exclude_none=True)),
             on_delta=recorder.record,
         )
         result: TurnResult = self._chat.answer(request, out, context)
         done = result.done.model_dump(by_alias=True, exclude_none=True)
-        recorder.finish(_STATUS_OF[result.done.stop_reason], done)
+        stored = recorder.finish(_STATUS_OF[result.done.stop_reason], done)
         try:
             recent = [*history, (request.message, result.text)] if result.text else history
             used = [*context.used_references, result.meta.verse.reference]
-            self._repo.remember_turn(user_id, session_id, used, recent, self._context_turns)
+            self._repo.remember_turn(
+                user_id, session_id, used, recent, self._context_turns, crisis_open=result.safety.crisis_open
+            )
         except StorageError:
             metrics.add_metric(name=MetricName.STORAGE_ERRORS, unit="Count", value=1)
             logger.warning("could not remember the verse and context", message_id=message_id)
         # Stored first, then done: a client that saw done and sends the next message at once gets this answer
-        # as context, and a refresh shows it whole.
-        out.send(result.done)
+        # as context, and a refresh shows it whole. If it could not be stored, done says so.
+        out.send(result.done if stored else result.done.model_copy(update={"stored": False}))
 
     def _wait_for_turn(self, user_id: str, message_id: str, timeout_s: float = 5.0) -> Turn | None:
         """A concurrent duplicate may arrive before the first copy stored its turn."""
@@ -249,6 +314,17 @@ class TurnService:
             if refreshed is None:
                 return
             turn = refreshed
+
+
+def _within(future: Future[Any] | None, timeout_s: float) -> Any:
+    """The future's result, or None when it failed with a StorageError or took longer than `timeout_s`."""
+    if future is None:
+        return None
+    try:
+        return future.result(timeout=timeout_s)
+    except (StorageError, FutureTimeout):
+        metrics.add_metric(name=MetricName.STORAGE_ERRORS, unit="Count", value=1)
+        return None
 
 
 def _final_done(turn: Turn, last_seq: int) -> Done:

@@ -159,7 +159,9 @@ class ChatMonitoring(Construct):
                 left=[
                     app_metric(MetricName.MODEL_THROTTLES),
                     app_metric(MetricName.MODEL_FALLBACKS),
-                    app_metric(MetricName.CRISIS_ANSWERS),
+                    app_metric(MetricName.CRISIS_REFERRALS),
+                    app_metric(MetricName.CONCERN_ANSWERS),
+                    app_metric(MetricName.MODEL_RAISED_RISK),
                     app_metric(MetricName.VERSE_SUBSTITUTIONS),
                     app_metric(MetricName.CLIENT_GONE),
                     app_metric(MetricName.STORAGE_ERRORS),

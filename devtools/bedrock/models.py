@@ -26,6 +26,26 @@ def last_user_text(request: dict[str, Any]) -> str:
     return " ".join(b["text"] for b in users[-1].get("content", []) if "text" in b)
 
 
+def with_header_risk(tokens: Iterator[str], risk: str) -> Iterator[str]:
+    """The same tokens, with the header line's risk level replaced (the rest of the answer unchanged)."""
+    from shared.engine.prompt import format_header, parse_header
+
+    buffer = ""
+    for token in tokens:
+        buffer += token
+        if "\n" in buffer:
+            break
+    line, newline, rest = buffer.partition("\n")
+    header = parse_header(line) if newline else None
+    if header is None:
+        yield buffer
+    else:
+        yield format_header(header.emotion, header.reference, risk)
+        if rest:
+            yield rest
+    yield from tokens
+
+
 class EchoModel:
     """Deterministic test model: a valid engine header line, then the last user message word by word."""
 

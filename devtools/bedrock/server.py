@@ -21,7 +21,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from devtools.bedrock import eventstream
-from devtools.bedrock.models import MODEL_NAMES, LocalModel, load_model
+from devtools.bedrock.models import MODEL_NAMES, LocalModel, load_model, with_header_risk
+from shared.engine.prompt import RISK_LEVELS
 
 logger = logging.getLogger("devtools.bedrock")
 
@@ -41,6 +42,9 @@ class Faults:
     stream_error_after: int | None = None
     slow_first_token_ms: float = 0.0
     token_delay_ms: float | None = None  # persists until reset; None means the constructor's default
+    #: The next call's header line says this risk level ("none", "concern", "crisis") whatever the model wrote:
+    #: how a test plays a production model whose second opinion is higher than the detector's.
+    header_risk: str | None = None
 
 
 TIMINGS_KEPT = 200
@@ -71,6 +75,7 @@ class _CallPlan:
     first_token_delay_s: float = 0.0
     token_delay_s: float = 0.0
     max_tokens: int | None = None
+    header_risk: str | None = None
 
 
 class LocalBedrock:
@@ -121,13 +126,18 @@ class LocalBedrock:
     # ---- fault injection and stats (also reachable over HTTP: POST /_faults, GET /_stats) ----
     def inject(self, **faults: Any) -> None:
         """Queue faults: throttle, unavailable, cut_after, stream_error_after, slow_first_token_ms,
-        token_delay_ms, or reset=True. Raises ValueError on an unknown key or a negative value."""
+        token_delay_ms, header_risk (a risk level), or reset=True. Raises ValueError on an unknown key or bad value."""
         known = {f.name for f in fields(Faults)} | {"reset"}
         unknown = set(faults) - known
         if unknown:
             raise ValueError(f"unknown fault(s) {sorted(unknown)}; choose from {sorted(known)}")
         reset = faults.pop("reset", False)
+        risk = faults.get("header_risk")
+        if "header_risk" in faults and risk not in RISK_LEVELS:
+            raise ValueError(f"fault header_risk needs one of {', '.join(RISK_LEVELS)}, got {risk!r}")
         for key, value in faults.items():
+            if key == "header_risk":
+                continue
             if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
                 raise ValueError(f"fault {key} needs a number >= 0, got {value!r}")
         with self._lock:
@@ -196,6 +206,7 @@ class LocalBedrock:
                 plan.cut_after, plan.stream_error_after = f.cut_after, f.stream_error_after
                 f.cut_after = f.stream_error_after = None
                 f.slow_first_token_ms = 0.0
+                plan.header_risk, f.header_risk = f.header_risk, None
                 assert body is not None  # _validation_problem rejected anything else
                 plan.max_tokens = body.get("inferenceConfig", {}).get("maxTokens")
             return plan
@@ -335,7 +346,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _tokens(self, body: dict[str, Any], plan: _CallPlan) -> Iterator[str]:
         """The model's tokens, up to maxTokens, paced like a real model."""
         delay = plan.first_token_delay_s
-        for token in itertools.islice(self.server.bedrock.model.stream(body), plan.max_tokens):
+        tokens = self.server.bedrock.model.stream(body)
+        if plan.header_risk is not None:
+            tokens = with_header_risk(tokens, plan.header_risk)
+        for token in itertools.islice(tokens, plan.max_tokens):
             if delay:
                 time.sleep(delay)
             delay = plan.token_delay_s

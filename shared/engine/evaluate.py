@@ -5,23 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
+from shared.engine import evaluate_crisis
 from shared.engine.emotions import EMOTIONS, classify
-from shared.engine.safety import assess
 
 DATA = Path(__file__).resolve().parents[2] / "tests" / "data"
-
-
-@dataclass(frozen=True)
-class CrisisScore:
-    recall: float
-    false_positive_rate: float
-    positives: int
-    negatives: int
-    missed: tuple[str, ...]
-    false_alarms: tuple[str, ...]
 
 
 def load(path: Path) -> list[dict[str, object]]:
@@ -64,23 +53,6 @@ def print_emotion_set(path: Path, *, show_errors: bool = False) -> None:
             print(f"    {expected} heard as {got}: {text}")  # noqa: T201
 
 
-def crisis_score(path: Path) -> CrisisScore:
-    """Recall on the crisis phrases and false-positive rate on the ordinary ones."""
-    rows = load(path)
-    positives = [str(r["text"]) for r in rows if r["crisis"]]
-    negatives = [str(r["text"]) for r in rows if not r["crisis"]]
-    missed = tuple(t for t in positives if not assess(t).crisis)
-    alarms = tuple(t for t in negatives if assess(t).crisis)
-    return CrisisScore(
-        recall=1 - len(missed) / max(1, len(positives)),
-        false_positive_rate=len(alarms) / max(1, len(negatives)),
-        positives=len(positives),
-        negatives=len(negatives),
-        missed=missed,
-        false_alarms=alarms,
-    )
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=DATA, help="folder with emotions.jsonl and crisis*.jsonl")
@@ -90,20 +62,8 @@ def main(argv: list[str] | None = None) -> None:
     for name in EMOTION_SETS:
         if (args.data / name).exists():
             print_emotion_set(args.data / name, show_errors=args.show_errors)
-    for name in ("crisis.jsonl", "crisis_holdout.jsonl", "crisis_fresh.jsonl"):
-        path = args.data / name
-        if not path.exists():
-            continue
-        score = crisis_score(path)
-        print(  # noqa: T201
-            f"crisis {name}: recall {score.recall:.3f} ({score.positives} crisis), "
-            f"false-positive rate {score.false_positive_rate:.3f} ({score.negatives} ordinary)"
-        )
-        if args.show_errors:
-            for text in score.missed:
-                print(f"    missed: {text}")  # noqa: T201
-            for text in score.false_alarms:
-                print(f"    false alarm: {text}")  # noqa: T201
+    for line in evaluate_crisis.report(args.data, args.show_errors):
+        print(line)  # noqa: T201
     from shared.engine.evaluate_composer import MESSAGES, report
 
     if (args.data / MESSAGES).exists():

@@ -41,7 +41,7 @@ def test_dashboard_has_the_operator_widgets(synth: Synth, env: str) -> None:
     assert app_metrics <= {str(n) for n in MetricName}
     for name in (MetricName.CONNECTIONS_OPENED, MetricName.MESSAGES_RECEIVED, MetricName.TIME_TO_FIRST_TOKEN,
                  MetricName.ANSWER_DURATION, MetricName.OUTPUT_TOKENS, MetricName.MODEL_THROTTLES,
-                 MetricName.MODEL_FALLBACKS, MetricName.CRISIS_ANSWERS):  # fmt: skip
+                 MetricName.MODEL_FALLBACKS, MetricName.CRISIS_REFERRALS):  # fmt: skip
         assert str(name) in app_metrics
     assert all(m[2:4] == ["service", SERVICE] for m in metrics if m[0] == NAMESPACE)
     ttft_stats = {m[-1]["stat"] for m in metrics if m[0] == NAMESPACE and m[1] == MetricName.TIME_TO_FIRST_TOKEN}

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from shared.protocol import ErrorCode, Safety, SessionSummary, TurnStatus, TurnView
+from motivator_web.safety import Resource, safety_view
+from shared.protocol import ErrorCode, Meta, Safety, SessionSummary, TurnStatus, TurnView
 
 #: A turn's lifecycle on screen.
 SENDING, STREAMING, DONE, STOPPED, INTERRUPTED, FAILED = (
@@ -18,15 +19,6 @@ SENDING, STREAMING, DONE, STOPPED, INTERRUPTED, FAILED = (
     "interrupted",
     "failed",
 )
-
-
-@dataclasses.dataclass
-class Resource:
-    name: str = ""
-    description: str = ""
-    phone: str = ""
-    sms: str = ""
-    url: str = ""
 
 
 @dataclasses.dataclass
@@ -43,8 +35,14 @@ class Turn:
     reference: str = ""
     verse: str = ""
     translation: str = ""
+    #: The safety part of the card (see safety.SafetyView).
     crisis: bool = False
+    concern: bool = False
     resources: list[Resource] = dataclasses.field(default_factory=list)
+    more_resources: list[Resource] = dataclasses.field(default_factory=list)
+    feedback_offered: bool = True
+    #: The country the question was sent with, so a resend after a reconnect carries it too.
+    country: str = ""
     text: str = ""
     seq: int = 0
     notice: str = ""
@@ -62,20 +60,31 @@ class SessionItem:
     when: str = ""
 
 
-def resources_of(items: list[Any] | None) -> list[Resource]:
-    out = []
-    for item in items or []:
-        data = item.model_dump() if hasattr(item, "model_dump") else dict(item)
-        out.append(
-            Resource(
-                name=str(data.get("name") or ""),
-                description=str(data.get("description") or ""),
-                phone=str(data.get("phone") or ""),
-                sms=str(data.get("sms") or ""),
-                url=str(data.get("url") or ""),
-            )
-        )
-    return out
+def with_safety(turn: Turn, safety: Safety | str | None, resources: Iterable[Any] | None) -> Turn:
+    """The turn with its safety level applied: the same on a live `meta` frame as on a history page."""
+    view = safety_view(safety, resources)
+    return dataclasses.replace(
+        turn,
+        crisis=view.crisis,
+        concern=view.concern,
+        resources=view.resources,
+        more_resources=view.more_resources,
+        feedback_offered=view.feedback_offered,
+    )
+
+
+def with_meta(turn: Turn, meta: Meta) -> Turn:
+    """The live turn once its `meta` frame arrives: emotion, verse, safety."""
+    turn = dataclasses.replace(
+        turn,
+        status=STREAMING,
+        emotion=meta.emotion,
+        confidence=meta.confidence,
+        reference=meta.verse.reference,
+        verse=meta.verse.text,
+        translation=meta.verse.translation,
+    )
+    return with_safety(turn, meta.safety, meta.resources)
 
 
 def error_sentence(code: ErrorCode | str, server_message: str, retry_after_ms: int | None = None) -> str:
@@ -135,27 +144,24 @@ def turns_of(session_id: str, items: Sequence[SessionSummary | TurnView]) -> lis
             continue
         status, notice = _HISTORY_STATUS[item.status]
         helpful = item.feedback.helpful if item.feedback else None
-        turns.append(
-            Turn(
-                key=item.message_id,
-                question=item.message,
-                message_id=item.message_id,
-                session_id=session_id,
-                status=status,
-                notice=notice,
-                emotion=item.emotion or "",
-                confidence=item.confidence or 0.0,
-                reference=item.verse.reference if item.verse else "",
-                verse=item.verse.text if item.verse else "",
-                translation=item.verse.translation if item.verse else "",
-                crisis=item.safety == Safety.CRISIS,
-                resources=resources_of(item.resources),
-                text=item.answer,
-                fallback=bool(item.fallback),
-                feedback="" if helpful is None else ("up" if helpful else "down"),
-                feedback_saved=helpful is not None,
-            )
+        turn = Turn(
+            key=item.message_id,
+            question=item.message,
+            message_id=item.message_id,
+            session_id=session_id,
+            status=status,
+            notice=notice,
+            emotion=item.emotion or "",
+            confidence=item.confidence or 0.0,
+            reference=item.verse.reference if item.verse else "",
+            verse=item.verse.text if item.verse else "",
+            translation=item.verse.translation if item.verse else "",
+            text=item.answer,
+            fallback=bool(item.fallback),
+            feedback="" if helpful is None else ("up" if helpful else "down"),
+            feedback_saved=helpful is not None,
         )
+        turns.append(with_safety(turn, item.safety, item.resources))
     return turns
 
 

@@ -7,6 +7,7 @@ import reflex as rx
 from motivator_web.components.auth import confirm_page, forgot_page, sign_in_page, sign_up_page
 from motivator_web.components.chat import composer, transcript
 from motivator_web.components.sidebar import desktop_sidebar, header, mobile_sidebar
+from motivator_web.country_state import CountryState
 from motivator_web.state import AuthState, ChatState
 
 TITLE = "Motivator — encouragement and Scripture"
@@ -65,7 +66,7 @@ app = rx.App(
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
     ],
 )
-app.add_page(chat_page, route="/", title=TITLE, on_load=ChatState.open_chat)
+app.add_page(chat_page, route="/", title=TITLE, on_load=[ChatState.open_chat, CountryState.detect])
 app.add_page(sign_in_page, route="/signin", title="Sign in — Motivator", on_load=AuthState.reset_forms)
 app.add_page(sign_up_page, route="/signup", title="Create an account — Motivator", on_load=AuthState.reset_forms)
 app.add_page(confirm_page, route="/confirm", title="Confirm your email — Motivator", on_load=AuthState.reset_forms)

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from motivator_web import cognito
 from motivator_web.config import settings
+from motivator_web.country_state import CountryState
 from motivator_web.gateway import LINKS, AuthRejected, GatewayFault, GatewayLink, Inbound, LinkStatus, UnknownFrame
 from motivator_web.models import (
     DONE,
@@ -31,10 +32,10 @@ from motivator_web.models import (
     Turn,
     error_sentence,
     gateway_sentence,
-    resources_of,
     session_items,
     title_for,
     turns_of,
+    with_meta,
 )
 from shared.protocol import (
     Ack,
@@ -49,7 +50,6 @@ from shared.protocol import (
     HistoryPage,
     Meta,
     Resume,
-    Safety,
     SendMessage,
     Stop,
     StopReason,
@@ -443,14 +443,17 @@ class ChatState(AuthState):
 
     # -- what the person does ------------------------------------------------------------------
     @rx.event
-    def send(self, form: dict[str, Any]):
+    async def send(self, form: dict[str, Any]):
         text = str(form.get("message", ""))
         if self.streaming:
             self.notice = "Please let this answer finish first."
             return rx.set_value("message", text)  # the form was reset on submit; give the words back
         key = str(uuid.uuid4())
+        country = (await self.get_state(CountryState)).country
         try:
-            frame = SendMessage(message=text, clientMessageId=key, sessionId=self.session_id or None)
+            frame = SendMessage(
+                message=text, clientMessageId=key, sessionId=self.session_id or None, country=country or None
+            )
         except ValidationError as exc:
             kind = exc.errors()[0]["type"]
             self.notice = (
@@ -460,7 +463,7 @@ class ChatState(AuthState):
             )
             return rx.set_value("message", text)
         self.notice = ""
-        self.live = Turn(key=key, question=frame.message, session_id=self.session_id)
+        self.live = Turn(key=key, question=frame.message, session_id=self.session_id, country=country)
         self.has_live = True
         link = LINKS.get(self.router.session.client_token)
         if link is not None:
@@ -588,7 +591,14 @@ class ChatState(AuthState):
         turn = self.live
         if turn.status == SENDING:
             # Never acknowledged: send it again under the same clientMessageId (the server deduplicates).
-            self._send(SendMessage(message=turn.question, clientMessageId=turn.key, sessionId=turn.session_id or None))
+            self._send(
+                SendMessage(
+                    message=turn.question,
+                    clientMessageId=turn.key,
+                    sessionId=turn.session_id or None,
+                    country=turn.country or None,
+                )
+            )
         elif turn.status == STREAMING and turn.message_id and self._resume_supported:
             self._send(Resume(messageId=turn.message_id, afterSeq=turn.seq), "resume")
         elif turn.status == STREAMING:
@@ -600,17 +610,7 @@ class ChatState(AuthState):
             self._on_ack(frame)
         elif isinstance(frame, Meta):
             if self._is_live(frame.message_id):
-                self.live = dataclasses.replace(
-                    self.live,
-                    status=STREAMING,
-                    emotion=frame.emotion,
-                    confidence=frame.confidence,
-                    reference=frame.verse.reference,
-                    verse=frame.verse.text,
-                    translation=frame.verse.translation,
-                    crisis=frame.safety == Safety.CRISIS,
-                    resources=resources_of(frame.resources),
-                )
+                self.live = with_meta(self.live, frame)
         elif isinstance(frame, Delta):
             self._answered("resume")
             if self._is_live(frame.message_id) and frame.seq > self.live.seq:

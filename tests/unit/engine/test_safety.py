@@ -6,9 +6,18 @@ from pathlib import Path
 
 import pytest
 
-from shared.engine.evaluate import crisis_score
+from shared.engine.evaluate_crisis import crisis_score
 from shared.engine.resources import resources_for
-from shared.engine.safety import assess, crisis_message
+from shared.engine.safety import (
+    EXPLICIT,
+    HOPELESSNESS,
+    INTENT,
+    MEANS,
+    SELF_HARM,
+    SOMEONE_ELSE,
+    assess,
+    crisis_message,
+)
 from shared.protocol import Resource
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -53,18 +62,19 @@ def test_idioms_accidents_negations_and_others_past_are_ordinary(text: str) -> N
 @pytest.mark.parametrize(
     ("text", "category"),
     [
-        ("I've been giving away my things, I won't need them anymore", "suicidal"),
-        ("I wrote goodbye letters to everyone", "suicidal"),
-        ("everyone would be better off without me", "suicidal"),
-        ("I don't want to wake up", "suicidal"),
-        ("I have pills saved up", "suicidal"),
-        ("I cut myself again", "self_harm"),
-        ("my brother says he wants to kill himself", "someone_else"),
+        ("I've been giving away my things, I won't need them anymore", INTENT),
+        ("I wrote goodbye letters to everyone", INTENT),
+        ("everyone would be better off without me", HOPELESSNESS),
+        ("I don't want to wake up", EXPLICIT),
+        ("I have pills saved up", MEANS),
+        ("I cut myself again", SELF_HARM),
+        ("my brother says he wants to kill himself", SOMEONE_ELSE),
     ],
 )
 def test_indirect_signs_and_self_harm_are_crisis(text: str, category: str) -> None:
+    # The one "suicidal" category became the signal categories (the assessment names every one that fired)
     result = assess(text)
-    assert result.crisis is True and result.category == category
+    assert result.crisis is True and category in result.categories
 
 
 def test_assessment_never_keeps_the_text() -> None:

@@ -1,7 +1,8 @@
-"""The conversation: question bubbles, answer cards (emotion, verse, encouragement, crisis resources), the composer."""
+"""The conversation: question bubbles, answer cards (emotion, verse, encouragement, help lines), the composer."""
 
 import reflex as rx
 
+from motivator_web.components.care import concern_resources, crisis_resources
 from motivator_web.models import DONE, FAILED, INTERRUPTED, SENDING, STOPPED, STREAMING
 from motivator_web.state import ChatState
 
@@ -77,77 +78,6 @@ def verse_card(turn) -> rx.Component:
         data_testid="verse-card",
         aria_label="Bible verse",
         role="group",
-    )
-
-
-def resource_row(resource) -> rx.Component:
-    return rx.box(
-        rx.text(resource.name, weight="bold", size="3"),
-        rx.text(resource.description, size="2", color="var(--gray-11)"),
-        rx.flex(
-            rx.cond(
-                resource.phone != "",
-                rx.link(
-                    rx.button(rx.icon("phone", size=16), "Call ", resource.phone, size="3", color_scheme="tomato"),
-                    href="tel:" + resource.phone,
-                    aria_label="Call " + resource.name + " at " + resource.phone,
-                    data_testid="crisis-call",
-                ),
-            ),
-            rx.cond(
-                resource.sms != "",
-                rx.link(
-                    rx.button(
-                        rx.icon("message-square", size=16),
-                        "Text ",
-                        resource.sms,
-                        size="3",
-                        variant="outline",
-                        color_scheme="tomato",
-                    ),
-                    href="sms:" + resource.sms,
-                    aria_label="Text " + resource.name + " at " + resource.sms,
-                    data_testid="crisis-text",
-                ),
-            ),
-            rx.cond(
-                resource.url != "",
-                rx.link(
-                    rx.button(
-                        rx.icon("external-link", size=16), "Website", size="3", variant="soft", color_scheme="gray"
-                    ),
-                    href=resource.url,
-                    is_external=True,
-                    aria_label="Website of " + resource.name,
-                ),
-            ),
-            gap="8px",
-            wrap="wrap",
-            margin_top="8px",
-        ),
-        padding="12px 14px",
-        background="var(--color-panel-solid)",
-        border_radius="12px",
-        border="1px solid var(--tomato-a5)",
-        width="100%",
-    )
-
-
-def crisis_resources(turn) -> rx.Component:
-    return rx.vstack(
-        rx.hstack(
-            rx.icon("life-buoy", size=22, color="var(--tomato-10)", aria_hidden="true"),
-            rx.heading("You matter, and you don't have to face this alone", size="4", as_="h2"),
-            align="center",
-            spacing="2",
-        ),
-        rx.text(
-            "Please reach out right now. Someone kind is ready to listen, any time of day or night.",
-            size="2",
-        ),
-        rx.foreach(turn.resources, resource_row),
-        spacing="3",
-        width="100%",
     )
 
 
@@ -282,7 +212,10 @@ def turn_footer(turn, live: bool) -> rx.Component:
             ),
         ),
         (STOPPED, rx.text(turn.notice, size="1", color="var(--gray-10)")),
-        (DONE, rx.cond(ChatState.feedback_supported & (turn.message_id != ""), feedback_row(turn))),
+        (
+            DONE,
+            rx.cond(ChatState.feedback_supported & turn.feedback_offered & (turn.message_id != ""), feedback_row(turn)),
+        ),
         rx.fragment(),
     )
 
@@ -296,6 +229,7 @@ def answer_card(turn, live: bool = False) -> rx.Component:
             rx.cond(turn.reference != "", verse_card(turn)),
             rx.cond(waiting, listening()) if live else rx.fragment(),
             answer_text(turn, live),
+            concern_resources(turn),
             turn_footer(turn, live),
             spacing="3",
             width="100%",
@@ -309,6 +243,7 @@ def answer_card(turn, live: bool = False) -> rx.Component:
         max_width="640px",
         data_testid=rx.cond(turn.crisis, "crisis-card", "answer-card"),
         data_message_id=turn.message_id,
+        data_safety=rx.cond(turn.crisis, "crisis", rx.cond(turn.concern, "concern", "ok")),
         id="turn-" + turn.key,
         scroll_margin_top="16px",
         role="article",
@@ -363,6 +298,8 @@ def transcript() -> rx.Component:
         ),
         flex="1",
         width="100%",
+        # Contains the absolutely placed .sr-only labels; without it they stretch the document and the page scrolls.
+        position="relative",
         role="log",
         aria_label="Conversation",
         data_testid="transcript",
@@ -390,6 +327,16 @@ def notice_bar() -> rx.Component:
             display="flex",
             align_items="center",
         ),
+    )
+
+
+def ai_disclosure() -> rx.Component:
+    """Said once, where it is always in view: who writes the answers, and what they are not."""
+    return rx.text(
+        "Answers are written by AI. They are not a substitute for pastoral or professional care.",
+        size="1",
+        color="var(--gray-11)",
+        data_testid="ai-disclosure",
     )
 
 
@@ -434,11 +381,18 @@ def composer() -> rx.Component:
                 width="100%",
                 aria_label="Send a message",
             ),
-            rx.text(
-                "Enter to send · Shift+Enter for a new line",
-                size="1",
-                color="var(--gray-10)",
-                display=["none", "block"],
+            rx.flex(
+                ai_disclosure(),
+                rx.text(
+                    "Enter to send · Shift+Enter for a new line",
+                    size="1",
+                    color="var(--gray-10)",
+                    display=["none", "none", "block"],
+                    white_space="nowrap",
+                ),
+                justify="between",
+                gap="12px",
+                width="100%",
             ),
             spacing="2",
             width="100%",

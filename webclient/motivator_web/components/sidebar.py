@@ -1,8 +1,9 @@
-"""The header (brand, connection, sign out) and the sessions sidebar (a panel on desktop, an overlay on phones)."""
+"""The header (brand, connection, settings, sign out) and the sessions sidebar (panel on desktop, overlay on phones)."""
 
 import reflex as rx
 
 from motivator_web.components.auth import brand
+from motivator_web.components.settings import settings_menu
 from motivator_web.components.status import connection_indicator
 from motivator_web.state import AuthState, ChatState
 
@@ -168,7 +169,7 @@ def new_session_icon(**props) -> rx.Component:
 
 
 def header() -> rx.Component:
-    return rx.hstack(
+    return rx.flex(
         rx.cond(
             ChatState.history_supported,
             rx.icon_button(
@@ -188,6 +189,7 @@ def header() -> rx.Component:
             new_session_icon(display=["inline-flex", "inline-flex", "none"]),  # desktop has the sidebar's button
             new_session_icon(),
         ),
+        settings_menu(),
         rx.button(
             rx.icon("log-out", size=16),
             rx.text("Sign out", display=["none", "inline"]),
@@ -198,8 +200,8 @@ def header() -> rx.Component:
             data_testid="sign-out",
         ),
         align="center",
-        spacing="3",
-        padding_x=["12px", "20px"],
+        gap=["8px", "12px"],  # 375 px wide: brand, status, three icons and sign out fit on one row
+        padding_x=["8px", "20px"],
         height="56px",
         flex_shrink="0",
         border_bottom="1px solid var(--gray-a4)",

@@ -1,0 +1,62 @@
+"""The settings popover in the header: the person's country, for the emergency numbers among the help lines."""
+
+import reflex as rx
+
+from motivator_web.countries import COUNTRIES, ELSEWHERE, ELSEWHERE_LABEL
+from motivator_web.country_state import CountryState
+
+
+def country_select() -> rx.Component:
+    return rx.vstack(
+        rx.el.label(
+            "Your country (for emergency numbers)",
+            html_for="country",
+            style={"fontSize": "var(--font-size-2)", "fontWeight": 500},
+        ),
+        rx.el.select(
+            *[rx.el.option(name, value=code) for code, name in COUNTRIES.items()],
+            rx.el.option(ELSEWHERE_LABEL, value=ELSEWHERE),
+            id="country",
+            name="country",
+            value=CountryState.select_value,
+            on_change=CountryState.choose,
+            data_testid="country-select",
+            style={
+                "width": "100%",
+                "minHeight": "44px",
+                "padding": "0 10px",
+                "borderRadius": "8px",
+                "border": "1px solid var(--gray-a7)",
+                "background": "var(--color-surface)",
+                "fontSize": "var(--font-size-3)",
+            },
+        ),
+        rx.text(
+            "Help lines shown with an answer include this country's emergency number. Kept in this browser only.",
+            size="1",
+            color="var(--gray-11)",
+        ),
+        spacing="2",
+        width="100%",
+    )
+
+
+def settings_menu() -> rx.Component:
+    return rx.popover.root(
+        rx.popover.trigger(
+            rx.icon_button(
+                rx.icon("settings", size=18),
+                variant="ghost",
+                color_scheme="gray",
+                aria_label="Settings",
+                title="Settings",
+                data_testid="settings",
+            ),
+        ),
+        rx.popover.content(
+            rx.heading("Settings", size="3", as_="h2", margin_bottom="10px"),
+            country_select(),
+            width="min(92vw, 320px)",
+            aria_label="Settings",
+        ),
+    )

@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/nu
 export PATH := $(abspath $(BIN)):$(PATH)
 export REFLEX_USE_NPM := 1
 
-.PHONY: dev test lint typecheck install bench clean
+.PHONY: dev test lint typecheck install bench soak clean
 
 $(STAMP):
 	@test -x $(BIN)/python || { echo "==> creating $(VENV)"; $(PYTHON) -m venv $(VENV); }
@@ -34,6 +34,10 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m devtools.bench
+
+# Not part of `make test` (tests/integration/test_soak.py is its short version): make soak ARGS="--chats 16 --turns 50"
+soak: $(STAMP)
+	$(BIN)/python -m devtools.soak $(ARGS)
 
 clean:
 	rm -rf $(VENV) .motivator cdk.out

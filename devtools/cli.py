@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from devtools.replay import cli as replay_cli
+from devtools.replay.render import GATEWAY_TIMEOUT
 from devtools.stack import LocalStack, StackError, StackOptions, load_endpoints
 
 
@@ -82,56 +84,81 @@ def access_token(endpoints: dict[str, Any], username: str | None, password: str 
     return str(result["AccessToken"])
 
 
+#: Each of these stops `motivator dev`: Ctrl-C, `kill`, and the terminal closing.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class _StopOnSignal:
+    """The first stop signal ends the supervisor's wait with KeyboardInterrupt; later ones cannot cut the stop short.
+
+    Installed for all three explicitly: a shell without job control starts a background job (`make dev &`) with
+    SIGINT ignored, and Python then leaves it ignored, so only an explicit handler makes Ctrl-C or `kill -INT` work.
+    """
+
+    def __init__(self) -> None:
+        self.stopping = False
+
+    def install(self) -> _StopOnSignal:
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, self._on_signal)
+        return self
+
+    def _on_signal(self, signum: int, frame: Any) -> None:
+        if not self.stopping:
+            self.stopping = True
+            raise KeyboardInterrupt
+
+
 def run_dev(args: argparse.Namespace) -> int:
     options = StackOptions(
         state_dir=args.state_dir, model=args.model, seed=args.seed, token_delay_ms=args.token_delay_ms
     )
     stack = LocalStack(options)
-    stopping = False
-
-    def _stop(signum: int, frame: Any) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGTERM, _stop)
+    web: Any = None
     started = time.monotonic()
+    stop_signals = _StopOnSignal().install()
     try:
         endpoints = stack.start()
-        web = None
-        if not args.no_web:
-            web = _start_web(stack, endpoints)
+        web = None if args.no_web else _web_client(stack)
+        if web:  # made before it starts: a signal during its (long) first start must still stop it
+            _start_web(web, stack, endpoints)
         shown = {k: v for k, v in endpoints.items() if k not in {"demo_password", "tables"}}
         print(f"==> ready in {time.monotonic() - started:.1f} s; endpoints in {args.state_dir / 'endpoints.json'}")
         for key, value in shown.items():
             print(f"   {key:16} {value}")
         print("   try: .venv/bin/motivator chat      (Ctrl-C here stops everything)")
-        while not stopping:
+        while True:
             failed = stack.failed() or (web and web.failed())
             if failed:
                 print(f"!! {failed} exited; see {stack.logs_dir}/{failed}.log", file=sys.stderr)
                 return 1
             time.sleep(0.5)
     except KeyboardInterrupt:
-        pass
+        return 0
     finally:
-        print("==> stopping")
-        if not args.no_web and "web" in locals() and web:
-            web.stop()
-        stack.stop()
-    return 0
+        stop_signals.stopping = True  # however it ends (a signal, a failed child), nothing may interrupt the stop
+        with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP); the children must stop regardless
+            print("==> stopping", flush=True)
+        try:
+            if web:
+                web.stop()
+        finally:
+            stack.stop()
 
 
-def _start_web(stack: LocalStack, endpoints: dict[str, Any]) -> Any:
-    """Start the Reflex web client when it is installed; the dev stack works without it."""
+def _web_client(stack: LocalStack) -> Any:
+    """The Reflex web client when it is installed; the dev stack works without it."""
     try:
         from devtools.web import WebClient
     except ImportError:
         print("   (web client not available in this checkout; use --no-web to silence this)")
         return None
-    web = WebClient(stack, progress=print)
+    return WebClient(stack, progress=print)
+
+
+def _start_web(web: Any, stack: LocalStack, endpoints: dict[str, Any]) -> None:
     endpoints["web_url"] = web.start()
     (stack.state_dir / "endpoints.json").write_text(json.dumps(endpoints, indent=2) + "\n")
-    return web
 
 
 async def run_chat(args: argparse.Namespace) -> int:
@@ -170,6 +197,7 @@ async def run_chat(args: argparse.Namespace) -> int:
 
 async def _print_answer(ws: Any) -> str | None:
     session_id = None
+    notes: list[str] = []
     while True:
         frame = json.loads(await ws.recv())
         kind = frame.get("type")
@@ -184,11 +212,15 @@ async def _print_answer(ws: Any) -> str | None:
         elif kind == "done":
             note = " (offline composer)" if frame.get("fallback") else ""
             print(f"\n  [{frame['stopReason']}, {frame['metrics'].get('totalMs', 0):.0f} ms{note}]")
+            for text in notes:
+                print(f"  (gateway: {text}; the answer went on)")
             return session_id
         elif kind == "error":
             print(f"\n  ! {frame['message']}")
             if frame.get("code") != "model_unavailable":
                 return session_id
+        elif frame.get("message") == GATEWAY_TIMEOUT:  # after 29 s: the handler goes on, so the stream does too
+            notes.append(GATEWAY_TIMEOUT)
         elif "message" in frame:  # API Gateway's own error frames
             print(f"\n  ! gateway: {frame['message']}")
             return session_id

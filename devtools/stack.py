@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import os
+import re
+import signal
 import socket
 import subprocess
 import sys
@@ -19,6 +22,13 @@ from devtools import bootstrap
 
 REGION = "us-east-1"
 ENDPOINTS_FILE = "endpoints.json"
+#: `STATE_DIR/events.jsonl` is a symlink to the current run's event log in `STATE_DIR/runs/`.
+EVENTS_LINK = "events.jsonl"
+RUNS_DIR = "runs"
+#: Event logs of this many runs are kept (the current one included); older ones are deleted at start.
+RUNS_KEPT = 5
+_RUN_NAME = re.compile(r"^(?P<started>\d{8}-\d{6})(?:-(?P<n>\d+))?\.jsonl$")
+_PR_SET_PDEATHSIG = 1
 
 
 class StackError(Exception):
@@ -66,7 +76,10 @@ def free_port() -> int:
 
 
 def ensure_free(name: str, port: int) -> None:
+    """Refuse a port something listens on; connections of an earlier run lingering in TIME_WAIT do not count."""
     with socket.socket() as sock:
+        # As the servers themselves bind (SO_REUSEADDR): without it a restart fails for a minute after any chat.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
@@ -82,6 +95,63 @@ def _http_ok(url: str) -> bool:
             return bool(200 <= response.status < 300)
     except OSError:
         return False
+
+
+def new_run_log(state_dir: Path, session: dict[str, Any]) -> Path:
+    """A fresh event log for this run in STATE_DIR/runs/, named by its start time, opened by a `session` line.
+
+    STATE_DIR/events.jsonl is pointed at it: what the README replays holds only this run's conversations, whose
+    users exist in this run's user pool. The logs of the last RUNS_KEPT runs stay in runs/.
+    """
+    runs = state_dir / RUNS_DIR
+    runs.mkdir(parents=True, exist_ok=True)
+    link = state_dir / EVENTS_LINK
+    if link.is_file() and not link.is_symlink():  # one log of every earlier run (before runs/): keep it as a run
+        link.rename(_unused_run_name(runs, time.localtime(link.stat().st_mtime)))
+    path = _unused_run_name(runs, time.localtime())
+    record = {"ts": round(time.time() * 1000, 3), "kind": "session", **session}
+    path.write_text(json.dumps(record, separators=(",", ":")) + "\n")
+    # Replaced in one step: a replay reading the link meanwhile sees the previous log or this one.
+    temporary = link.with_name(f".{link.name}.{os.getpid()}")
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(path.relative_to(state_dir))
+    temporary.replace(link)
+    logs = sorted((p for p in runs.iterdir() if _RUN_NAME.match(p.name)), key=_run_order)
+    for old in logs[:-RUNS_KEPT]:
+        old.unlink(missing_ok=True)
+    return path
+
+
+def _unused_run_name(runs: Path, started: time.struct_time) -> Path:
+    stamp = time.strftime("%Y%m%d-%H%M%S", started)
+    same_second = [_run_order(p)[1] for p in runs.glob(f"{stamp}*.jsonl") if _RUN_NAME.match(p.name)]
+    # Starts within one second are numbered after the latest, so names keep their order after pruning.
+    return runs / (f"{stamp}-{max(same_second) + 1}.jsonl" if same_second else f"{stamp}.jsonl")
+
+
+def _run_order(path: Path) -> tuple[str, int]:
+    match = _RUN_NAME.match(path.name)
+    assert match is not None
+    return match["started"], int(match["n"] or 0)
+
+
+def _die_with_supervisor() -> Callable[[], None] | None:
+    """A preexec_fn: Linux sends the child SIGTERM when the supervisor dies, even by SIGKILL, so none is orphaned.
+
+    The kernel ties this to the thread that started the child: start the stack from a thread that outlives it
+    (every caller uses the main thread).
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up before the fork: the child only calls it
+    supervisor = os.getpid()
+
+    def preexec() -> None:
+        prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM))
+        if os.getppid() != supervisor:  # it died before the request took effect
+            os._exit(1)
+
+    return preexec
 
 
 class LocalStack:
@@ -121,7 +191,9 @@ class LocalStack:
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()
-                self.progress(f"   stopped {name}")
+                # The terminal may be gone (SIGHUP): a failed progress line must not leave the next child running.
+                with contextlib.suppress(OSError):
+                    self.progress(f"   stopped {name}")
         self.processes.clear()
 
     def failed(self) -> str | None:
@@ -149,14 +221,15 @@ class LocalStack:
         return chosen
 
     def _spawn(self, name: str, args: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
-        log = self.log_path(name).open("ab")
-        process = subprocess.Popen(
-            [sys.executable, *args],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, **(env or {})},
-            start_new_session=True,  # Ctrl-C reaches the supervisor, which stops the children in order
-        )
+        with self.log_path(name).open("ab") as log:
+            process = subprocess.Popen(
+                [sys.executable, *args],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, **(env or {})},
+                start_new_session=True,  # Ctrl-C reaches the supervisor, which stops the children in order
+                preexec_fn=_die_with_supervisor(),
+            )
         self.processes[name] = process
         return process
 
@@ -205,7 +278,7 @@ class LocalStack:
         self.progress(f"==> starting the API Gateway emulator on 127.0.0.1:{port} (@connections :{connections_port})")
         stage = "local"
         connections_url = f"http://127.0.0.1:{connections_port}/{stage}"
-        event_log = self.state_dir / "events.jsonl"
+        event_log = new_run_log(self.state_dir, {"seed": self.options.seed, "model": self.options.model})
         e = self.endpoints
         self.handler_env = {
             "AWS_REGION": REGION,

@@ -47,7 +47,8 @@ def bedrock_runtime(settings: Settings | None = None) -> BedrockRuntimeClient:
     config = Config(
         connect_timeout=2,
         read_timeout=max(10, int(settings.model_first_token_budget_s) + 5),
-        retries={"mode": "standard", "max_attempts": settings.model_max_attempts},
+        # `total_max_attempts` counts every call; `max_attempts` would count retries only (one call more).
+        retries={"mode": "standard", "total_max_attempts": settings.model_total_attempts},
     )
     return boto3.client(
         "bedrock-runtime",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
 WINDOW_S = 3600
+#: A claim retried when the key is given back between the failed conditional write and the read.
+CLAIM_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,23 @@ class IdempotencyStore:
         session_id: str,
     ) -> Claim:
         key = f"{user_id}#{client_message_id}"
-        now = int(time.time())
         digest = fingerprint(message, session_hint)
+        for _ in range(CLAIM_ATTEMPTS):
+            if self._put(key, digest, message_id, session_id):
+                return Claim(True, message_id, session_id)
+            item = self._read(key)
+            if item:
+                return Claim(
+                    False,
+                    str(item.get("messageId", "")),
+                    str(item.get("sessionId", "")),
+                    conflict=item.get("fingerprint") != digest,
+                )
+            # The holder gave the key back between our write and our read (it was refused): claim it again.
+        raise StorageError("idempotency claim kept changing hands")
+
+    def _put(self, key: str, digest: str, message_id: str, session_id: str) -> bool:
+        now = int(time.time())
         try:
             self._table.put_item(
                 Item={
@@ -60,22 +78,25 @@ class IdempotencyStore:
                 ConditionExpression="attribute_not_exists(id) OR expiration < :now",
                 ExpressionAttributeValues={":now": now},
             )
-            return Claim(True, message_id, session_id)
+            return True
         except ClientError as exc:
             if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise StorageError("idempotency claim failed") from exc
+            return False
         except BotoCoreError as exc:
             raise StorageError("idempotency claim failed") from exc
+
+    def _read(self, key: str) -> dict[str, Any]:
         try:
             item = self._table.get_item(Key={"id": key}, ConsistentRead=True).get("Item") or {}
         except (ClientError, BotoCoreError) as exc:
             raise StorageError("idempotency read failed") from exc
-        return Claim(
-            False,
-            str(item.get("messageId", "")),
-            str(item.get("sessionId", "")),
-            conflict=item.get("fingerprint") != digest,
-        )
+        expiration = item.get("expiration", 0)
+        return dict(item) if isinstance(expiration, int | Decimal) and expiration >= int(time.time()) else {}
+
+    def held(self, user_id: str, client_message_id: str) -> bool:
+        """Whether the key is still claimed (a refused message gives its key back)."""
+        return bool(self._read(f"{user_id}#{client_message_id}"))
 
     def release(self, user_id: str, client_message_id: str) -> None:
         """Give the key back (the message was refused before any answer, e.g. rate limited)."""

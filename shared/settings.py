@@ -41,7 +41,8 @@ class Settings(BaseSettings):
     bedrock_temperature: Annotated[float, Field(ge=0.0, le=1.0)] = 0.7
     #: The model must produce its first token within this budget, or the offline composer answers.
     model_first_token_budget_s: Annotated[float, Field(gt=0, le=60)] = 8.0
-    model_max_attempts: Annotated[int, Field(ge=1, le=10)] = 4
+    #: Bedrock calls per turn, the first one included (botocore's `total_max_attempts`): 4 means 1 call + 3 retries.
+    model_total_attempts: Annotated[int, Field(ge=1, le=10)] = 4
     context_turns: Annotated[int, Field(ge=0, le=20)] = 6
 
     # Optional endpoint overrides: set only when AWS parts live elsewhere (the local stack on loopback).

@@ -23,6 +23,7 @@ from shared.recorder import TurnRecorder
 
 FOLLOW_POLL_S = 0.1
 FOLLOW_MAX_S = 600.0
+_REUSED_KEY = "That clientMessageId was already used for another message."
 #: A crisis answer waits at most this long for storage (claim, session) before it goes ahead without it.
 CRISIS_STORAGE_WAIT_S = 1.0
 
@@ -107,7 +108,7 @@ class TurnService:
             self._send(request, user_id, out)
         return out
 
-    def _send(self, request: SendMessage, user_id: str, out: DetachableSink) -> None:
+    def _send(self, request: SendMessage, user_id: str, out: DetachableSink, *, again: bool = True) -> None:
         cmid = request.client_message_id
         # Safety first: the message is heard before storage is read and before anything may refuse it.
         alone = turn_safety.of_message(request.message)
@@ -116,14 +117,25 @@ class TurnService:
         # The checks before an answer are independent reads and writes: they go to storage at the same time.
         # The session item also carries the recent turns (context, and risk heard across them).
         reading = self._io.submit(self._repo.session, user_id, request.session_id) if request.session_id else None
-        taking = self._io.submit(self._limiter.take, user_id)
         claiming = self._io.submit(
             self._idempotency.claim, user_id, cmid, request.message, request.session_id, message_id, session_id
         )
         if alone.crisis:
             self._admit_crisis(request, user_id, message_id, reading, claiming, out)
             return
-        claim, decision = self._settle(claiming, taking, user_id, cmid)
+        claim = claiming.result()
+        if not claim.fresh:
+            # A resend: it never takes a token (the copy that claimed the key pays for the one answer).
+            if claim.conflict:
+                out.send(
+                    _error(ErrorCode.BAD_REQUEST, "That clientMessageId was already used for another message.", cmid)
+                )
+            elif not self._replay(claim, user_id, cmid, out):
+                self._not_answered(request, user_id, out, again=again)
+            return
+        # Only the copy that claimed the key takes a token, so resends can never leave it without one.
+        taking = self._io.submit(self._limiter.take, user_id)
+        decision = self._settle(claim, taking, user_id, cmid)
         try:
             owned = reading.result() if reading else {}
         except StorageError:
@@ -132,14 +144,6 @@ class TurnService:
         if owned is None:
             self._undo(claim, decision, user_id, cmid)
             out.send(_error(ErrorCode.NOT_FOUND, "That conversation was not found.", cmid))
-            return
-        if claim.conflict:
-            self._undo(claim, decision, user_id, cmid)
-            out.send(_error(ErrorCode.BAD_REQUEST, "That clientMessageId was already used for another message.", cmid))
-            return
-        if not claim.fresh:
-            self._undo(claim, decision, user_id, cmid)
-            self._replay(claim, user_id, cmid, out)
             return
         safety = self._hear(request.message, owned)
         if not decision.allowed and not safety.crisis:  # a crisis heard across the conversation is never refused
@@ -176,7 +180,7 @@ class TurnService:
         owned = _within(reading, CRISIS_STORAGE_WAIT_S) if reading else {}
         if claim is not None and not claim.fresh and not claim.conflict:
             with contextlib.suppress(StorageError):
-                if self._replay(claim, user_id, cmid, out, answer_missing=False):
+                if self._replay(claim, user_id, cmid, out):
                     return
         fresh = claim is not None and claim.fresh
         # An unknown, unreadable or someone else's conversation: the answer starts a new one of the person's own.
@@ -193,36 +197,28 @@ class TurnService:
         earlier = [said for said, _ in self._repo.session_context(session)]
         return turn_safety.of_turn(message, earlier, crisis_open=self._repo.crisis_open(session))
 
-    def _settle(
-        self, claiming: Future[Claim], taking: Future[Decision], user_id: str, cmid: str
-    ) -> tuple[Claim, Decision]:
-        """The claim of the clientMessageId and the rate-limit token; undo one if the other failed."""
+    def _settle(self, claim: Claim, taking: Future[Decision], user_id: str, cmid: str) -> Decision:
+        """The rate-limit token of a fresh claim; the key is given back if the token cannot be read."""
         try:
-            claim = claiming.result()
+            return taking.result()
         except StorageError:
             with contextlib.suppress(StorageError):
-                if taking.result().allowed:
-                    self._limiter.give_back(user_id)
+                self._idempotency.release(user_id, cmid)
             raise
-        try:
-            decision = taking.result()
-        except StorageError:
-            if claim.fresh:
-                with contextlib.suppress(StorageError):
-                    self._idempotency.release(user_id, cmid)
-            raise
-        return claim, decision
 
-    def _replay(
-        self, claim: Claim, user_id: str, cmid: str, out: DetachableSink, *, answer_missing: bool = True
-    ) -> bool:
-        """A resent message: its stored answer again. False (and, if `answer_missing`, an error) when there is none."""
+    def _not_answered(self, request: SendMessage, user_id: str, out: DetachableSink, *, again: bool) -> None:
+        """A resend whose first copy left no answer: if that copy gave the key back (it was refused), try afresh."""
+        cmid = request.client_message_id
+        if again and not self._idempotency.held(user_id, cmid):
+            self._send(request, user_id, out, again=False)
+            return
+        out.send(_error(ErrorCode.NOT_FOUND, "That message's answer is no longer available.", cmid))
+
+    def _replay(self, claim: Claim, user_id: str, cmid: str, out: DetachableSink) -> bool:
+        """A resent message: its stored answer again (ack first, once it exists); False when there is none."""
         logger.info("duplicate message, replaying", message_id=claim.message_id)
-        turn = self._wait_for_turn(user_id, claim.message_id)
+        turn = self._wait_for_turn(user_id, claim.message_id, cmid)
         if turn is None:
-            if answer_missing:
-                out.send(Ack(clientMessageId=cmid, messageId=claim.message_id, sessionId=claim.session_id))
-                out.send(_error(ErrorCode.NOT_FOUND, "That message's answer is no longer available.", cmid))
             return False
         out.send(Ack(clientMessageId=cmid, messageId=claim.message_id, sessionId=claim.session_id))
         self.follow(turn, 0, out)
@@ -282,13 +278,15 @@ class TurnService:
         # as context, and a refresh shows it whole. If it could not be stored, done says so.
         out.send(result.done if stored else result.done.model_copy(update={"stored": False}))
 
-    def _wait_for_turn(self, user_id: str, message_id: str, timeout_s: float = 5.0) -> Turn | None:
-        """A concurrent duplicate may arrive before the first copy stored its turn."""
+    def _wait_for_turn(self, user_id: str, message_id: str, cmid: str, timeout_s: float = 5.0) -> Turn | None:
+        """A concurrent duplicate may arrive before the first copy stored its turn (or gave the key back)."""
         deadline = time.monotonic() + timeout_s
         while True:
             turn = self._repo.owned_turn(user_id, message_id)
             if turn is not None or time.monotonic() > deadline:
                 return turn
+            if not self._idempotency.held(user_id, cmid):
+                return None  # the first copy was refused: nothing will be stored under this id
             time.sleep(FOLLOW_POLL_S)
 
     def follow(self, turn: Turn, after_seq: int, out: FrameSink, max_s: float = FOLLOW_MAX_S) -> None:

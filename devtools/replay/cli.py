@@ -19,7 +19,7 @@ from devtools.replay.eventlog import Conversation, LogError, RecordedLog, extrac
 from devtools.replay.render import ReplayView, console, conversation_table
 from devtools.replay.runner import Outcome, Replay, ReplayError, ReplayOptions
 from devtools.replay.users import UserError
-from devtools.stack import ENDPOINTS_FILE, LocalStack, Ports, StackError, StackOptions, load_endpoints
+from devtools.stack import ENDPOINTS_FILE, EVENTS_LINK, LocalStack, Ports, StackError, StackOptions, load_endpoints
 
 DEFAULT_STATE_DIR = Path(".motivator")
 #: Exit codes: 0 replayed (and matched), 1 --check found differences, 2 the replay could not be done.
@@ -31,7 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "events",
         nargs="?",
         type=Path,
-        help="the events file (default: STATE_DIR/events.jsonl; with --from-cloudwatch, the file to write)",
+        help="the events file (default: STATE_DIR/events.jsonl, the running stack's own; with --from-cloudwatch, "
+        "the file to write)",
     )
     parser.add_argument("--list", action="store_true", help="show the conversations in the log and stop")
     parser.add_argument("--check", action="store_true", help="compare the frames now with the recorded ones")
@@ -92,7 +93,7 @@ def _run(args: argparse.Namespace, view: ReplayView) -> int:
         events_path = _import(args, view)
         if args.import_only:
             return EXIT_OK
-    events_path = events_path or args.state_dir / "events.jsonl"
+    events_path = events_path or args.state_dir / EVENTS_LINK  # a link to the current run's log
     log = read_log(events_path)
     chosen = log.select(args.connection)
     if args.list:

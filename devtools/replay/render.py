@@ -12,6 +12,8 @@ from devtools.replay.diff import Difference, FrameRef
 from devtools.replay.eventlog import Conversation, Inbound, iso
 
 WIDTH = 110
+#: API Gateway's untyped frame when a route's integration passes 29 s: the Lambda, and its answer, go on.
+GATEWAY_TIMEOUT = "Endpoint request timed out"
 
 
 def console(file: IO[str] | None = None) -> Console:
@@ -75,6 +77,13 @@ class ReplayView:
         )
 
     def gateway(self, label: str, text: str) -> None:
+        """A frame API Gateway itself sent: shown, never compared (the recording's log has only the handlers')."""
+        if text == GATEWAY_TIMEOUT:  # informational: the handler is still streaming
+            self.out.print(
+                f"         [cyan]{escape(label)}[/cyan] [yellow]← gateway:[/yellow] {escape(text)}"
+                " [dim](its integration timeout; the handler goes on and its frames follow)[/dim]"
+            )
+            return
         self.out.print(f"         [cyan]{escape(label)}[/cyan] [red]← gateway:[/red] {escape(_clip(text))}")
 
     def differences(self, differences: list[Difference], limit: int = 20) -> None:

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from devtools.stack import LocalStack, free_port
-from tests.stackclient import collect, open_ws
+from tests.integration.conftest import extra_gateway
+from tests.stackclient import bedrock, collect, open_ws
 
 pytestmark = pytest.mark.integration
 
@@ -86,6 +87,27 @@ def test_chat_prints_the_verse_first_then_the_answer(stack: LocalStack, endpoint
         header, _, rest = answer.partition("\u201d")
         assert f"[{emotion} " in header and "(WEB)" in header and "\u201c" in header
         assert rest.strip() and "[end_turn," in rest
+
+
+def test_chat_streams_on_through_the_gateway_timeout_frame(
+    stack: LocalStack, endpoints: dict[str, Any], tmp_path: Path
+) -> None:
+    # Given a gateway whose integration timeout (29 s in AWS, 0.5 s here) passes while the answer streams
+    bedrock(endpoints, "/_faults", {"token_delay_ms": 30})
+    with extra_gateway(stack, tmp_path, ["--integration-timeout", "0.5"]) as short:
+        state = tmp_path / "state"
+        state.mkdir()
+        (state / "endpoints.json").write_text(json.dumps(short))
+
+        # When a feeling is typed, then an empty line
+        done = motivator("chat", "--state-dir", str(state), stdin="I'm sad that my friend moved away.\n\n")
+
+    # Then the answer streams on to its end, and the gateway's frame is a note after it, not an error
+    assert done.returncode == 0, done.stderr
+    answer = done.stdout.split("you> ")[1]
+    assert "[end_turn," in answer
+    assert answer.rstrip().endswith("(gateway: Endpoint request timed out; the answer went on)")
+    assert "! gateway" not in answer
 
 
 def _dev_env(**ports: int) -> dict[str, str]:

@@ -15,7 +15,8 @@ import pytest
 from devtools.bootstrap import client, create_user, generate_password
 from devtools.replay.cli import main
 from devtools.stack import LocalStack
-from tests.stackclient import ask, collect, open_ws, token_for
+from tests.integration.conftest import extra_gateway
+from tests.stackclient import ask, bedrock, collect, open_ws, token_for
 
 pytestmark = pytest.mark.integration
 
@@ -239,3 +240,29 @@ def test_import_from_cloudwatch_then_replay(
     # And --check refuses, as the words were never logged
     assert main([str(imported), "--check", "--state-dir", str(stack.state_dir)]) == 2
     assert "--check refused" in capsys.readouterr().out
+
+
+def test_answers_past_the_gateway_timeout_replay_to_their_end(
+    stack: LocalStack, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a conversation recorded on a gateway whose integration timeout (0.5 s here, 29 s in AWS) passed
+    # during each of its two answers
+    bedrock(stack.endpoints, "/_faults", {"token_delay_ms": 30})
+    log = tmp_path / "events.jsonl"
+    args = ["--integration-timeout", "0.5", "--event-log", str(log)]
+    with extra_gateway(stack, tmp_path, args) as short:
+        short = {**short, "event_log": str(log)}
+        (tmp_path / "endpoints.json").write_text(json.dumps(short))
+        _, token = _new_user(short)
+        connection_id = asyncio.run(_record_conversation(short, token))
+
+        # When it is replayed with --check on that gateway
+        argv = [str(log), f"--connection={connection_id}", "--check", "--speed", "0", "--state-dir", str(tmp_path)]
+        code = main(argv)
+
+    # Then the timeout frames are notes, each answer streamed to its done, and every frame matches
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert out.count("← gateway: Endpoint request timed out (its integration timeout; the handler goes on") == 2
+    assert out.count("← done") == 2
+    assert "--check passed" in out

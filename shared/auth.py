@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
+import re
 import threading
 import time
 import urllib.request
@@ -16,6 +19,10 @@ from shared import limits
 from shared.observability import logger
 
 JwksFetcher = Callable[[str], dict[str, Any]]
+#: A compact-JWS segment: unpadded base64url (RFC 7515 section 2), nothing else.
+_SEGMENT = re.compile(r"[A-Za-z0-9_-]+")
+#: NumericDate claims (RFC 7519 section 2); Cognito writes whole seconds, so anything but an int is forged.
+_DATE_CLAIMS = ("exp", "iat", "auth_time", "nbf")
 
 
 class InvalidToken(Exception):
@@ -91,7 +98,8 @@ class JwksCache:
 
 
 class TokenVerifier:
-    """Checks structure, RS256 signature, iss, exp, nbf, token_use == access and client_id."""
+    """Checks structure (canonical base64url), RS256 signature, iss, exp, nbf, claim types, token_use == access
+    and client_id."""
 
     def __init__(self, issuer: str, client_id: str, jwks: JwksCache) -> None:
         self._issuer = issuer
@@ -104,7 +112,7 @@ class TokenVerifier:
         if len(token) > limits.TOKEN_MAX_BYTES:
             raise InvalidToken("too_large")
         parts = token.split(".")
-        if len(parts) != 3 or not all(parts):
+        if len(parts) != 3 or not all(_canonical(part) for part in parts):
             raise InvalidToken("malformed")
         try:
             header = jwt.get_unverified_header(token)
@@ -140,11 +148,34 @@ class TokenVerifier:
             raise InvalidToken("missing_claim") from exc
         except jwt.PyJWTError as exc:
             raise InvalidToken("invalid") from exc
+        if not _claim_types_valid(claims):
+            raise InvalidToken("bad_claim")
         if claims.get("token_use") != "access":
             raise InvalidToken("not_access_token")
         if claims.get("client_id") != self._client_id:
             raise InvalidToken("bad_client")
         return Identity(user_id=str(claims["sub"]), username=str(claims.get("username") or claims["sub"]))
+
+
+def _canonical(segment: str) -> bool:
+    """Unpadded base64url whose decoding encodes back to the very same text: one spelling per token.
+
+    PyJWT also accepts `=` padding (some issuers send it); Cognito never does, so a padded segment is a
+    rewritten token."""
+    if not _SEGMENT.fullmatch(segment) or len(segment) % 4 == 1:
+        return False
+    try:
+        decoded = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    except (binascii.Error, ValueError):
+        return False
+    return base64.urlsafe_b64encode(decoded).rstrip(b"=").decode() == segment
+
+
+def _claim_types_valid(claims: dict[str, Any]) -> bool:
+    """Dates are JSON integers (PyJWT takes "1700000000" and true), sub and username are text."""
+    dates_ok = all(type(claims[name]) is int for name in _DATE_CLAIMS if name in claims)
+    texts_ok = isinstance(claims.get("sub"), str) and isinstance(claims.get("username", ""), str)
+    return dates_ok and texts_ok
 
 
 def bearer_token(authorization: str | None, query_token: str | None) -> str | None:

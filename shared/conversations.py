@@ -15,6 +15,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from shared import limits
 from shared.connections import StorageError
+from shared.jsontext import utf8_encodable
 from shared.protocol import SessionSummary, TurnStatus
 from shared.tables import CONVERSATIONS
 
@@ -78,15 +79,26 @@ class InvalidCursor(ValueError):
 
 
 def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+    """The key a cursor holds; InvalidCursor unless it could be one of ours (short, key values S or N only)."""
     if not cursor:
         return None
+    if len(cursor) > limits.HISTORY_CURSOR_MAX_CHARS:
+        raise InvalidCursor("cursor")
     try:
         value = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except ValueError as exc:
+    except ValueError as exc:  # UnicodeError and binascii.Error are ValueErrors
         raise InvalidCursor("cursor") from exc
-    if not isinstance(value, dict):
+    if not isinstance(value, dict) or not all(_key_value(v) for v in value.values()):
         raise InvalidCursor("cursor")
     return value
+
+
+def _key_value(value: object) -> bool:
+    """A value a key of ours can hold: text DynamoDB accepts (UTF-8), or a whole number it stores exactly
+    (boto3 raises "Rounded" for 10**40 instead of refusing it, so it must never get that far)."""
+    if isinstance(value, str):
+        return utf8_encodable(value)
+    return type(value) is int and 0 <= value <= limits.SAFE_INTEGER_MAX
 
 
 @dataclass

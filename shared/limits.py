@@ -5,6 +5,15 @@ MESSAGE_MAX_CHARS = 2000
 FEEDBACK_COMMENT_MAX_CHARS = 1000
 HISTORY_PAGE_MAX = 50
 HISTORY_PAGE_DEFAULT = 20
+#: A history cursor is the base64url of one small DynamoDB key (about 250 characters).
+HISTORY_CURSOR_MAX_CHARS = 1024
+#: The largest integer every JSON reader (a browser's included) holds exactly: bounds seq numbers and cursor keys.
+SAFE_INTEGER_MAX = 2**53 - 1
+#: Deepest nesting of arrays and objects in a client frame (a valid frame has 1). Checked on the raw text, before
+#: any parsing, by the gateway's route selection and by parse_client_frame: Python's json recurses per level.
+JSON_MAX_DEPTH = 32
+#: Characters of a client's own input an error message may quote back (an unknown action).
+ECHO_MAX_CHARS = 40
 #: Characters of each earlier answer kept on the session item as the model's context.
 CONTEXT_ANSWER_MAX_CHARS = 4000
 #: Verses shown in a session that are remembered (to avoid repeats): more than the whole catalogue.

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 
 from shared import limits
+from shared.jsontext import nesting_depth
 
 Trimmed = Annotated[str, StringConstraints(strip_whitespace=True)]
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 CountryCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")]
+#: What `history` hands out: unpadded or padded base64url, bounded (decode_cursor checks what is inside).
+Cursor = Annotated[
+    str, StringConstraints(max_length=limits.HISTORY_CURSOR_MAX_CHARS, pattern=r"^[A-Za-z0-9_-]+={0,2}$")
+]
+_ID: TypeAdapter[str] = TypeAdapter(Id)
 
 
 class _Frame(BaseModel):
@@ -21,7 +28,13 @@ class _Frame(BaseModel):
 # --------------------------------------------------------------------------------------------
 # Client to server, routed on `action`.
 # --------------------------------------------------------------------------------------------
-class SendMessage(_Frame):
+class _ClientFrame(_Frame):
+    """Strict JSON types: `true` is a boolean and `5` a number; "true", 1 and "5" are not converted."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True, strict=True)
+
+
+class SendMessage(_ClientFrame):
     action: Literal["sendMessage"] = "sendMessage"
     message: Annotated[
         str,
@@ -34,7 +47,7 @@ class SendMessage(_Frame):
     country: CountryCode | None = None
 
 
-class Feedback(_Frame):
+class Feedback(_ClientFrame):
     action: Literal["feedback"] = "feedback"
     session_id: Id = Field(alias="sessionId")
     message_id: Id = Field(alias="messageId")
@@ -42,30 +55,30 @@ class Feedback(_Frame):
     comment: Annotated[str, StringConstraints(max_length=limits.FEEDBACK_COMMENT_MAX_CHARS)] | None = None
 
 
-class History(_Frame):
+class History(_ClientFrame):
     action: Literal["history"] = "history"
     session_id: Id | None = Field(default=None, alias="sessionId")
     limit: Annotated[int, Field(ge=1, le=limits.HISTORY_PAGE_MAX)] = limits.HISTORY_PAGE_DEFAULT
-    cursor: str | None = None
+    cursor: Cursor | None = None
 
 
-class Resume(_Frame):
+class Resume(_ClientFrame):
     action: Literal["resume"] = "resume"
     message_id: Id = Field(alias="messageId")
-    after_seq: Annotated[int, Field(ge=0)] = Field(default=0, alias="afterSeq")
+    after_seq: Annotated[int, Field(ge=0, le=limits.SAFE_INTEGER_MAX)] = Field(default=0, alias="afterSeq")
 
 
-class Stop(_Frame):
+class Stop(_ClientFrame):
     action: Literal["stop"] = "stop"
     message_id: Id = Field(alias="messageId")
 
 
-class DeleteHistory(_Frame):
+class DeleteHistory(_ClientFrame):
     action: Literal["deleteHistory"] = "deleteHistory"
     session_id: Id | None = Field(default=None, alias="sessionId")
 
 
-class Ping(_Frame):
+class Ping(_ClientFrame):
     action: Literal["ping"] = "ping"
 
 
@@ -282,11 +295,36 @@ class ProtocolError(Exception):
 
 
 def parse_client_frame(body: str | None) -> ClientFrame:
-    """Parse one inbound text frame, turning every failure into a ProtocolError with a human sentence."""
-    import json
+    """Parse one inbound text frame, turning every failure into a ProtocolError with a human sentence.
 
+    Size and nesting are checked on the raw text before it is parsed. Nothing the client sent goes into the
+    error frame except a clientMessageId that is a valid Id and a short, escaped quote of an unknown action.
+    """
+    raw = _json_object(body)
+    client_message_id = valid_id(raw.get("clientMessageId"))
+    if raw.get("action") not in ACTIONS:
+        raise ProtocolError(ErrorCode.UNKNOWN_ACTION, _unknown_action(raw), client_message_id)
+    try:
+        return CLIENT_FRAME.validate_python(raw)
+    except ValidationError as exc:
+        raise ProtocolError(ErrorCode.BAD_REQUEST, _describe(exc), client_message_id) from exc
+
+
+def _quote(text: str) -> str:
+    """A client's text as an error message may show it: its first few characters, escaped (repr), then "…"."""
+    shown = repr(text[: limits.ECHO_MAX_CHARS])
+    return shown + "…" if len(text) > limits.ECHO_MAX_CHARS else shown
+
+
+def _json_object(body: str | None) -> dict[str, Any]:
     if body is None or not body.strip():
         raise ProtocolError(ErrorCode.BAD_REQUEST, "The message was empty; send a JSON object with an action.")
+    # Characters, not bytes: a body with more characters than the quota has at least as many bytes.
+    if len(body) > limits.WS_MESSAGE_MAX_BYTES:
+        kib = limits.WS_MESSAGE_MAX_BYTES // 1024
+        raise ProtocolError(ErrorCode.TOO_LARGE, f"The message is too large; keep it under {kib} KB.")
+    if nesting_depth(body) > limits.JSON_MAX_DEPTH:
+        raise ProtocolError(ErrorCode.BAD_REQUEST, "The message is nested too deeply; send one flat JSON object.")
     try:
         raw = json.loads(body)
     except ValueError as exc:
@@ -295,24 +333,33 @@ def parse_client_frame(body: str | None) -> ClientFrame:
         ) from exc
     if not isinstance(raw, dict):
         raise ProtocolError(ErrorCode.BAD_REQUEST, "Send a JSON object with an action.")
-    client_message_id = raw.get("clientMessageId") if isinstance(raw.get("clientMessageId"), str) else None
-    if raw.get("action") not in ACTIONS:
-        raise ProtocolError(
-            ErrorCode.UNKNOWN_ACTION,
-            f"Unknown action {raw.get('action')!r}; valid actions are: {', '.join(ACTIONS)}.",
-            client_message_id,
-        )
+    return raw
+
+
+def valid_id(value: object) -> str | None:
+    """The id as the models read it, or None when it is not a valid Id (absent, not text, too long, lone surrogates)."""
     try:
-        return CLIENT_FRAME.validate_python(raw)
-    except ValidationError as exc:
-        raise ProtocolError(ErrorCode.BAD_REQUEST, _describe(exc), client_message_id) from exc
+        return _ID.validate_python(value, strict=True)
+    except ValidationError:
+        return None
+
+
+def _unknown_action(raw: dict[str, Any]) -> str:
+    valid = f"valid actions are: {', '.join(ACTIONS)}"
+    if "action" not in raw:
+        return f"Send a JSON object with an action; {valid}."
+    if not isinstance(raw["action"], str):
+        return f"The action must be text; {valid}."
+    return f"Unknown action {_quote(raw['action'])}; {valid}."
 
 
 def _describe(exc: ValidationError) -> str:
-    first = exc.errors()[0]
+    first = exc.errors(include_input=False, include_url=False)[0]
     field = ".".join(str(p) for p in first["loc"][1:]) or "message"
     if field == "message" and first["type"] in {"string_too_short", "missing"}:
         return "The message was empty; write a few words about how you feel."
     if field == "message" and first["type"] == "string_too_long":
         return f"The message is too long; keep it under {limits.MESSAGE_MAX_CHARS} characters."
+    if first["type"] == "string_unicode":
+        return f"The field {field!r} is not valid Unicode text (it holds a lone surrogate)."
     return f"The field {field!r} is not valid: {first['msg']}."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 import secrets
 import string
@@ -10,6 +11,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
+
+from shared import limits
+from shared.jsontext import nesting_depth
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -159,9 +163,12 @@ def disconnect_event(api: Api, conn: ConnectionInfo, status_code: int, reason: s
 
 
 def select_route(body: str, routes: set[str] | dict[str, Any]) -> str:
-    """`$request.body.action`: the route whose key equals the value, else `$default` (non-JSON too)."""
-    import json
+    """`$request.body.action`: the route whose key equals the value, else `$default` (non-JSON too).
 
+    API Gateway's JSON parser has a nesting limit it does not document; we assume a body past it is treated as
+    text that is not JSON (so `$default`), and apply the product's own bound, checked before parsing."""
+    if nesting_depth(body) > limits.JSON_MAX_DEPTH:
+        return "$default"
     try:
         parsed = json.loads(body)
     except ValueError:

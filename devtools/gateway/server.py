@@ -202,7 +202,7 @@ class Gateway:
             "event",
             route=route,
             connectionId=event["requestContext"]["connectionId"],
-            event=redact_event(event, keep_text=True),
+            event=redact_event(event, keep_body=True),
         )
         future = self._loop.run_in_executor(self._executor, self._invoke_sync, route, event)
         try:
@@ -315,6 +315,15 @@ class Gateway:
                 closing.add_done_callback(self._background.discard)
 
     async def _on_message(self, live: _Live, body: str) -> None:
+        """One inbound frame, on its own task: a failure here is logged once and the client hears of it, never
+        left for asyncio to report as "Task exception was never retrieved"."""
+        try:
+            await self._route_message(live, body)
+        except Exception:
+            log.exception("message on %s could not be delivered", live.info.connection_id)
+            await self._send_error(live, "Internal server error", ev.new_request_id())
+
+    async def _route_message(self, live: _Live, body: str) -> None:
         route = ev.select_route(body, self._handlers)
         if route not in self._handlers or (route.startswith("$") and route != "$default"):
             route = "$default"

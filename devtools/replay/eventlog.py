@@ -9,7 +9,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from shared import limits
 from shared.event_record import TEXT_FIELDS, redacted_length
+from shared.jsontext import nesting_depth
 
 KINDS = ("session", "event", "result", "post")
 AUTHORIZER_ROUTE = "$authorizer"
@@ -48,9 +50,12 @@ class Inbound:
 
     @property
     def frame(self) -> dict[str, Any] | None:
-        """The body as a JSON object, when it is one."""
+        """The body as a JSON object, when it is one (a body nested too deep to parse safely is not)."""
+        body = self.body or ""
+        if nesting_depth(body) > limits.JSON_MAX_DEPTH:
+            return None
         try:
-            parsed = json.loads(self.body or "")
+            parsed = json.loads(body)
         except ValueError:
             return None
         return parsed if isinstance(parsed, dict) else None

@@ -71,6 +71,8 @@ def _bad_tokens(endpoints: dict[str, Any], demo_token: str) -> dict[str, str | N
         "HS256 signed with the RSA public key": _hs256_with_public_key(c()),
         "unknown kid": forge(c(), key=OTHER_KEY, headers={"kid": "not-in-jwks"}),
         "over the size cap": forge(c(padding="x" * 4500)),
+        "numeric-string exp": forge(c(exp=str(int(time.time()) + 600))),
+        "padded signature": demo_token + "==",
     }
 
 
@@ -93,6 +95,8 @@ CASES = [
     "HS256 signed with the RSA public key",
     "unknown kid",
     "over the size cap",
+    "numeric-string exp",
+    "padded signature",
 ]
 
 

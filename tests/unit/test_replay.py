@@ -173,6 +173,17 @@ def test_posts_belong_to_the_handler_that_was_running(tmp_path: Path) -> None:
     assert convo.user_id == USER
 
 
+def test_a_body_nested_too_deep_to_parse_is_read_as_no_frame(tmp_path: Path) -> None:
+    # Given a recorded log where a client sent an array nested 15,000 deep while a turn was streaming
+    records = _conversation()
+    records.insert(5, _event(1101, "$default", "r8", body="[" * 15_000 + "]" * 15_000))
+    # When the log is read
+    log = read_log(_write(tmp_path, records))
+    # Then it reads without a RecursionError, and the turn's posts still belong to the sendMessage
+    convo = log.conversations["A"]
+    assert convo.turns == 1 and [p.after_line for p in convo.posts] == [4, 4, 4]
+
+
 def test_a_frame_logged_after_the_reply_it_prompted_still_started_before_it(tmp_path: Path) -> None:
     # Given a done frame that went out at 1102.4 ms but was logged at 1103.9, after the client's next
     # message arrived at 1103.1 (the gateway writes a post's record once the frame is out)

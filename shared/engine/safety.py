@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from shared.engine.emotions import FALLBACK, EmotionResult
+from shared.engine.emotions import FALLBACK, POSITIVE, EmotionResult
 from shared.engine.safety_score import evidence, fired, risk
 from shared.engine.safety_signals import (
     CATEGORIES,
@@ -68,7 +68,10 @@ TURN_DECAY: Final = (0.85, 0.7, 0.55, 0.45, 0.35, 0.3)
 
 
 def crisis_emotion(heard: EmotionResult) -> str:
-    return CRISIS_FALLBACK_EMOTION if heard.emotion == FALLBACK else heard.emotion
+    """The feeling a crisis answer speaks to: pain, whatever hopeful or grateful words the message used."""
+    if heard.emotion == FALLBACK or heard.emotion in POSITIVE:
+        return CRISIS_FALLBACK_EMOTION
+    return heard.emotion
 
 
 @dataclass(frozen=True)

@@ -310,3 +310,16 @@ def test_blind_set_file_is_one_json_object_a_line_with_the_fields() -> None:
         row = json.loads(line)
         assert set(row) == {"text", "crisis", "category", "lang"}
         assert row["category"] in CATEGORIES and row["lang"] in {"en", "es", "pt", "fr", "de"}
+
+
+def test_a_crisis_worded_with_hope_or_thanks_is_answered_as_pain() -> None:
+    # Given crisis messages whose words the classifier hears as hopeful and as grateful
+    from shared.engine.emotions import POSITIVE, classify
+    from shared.engine.safety import crisis_emotion
+
+    messages = ["I hope I don't wake up in the morning.", "Goodbye everyone, thank you for everything, I'm done."]
+    heard = [classify(m) for m in messages]
+    # When the crisis answer picks the feeling it speaks to
+    chosen = [crisis_emotion(h) for h in heard]
+    # Then it is never a positive feeling: the verse comforts instead of celebrating
+    assert not any(c in POSITIVE for c in chosen)

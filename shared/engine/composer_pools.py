@@ -5,27 +5,11 @@ from __future__ import annotations
 from typing import Final
 
 from shared.engine.composer_phrases import Phrases
+from shared.engine.emotions import EMOTIONS, FALLBACK, POSITIVE
 
 #: Which family pool an emotion draws on once its own sentences are used up in a session.
 FAMILY_OF: Final[dict[str, str]] = {
-    **dict.fromkeys(
-        (
-            "anxious",
-            "afraid",
-            "sad",
-            "grieving",
-            "lonely",
-            "angry",
-            "guilty",
-            "ashamed",
-            "overwhelmed",
-            "stressed",
-            "confused",
-        ),
-        "heavy",
-    ),
-    **dict.fromkeys(("hopeful", "grateful", "joyful", "relieved"), "bright"),
-    "seeking": "seeking",
+    emotion: "seeking" if emotion == FALLBACK else "bright" if emotion in POSITIVE else "heavy" for emotion in EMOTIONS
 }
 
 # Family sentences must fit every emotion of the family: no news, loss or fault is assumed. Family echoes

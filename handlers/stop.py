@@ -19,4 +19,4 @@ deps = container()
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     log_inbound_event(event)
-    return routes.stop(parse(event=event, model=MessageEvent), deps)
+    return routes.stop(parse(event=event, model=MessageEvent), deps, context)

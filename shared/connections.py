@@ -1,30 +1,19 @@
-"""Connection records in DynamoDB and the poster that sends frames to a connection via @connections."""
+"""Connection records in DynamoDB: who is on which connection, and cleaning up after a client that left."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
-
-from botocore.exceptions import BotoCoreError, ClientError
+from typing import TYPE_CHECKING, Any
 
 from shared import limits
 from shared.metric_names import MetricName
 from shared.observability import logger, metrics
-from shared.protocol import _ServerFrame
+from shared.storage import StorageError, call
 from shared.tables import CONNECTIONS
 
 if TYPE_CHECKING:
-    from mypy_boto3_apigatewaymanagementapi import ApiGatewayManagementApiClient
     from mypy_boto3_dynamodb.service_resource import Table
-
-
-class ConnectionGone(Exception):
-    """The client has gone away; stop posting to this connection."""
-
-
-class StorageError(Exception):
-    """DynamoDB could not be reached or refused the request."""
 
 
 @dataclass(frozen=True)
@@ -48,46 +37,16 @@ class ConnectionRepository:
             "connectedAt": record.connected_at_ms,
             CONNECTIONS.ttl_attribute or "expiresAt": int(time.time()) + limits.CONNECTION_TTL_S,
         }
-        try:
-            self._table.put_item(Item=item)
-        except (ClientError, BotoCoreError) as exc:
-            raise StorageError("could not save connection") from exc
+        call(self._table.put_item, "saving a connection", Item=item)
 
     def get(self, connection_id: str) -> ConnectionRecord | None:
-        try:
-            item = self._table.get_item(Key={self._key: connection_id}).get("Item")
-        except (ClientError, BotoCoreError) as exc:
-            raise StorageError("could not read connection") from exc
+        item = call(self._table.get_item, "reading a connection", Key={self._key: connection_id}).get("Item")
         if not item:
             return None
-        return ConnectionRecord(connection_id, str(item["userId"]), int(item.get("connectedAt", 0)))  # type: ignore[arg-type]
+        return ConnectionRecord(connection_id, str(item["userId"]), int(item.get("connectedAt", 0)))
 
     def delete(self, connection_id: str) -> None:
-        try:
-            self._table.delete_item(Key={self._key: connection_id})
-        except (ClientError, BotoCoreError) as exc:
-            raise StorageError("could not delete connection") from exc
-
-
-class FrameSink(Protocol):
-    def send(self, frame: _ServerFrame) -> None: ...
-
-
-class ConnectionPoster:
-    """Posts server frames to one connection; raises ConnectionGone once the client is gone."""
-
-    def __init__(self, client: ApiGatewayManagementApiClient, connection_id: str) -> None:
-        self._client = client
-        self.connection_id = connection_id
-        self.frames_posted = 0
-
-    def send(self, frame: _ServerFrame) -> None:
-        try:
-            self._client.post_to_connection(ConnectionId=self.connection_id, Data=frame.to_wire())
-        except self._client.exceptions.GoneException as exc:
-            raise ConnectionGone(self.connection_id) from exc
-        self.frames_posted += 1
-        metrics.add_metric(name=MetricName.FRAMES_POSTED, unit="Count", value=1)
+        call(self._table.delete_item, "deleting a connection", Key={self._key: connection_id})
 
 
 def handle_gone(connections: ConnectionRepository, connection_id: str, stage: str) -> None:

@@ -7,13 +7,15 @@ from typing import TYPE_CHECKING
 
 from shared import aws
 from shared.auth import JwksCache, TokenVerifier
-from shared.connections import ConnectionPoster, ConnectionRepository
+from shared.connections import ConnectionRepository
 from shared.settings import Settings, get_settings
+from shared.sinks import ConnectionPoster
 
 if TYPE_CHECKING:
-    from shared.chat import ChatService
     from shared.conversations import ConversationRepository
-    from shared.turns import TurnService
+    from shared.idempotency import IdempotencyStore
+    from shared.turn.follow import Follower
+    from shared.turn.pipeline import TurnService
 
 
 class Container:
@@ -32,35 +34,54 @@ class Container:
         return TokenVerifier(self.settings.cognito_issuer, self.settings.cognito_client_id, jwks)
 
     @cached_property
-    def chat(self) -> ChatService:
-        # Imported here so routes that never answer (authorizer, connect, ping) skip the engine at cold start.
-        from shared.chat import ChatService
-        from shared.engine.scripture import get_catalogue
-        from shared.model_client import BedrockModel
-
-        model = BedrockModel(aws.bedrock_runtime(self.settings), self.settings)
-        return ChatService(model, get_catalogue(), self.settings.model_first_token_budget_s)
-
-    @cached_property
     def conversations(self) -> ConversationRepository:
         from shared.conversations import ConversationRepository
 
         return ConversationRepository(aws.dynamodb(self.settings).Table(self.settings.conversations_table))
 
     @cached_property
-    def turns(self) -> TurnService:
+    def idempotency(self) -> IdempotencyStore:
         from shared.idempotency import IdempotencyStore
-        from shared.ratelimit import RateLimiter
-        from shared.turns import TurnService
 
-        db = aws.dynamodb(self.settings)
+        return IdempotencyStore(aws.dynamodb(self.settings).Table(self.settings.idempotency_table))
+
+    @cached_property
+    def follower(self) -> Follower:
+        from shared.turn.follow import Follower
+
+        return Follower(self.conversations, self.idempotency)
+
+    @cached_property
+    def turns(self) -> TurnService:
+        # Imported here so routes that never answer (authorizer, connect, ping, resume) skip the engine at cold start.
+        from concurrent.futures import ThreadPoolExecutor
+
+        from shared.engine.scripture import get_catalogue
+        from shared.model_client import BedrockModel
+        from shared.ratelimit import RateLimiter
+        from shared.turn.admit import Admission
+        from shared.turn.choose import Chooser
+        from shared.turn.pipeline import TurnService
+        from shared.turn.write import Writer
+
+        settings = self.settings
         limiter = RateLimiter(
-            db.Table(self.settings.rate_limit_table),
-            self.settings.rate_limit_burst,
-            self.settings.rate_limit_per_minute,
+            aws.dynamodb(settings).Table(settings.rate_limit_table),
+            settings.rate_limit_burst,
+            settings.rate_limit_per_minute,
         )
-        idempotency = IdempotencyStore(db.Table(self.settings.idempotency_table))
-        return TurnService(self.chat, self.conversations, idempotency, limiter, self.settings.context_turns)
+        # Storage calls made side by side; created once per container like the clients they use.
+        io = ThreadPoolExecutor(max_workers=8, thread_name_prefix="turn-io")
+        chooser = Chooser(get_catalogue(), settings.context_turns)
+        model = BedrockModel(aws.bedrock_runtime(settings), settings)
+        return TurnService(
+            admission=Admission(self.conversations, self.idempotency, limiter, io),
+            chooser=chooser,
+            writer=Writer(model, chooser, settings.model_first_token_budget_s),
+            follower=self.follower,
+            conversations=self.conversations,
+            context_turns=settings.context_turns,
+        )
 
     def poster(self, connection_id: str) -> ConnectionPoster:
         return ConnectionPoster(aws.management_api(self.settings), connection_id)

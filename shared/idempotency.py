@@ -8,9 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from shared.connections import StorageError
+from shared.storage import StorageError, call, conditional
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -66,31 +64,22 @@ class IdempotencyStore:
 
     def _put(self, key: str, digest: str, message_id: str, session_id: str) -> bool:
         now = int(time.time())
-        try:
-            self._table.put_item(
-                Item={
-                    "id": key,
-                    "messageId": message_id,
-                    "sessionId": session_id,
-                    "fingerprint": digest,
-                    "expiration": now + self._window,
-                },
-                ConditionExpression="attribute_not_exists(id) OR expiration < :now",
-                ExpressionAttributeValues={":now": now},
-            )
-            return True
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise StorageError("idempotency claim failed") from exc
-            return False
-        except BotoCoreError as exc:
-            raise StorageError("idempotency claim failed") from exc
+        return conditional(
+            self._table.put_item,
+            "idempotency claim",
+            Item={
+                "id": key,
+                "messageId": message_id,
+                "sessionId": session_id,
+                "fingerprint": digest,
+                "expiration": now + self._window,
+            },
+            ConditionExpression="attribute_not_exists(id) OR expiration < :now",
+            ExpressionAttributeValues={":now": now},
+        )
 
     def _read(self, key: str) -> dict[str, Any]:
-        try:
-            item = self._table.get_item(Key={"id": key}, ConsistentRead=True).get("Item") or {}
-        except (ClientError, BotoCoreError) as exc:
-            raise StorageError("idempotency read failed") from exc
+        item = call(self._table.get_item, "idempotency read", Key={"id": key}, ConsistentRead=True).get("Item") or {}
         expiration = item.get("expiration", 0)
         return dict(item) if isinstance(expiration, int | Decimal) and expiration >= int(time.time()) else {}
 
@@ -100,7 +89,4 @@ class IdempotencyStore:
 
     def release(self, user_id: str, client_message_id: str) -> None:
         """Give the key back (the message was refused before any answer, e.g. rate limited)."""
-        try:
-            self._table.delete_item(Key={"id": f"{user_id}#{client_message_id}"})
-        except (ClientError, BotoCoreError) as exc:
-            raise StorageError("idempotency release failed") from exc
+        call(self._table.delete_item, "idempotency release", Key={"id": f"{user_id}#{client_message_id}"})

@@ -22,6 +22,9 @@ USED_REFERENCES_MAX = 500
 # API Gateway WebSocket quotas (reference E.1); the emulator enforces them, the handlers respect them.
 WS_FRAME_MAX_BYTES = 32 * 1024
 WS_MESSAGE_MAX_BYTES = 128 * 1024
+#: The largest frame the server posts, measured on its serialised bytes (history pages are cut to fit). Under the
+#: 128 KB message quota whether AWS means 131 072 or 128 000 bytes, with room to spare.
+WS_POST_MAX_BYTES = 120 * 1024
 WS_IDLE_TIMEOUT_S = 10 * 60
 WS_MAX_DURATION_S = 2 * 60 * 60
 WS_INTEGRATION_TIMEOUT_S = 29.0

@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from shared.connections import StorageError
+from shared.storage import StorageError, call, conditional
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -73,25 +71,9 @@ class RateLimiter:
             if tokens < 1.0:
                 return Decision(False, retry_after_ms=int((1.0 - tokens) / self._rate * 1000) + 1)
             written = _Bucket(bucket.version + 1, round(tokens - 1.0, 6), round(now, 6))
-            try:
-                self._table.put_item(
-                    Item={
-                        **key,
-                        "tokens": Decimal(str(written.tokens)),
-                        "updatedAt": Decimal(str(written.updated_at)),
-                        "version": written.version,
-                        "expiresAt": int(now + self._capacity / self._rate + 3600),
-                    },
-                    ConditionExpression="attribute_not_exists(pk) OR version = :v",
-                    ExpressionAttributeValues={":v": bucket.version},
-                )
+            if self._write(key, written, bucket.version, expires_at=int(now + self._capacity / self._rate + 3600)):
                 self._remember(user_id, written)
                 return Decision(True)
-            except ClientError as exc:
-                if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                    raise StorageError("rate limit write failed") from exc
-            except BotoCoreError as exc:
-                raise StorageError("rate limit write failed") from exc
             # The bucket changed since it was read or remembered: someone else took a token first.
             self._forget(user_id)
             if not remembered:
@@ -102,30 +84,39 @@ class RateLimiter:
     def give_back(self, user_id: str) -> None:
         """Return a token taken for a message that turned out not to need an answer (a resend)."""
         self._forget(user_id)
-        try:
-            self._table.update_item(
-                Key={"pk": f"USER#{user_id}"},
-                UpdateExpression="SET tokens = tokens + :one, version = version + :one",
-                ConditionExpression="attribute_exists(pk)",
-                ExpressionAttributeValues={":one": 1},
-            )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise StorageError("rate limit refund failed") from exc
-        except BotoCoreError as exc:
-            raise StorageError("rate limit refund failed") from exc
+        conditional(  # no bucket (expired or deleted): nothing to give back to
+            self._table.update_item,
+            "rate limit refund",
+            Key={"pk": f"USER#{user_id}"},
+            UpdateExpression="SET tokens = tokens + :one, version = version + :one",
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeValues={":one": 1},
+        )
+
+    def _write(self, key: dict[str, str], bucket: _Bucket, seen_version: int, *, expires_at: int) -> bool:
+        """Write the bucket if nobody else wrote it since `seen_version`; False when someone did."""
+        return conditional(
+            self._table.put_item,
+            "rate limit write",
+            Item={
+                **key,
+                "tokens": Decimal(str(bucket.tokens)),
+                "updatedAt": Decimal(str(bucket.updated_at)),
+                "version": bucket.version,
+                "expiresAt": expires_at,
+            },
+            ConditionExpression="attribute_not_exists(pk) OR version = :v",
+            ExpressionAttributeValues={":v": seen_version},
+        )
 
     def _read(self, key: dict[str, str]) -> _Bucket:
-        try:
-            item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
-        except (ClientError, BotoCoreError) as exc:
-            raise StorageError("rate limit read failed") from exc
+        item = call(self._table.get_item, "rate limit read", Key=key, ConsistentRead=True).get("Item")
         if not item:
             return _Bucket(0, self._capacity, 0.0)
         return _Bucket(
-            int(item["version"]),  # type: ignore[arg-type]
-            float(item["tokens"]),  # type: ignore[arg-type]
-            float(item["updatedAt"]),  # type: ignore[arg-type]
+            int(item["version"]),
+            float(item["tokens"]),
+            float(item["updatedAt"]),
         )
 
     def _recall(self, user_id: str) -> _Bucket | None:

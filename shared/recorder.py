@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
-from shared.connections import StorageError
-from shared.conversations import Chunk, ConversationRepository, TurnStatus
 from shared.metric_names import MetricName
 from shared.observability import logger, metrics
+from shared.protocol import Done, Meta, TurnStatus
+from shared.records import Chunk
+from shared.storage import StorageError
 
 FLUSH_INTERVAL_S = 1.0
 STOP_POLL_INTERVAL_S = 0.1
@@ -30,10 +32,35 @@ def split_chunks(deltas: list[tuple[int, str]]) -> list[Chunk]:
     return chunks
 
 
+class Conversations(Protocol):
+    """The writes of one turn (shared.conversations.ConversationRepository)."""
+
+    def start_turn(
+        self, *, user_id: str, session_id: str, message_id: str, client_message_id: str, message: str
+    ) -> None: ...
+
+    def set_meta(self, message_id: str, meta: Meta | Mapping[str, Any]) -> None: ...
+
+    def append_chunk(self, message_id: str, chunk: Chunk) -> None: ...
+
+    def finish_turn(
+        self,
+        *,
+        message_id: str,
+        session_id: str,
+        user_id: str,
+        status: TurnStatus,
+        done: Done | Mapping[str, Any],
+        answer: str,
+    ) -> None: ...
+
+    def stop_requested(self, message_id: str) -> bool: ...
+
+
 class TurnRecorder:
     """Background writer for one turn; the streaming path only appends to memory and never waits on storage."""
 
-    def __init__(self, repo: ConversationRepository, *, message_id: str, session_id: str, user_id: str) -> None:
+    def __init__(self, repo: Conversations, *, message_id: str, session_id: str, user_id: str) -> None:
         self._repo = repo
         self.message_id = message_id
         self.session_id = session_id
@@ -41,7 +68,7 @@ class TurnRecorder:
         self.stop_requested = threading.Event()
         self._lock = threading.Lock()
         self._begin: dict[str, str] | None = None
-        self._meta: dict[str, Any] | None = None
+        self._meta: Meta | Mapping[str, Any] | None = None
         self._pending: list[tuple[int, str]] = []
         self._parts: list[str] = []
         self._last_flush = time.monotonic()
@@ -59,9 +86,13 @@ class TurnRecorder:
         return self
 
     # -- called by the streaming path ----------------------------------------------------------
-    def set_meta(self, meta: dict[str, Any]) -> None:
+    def set_meta(self, meta: Meta | Mapping[str, Any]) -> None:
         with self._lock:
             self._meta = meta
+
+    def stopped(self) -> bool:
+        """Whether the person asked (from any connection) to stop this answer."""
+        return self.stop_requested.is_set()
 
     def record(self, seq: int, text: str) -> None:
         with self._lock:
@@ -73,7 +104,7 @@ class TurnRecorder:
         with self._lock:
             return "".join(self._parts)
 
-    def finish(self, status: TurnStatus, done: dict[str, Any]) -> bool:
+    def finish(self, status: TurnStatus, done: Done | Mapping[str, Any]) -> bool:
         """Flush everything and write the final status; True when it reached storage."""
         self._closed.set()
         self._thread.join(timeout=5)
@@ -130,7 +161,6 @@ class TurnRecorder:
         try:
             if meta is not None:
                 self._repo.set_meta(self.message_id, meta)
-            written = 0
             for chunk in split_chunks(pending):
                 self._repo.append_chunk(self.message_id, chunk)
                 written += len(chunk.deltas)

@@ -1,16 +1,15 @@
-"""What each WebSocket route does, called by the thin handlers in handlers/."""
+"""What each WebSocket route does, called by the thin handlers in handlers/ (message routes via shared.router)."""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from shared.auth import InvalidToken, allow_policy, bearer_token
-from shared.connections import ConnectionGone, ConnectionRecord, StorageError, handle_gone
+from shared.connections import ConnectionRecord
 from shared.container import Container
-from shared.conversations import ConversationRepository, InvalidCursor, Turn
+from shared.deadline import Deadline, RemainingTime
 from shared.events import AuthorizerEvent, ConnectEvent, DisconnectEvent, MessageEvent
+from shared.history import TooLarge, sessions_page, turns_page
 from shared.metric_names import MetricName
 from shared.observability import logger, metrics
 from shared.protocol import (
@@ -28,15 +27,16 @@ from shared.protocol import (
     Resume,
     SendMessage,
     Stop,
-    TurnView,
     parse_client_frame,
 )
+from shared.router import OK, Call, message_route
+from shared.sinks import DetachableSink
+from shared.storage import InvalidCursor, NotFound, StorageError
 
-OK: dict[str, Any] = {"statusCode": 200}
-_ANSWER_NOT_FOUND = Error(code=ErrorCode.NOT_FOUND, message="That answer was not found.")
-_CONVERSATION_NOT_FOUND = Error(code=ErrorCode.NOT_FOUND, message="That conversation was not found.")
-_UNKNOWN_CONNECTION = Error(code=ErrorCode.NOT_FOUND, message="This connection is not known; please reconnect.")
-T = TypeVar("T")
+ANSWER_NOT_FOUND = Error(code=ErrorCode.NOT_FOUND, message="That answer was not found.")
+CONVERSATION_NOT_FOUND = Error(code=ErrorCode.NOT_FOUND, message="That conversation was not found.")
+NOTHING_TO_STOP = Error(code=ErrorCode.NOT_FOUND, message="There is no answer being written with that id.")
+BAD_CURSOR = Error(code=ErrorCode.BAD_REQUEST, message="That cursor is not valid.")
 #: Raising exactly this message makes API Gateway answer the handshake with 401.
 UNAUTHORIZED = "Unauthorized"
 
@@ -46,6 +46,7 @@ class Unauthorized(Exception):
         super().__init__(UNAUTHORIZED)
 
 
+# -- connection lifecycle ---------------------------------------------------------------------
 def authorize(event: AuthorizerEvent, deps: Container) -> dict[str, Any]:
     query = event.query_string_parameters or {}
     token = bearer_token(event.header("Authorization"), query.get("token"))
@@ -87,9 +88,10 @@ def disconnect(event: DisconnectEvent, deps: Container) -> dict[str, Any]:
     return OK
 
 
-def default(event: MessageEvent, deps: Container) -> dict[str, Any]:
+def default(event: MessageEvent, deps: Container, context: RemainingTime) -> dict[str, Any]:
     """$default: frames that are not JSON or name no known action get an error naming the valid ones."""
-    poster = deps.poster(event.request_context.connection_id)
+    ctx = event.request_context
+    call = Call(deps, ctx.connection_id, ctx.route_key, Deadline.of(context))
     try:
         parse_client_frame(event.body)
         frame = Error(
@@ -99,216 +101,86 @@ def default(event: MessageEvent, deps: Container) -> dict[str, Any]:
     except ProtocolError as exc:
         frame = exc.frame
     metrics.add_metric(name=MetricName.BAD_REQUESTS, unit="Count", value=1)
-    logger.info("default route", connection_id=poster.connection_id, code=frame.code.value)
-    _send_quietly(deps, poster.connection_id, frame)
+    logger.info("default route", connection_id=call.connection_id, code=frame.code.value)
+    call.reply(frame)
     return OK
 
 
-def ping(event: MessageEvent, deps: Container) -> dict[str, Any]:
-    connection_id = event.request_context.connection_id
-    frame = _parse(event, deps, Ping)
-    if frame is not None:
-        _send_quietly(deps, connection_id, Pong())
-    return OK
+# -- message routes ---------------------------------------------------------------------------
+@message_route(Ping, needs_user=False)
+def ping(request: Ping, call: Call) -> None:
+    call.reply(Pong())
 
 
-def send_message(event: MessageEvent, deps: Container) -> dict[str, Any]:
-    ctx = event.request_context
-    request, user_id = _parse_for_user(event, deps, SendMessage)
-    if request is None or user_id is None:
-        return OK
+@message_route(SendMessage)
+def send_message(request: SendMessage, call: Call) -> None:
     metrics.add_metric(name=MetricName.MESSAGES_RECEIVED, unit="Count", value=1)
-    logger.info("message received", connection_id=ctx.connection_id, chars=len(request.message))
-    poster = deps.poster(ctx.connection_id)
-    try:
-        out = deps.turns.send(request, user_id, poster)
-    except StorageError:
-        logger.exception("storage unavailable", connection_id=ctx.connection_id)
-        _send_quietly(deps, ctx.connection_id, _storage_error(request.client_message_id))
-        return OK
+    logger.info("message received", connection_id=call.connection_id, chars=len(request.message))
+    out = call.deps.turns.send(request, call.user, call.poster, call.deadline)
     if out.gone:
-        handle_gone(deps.connections, ctx.connection_id, stage="streaming")
-    logger.info("answer finished", connection_id=ctx.connection_id, frames=poster.frames_posted)
-    return OK
+        call.gone(stage="streaming")
+    logger.info("answer finished", connection_id=call.connection_id, frames=call.poster.frames_posted)
 
 
-def _storage_errors_answered(route: Callable[[MessageEvent, Container], dict[str, Any]]) -> Any:
-    """A route whose storage is unreachable tells the client so in an `error` frame; the connection stays usable."""
-
-    @functools.wraps(route)
-    def answered(event: MessageEvent, deps: Container) -> dict[str, Any]:
-        try:
-            return route(event, deps)
-        except StorageError:
-            ctx = event.request_context
-            logger.exception("storage unavailable", route=ctx.route_key, connection_id=ctx.connection_id)
-            metrics.add_metric(name=MetricName.STORAGE_ERRORS, unit="Count", value=1)
-            _send_quietly(deps, ctx.connection_id, _storage_error(None))
-            return OK
-
-    return answered
-
-
-@_storage_errors_answered
-def resume(event: MessageEvent, deps: Container) -> dict[str, Any]:
-    request, user_id = _parse_for_user(event, deps, Resume)
-    if request is None or user_id is None:
-        return OK
-    connection_id = event.request_context.connection_id
-    turn = deps.conversations.owned_turn(user_id, request.message_id)
+@message_route(Resume)
+def resume(request: Resume, call: Call) -> None:
+    turn = call.deps.conversations.owned_turn(call.user, request.message_id)
     if turn is None:
-        _send_quietly(deps, connection_id, _ANSWER_NOT_FOUND)
-        return OK
-    from shared.turns import DetachableSink
-
-    with DetachableSink(deps.poster(connection_id)) as out:
-        deps.turns.follow(turn, request.after_seq, out)
+        call.reply(ANSWER_NOT_FOUND)
+        return
+    with DetachableSink(call.poster) as out:
+        call.deps.follower.follow(turn, request.after_seq, out, call.deadline)
     if out.gone:
-        handle_gone(deps.connections, connection_id, stage="resume")
-    return OK
+        call.gone(stage="resume")
 
 
-@_storage_errors_answered
-def stop(event: MessageEvent, deps: Container) -> dict[str, Any]:
-    request, user_id = _parse_for_user(event, deps, Stop)
-    if request is None or user_id is None:
-        return OK
-    if not deps.conversations.request_stop(user_id, request.message_id):
-        frame = Error(code=ErrorCode.NOT_FOUND, message="There is no answer being written with that id.")
-        _send_quietly(deps, event.request_context.connection_id, frame)
+@message_route(Stop)
+def stop(request: Stop, call: Call) -> None:
+    if not call.deps.conversations.request_stop(call.user, request.message_id):
+        call.reply(NOTHING_TO_STOP)
     logger.info("stop requested", message_id=request.message_id)
-    return OK
 
 
-@_storage_errors_answered
-def feedback(event: MessageEvent, deps: Container) -> dict[str, Any]:
-    request, user_id = _parse_for_user(event, deps, Feedback)
-    if request is None or user_id is None:
-        return OK
-    connection_id = event.request_context.connection_id
-    stored = deps.conversations.record_feedback(
-        user_id, request.session_id, request.message_id, request.helpful, request.comment
-    )
-    if stored:
-        logger.info("feedback recorded", message_id=request.message_id, helpful=request.helpful)
-        _send_quietly(deps, connection_id, FeedbackRecorded(messageId=request.message_id, helpful=request.helpful))
-    else:
-        _send_quietly(deps, connection_id, _ANSWER_NOT_FOUND)
-    return OK
+@message_route(Feedback)
+def feedback(request: Feedback, call: Call) -> None:
+    conversations = call.deps.conversations
+    if not conversations.record_feedback(
+        call.user, request.session_id, request.message_id, request.helpful, request.comment
+    ):
+        call.reply(ANSWER_NOT_FOUND)
+        return
+    logger.info("feedback recorded", message_id=request.message_id, helpful=request.helpful)
+    call.reply(FeedbackRecorded(messageId=request.message_id, helpful=request.helpful))
 
 
-@_storage_errors_answered
-def history(event: MessageEvent, deps: Container) -> dict[str, Any]:
-    request, user_id = _parse_for_user(event, deps, History)
-    if request is None or user_id is None:
-        return OK
-    connection_id = event.request_context.connection_id
-    repo = deps.conversations
+@message_route(History)
+def history(request: History, call: Call) -> None:
+    store = call.deps.conversations
     try:
         if request.session_id is None:
-            sessions, cursor = repo.list_sessions(user_id, request.limit, request.cursor)
-            page = HistoryPage(items=sessions, cursor=cursor)
-        elif repo.session(user_id, request.session_id) is None:
-            _send_quietly(deps, connection_id, _CONVERSATION_NOT_FOUND)
-            return OK
+            page = sessions_page(store, call.user, request.limit, request.cursor)
         else:
-            turns, cursor = repo.list_turns(request.session_id, request.limit, request.cursor)
-            items = [_turn_view(repo, t) for t in turns if t.user_id == user_id]
-            page = HistoryPage(sessionId=request.session_id, items=items, cursor=cursor)
+            page = turns_page(store, call.user, request.session_id, request.limit, request.cursor)
     except InvalidCursor:
-        _send_quietly(deps, connection_id, Error(code=ErrorCode.BAD_REQUEST, message="That cursor is not valid."))
-        return OK
-    _send_quietly(deps, connection_id, page)
-    return OK
-
-
-@_storage_errors_answered
-def delete_history(event: MessageEvent, deps: Container) -> dict[str, Any]:
-    request, user_id = _parse_for_user(event, deps, DeleteHistory)
-    if request is None or user_id is None:
-        return OK
-    connection_id = event.request_context.connection_id
-    repo = deps.conversations
-    if request.session_id is None:
-        deleted = repo.delete_all(user_id)
+        call.reply(BAD_CURSOR)
+    except NotFound:
+        call.reply(CONVERSATION_NOT_FOUND)
+    except TooLarge as exc:
+        call.reply(exc.frame)
     else:
-        deleted = repo.delete_session(user_id, request.session_id)
-        if deleted < 0:
-            frame = _CONVERSATION_NOT_FOUND
-            _send_quietly(deps, connection_id, frame)
-            return OK
-    logger.info("history deleted", user_id=user_id, turns=deleted, whole=request.session_id is None)
-    _send_quietly(deps, connection_id, HistoryPage(sessionId=request.session_id, items=[], cursor=None))
-    return OK
+        call.reply(page)
 
 
-# -- helpers ----------------------------------------------------------------------------------
-def _turn_view(repo: ConversationRepository, turn: Turn) -> TurnView:
-    meta, done = turn.meta or {}, turn.done or {}
-    return TurnView.model_validate(
-        {
-            "messageId": turn.message_id,
-            "createdAt": turn.created_at,
-            "message": turn.message,
-            "answer": repo.full_answer(turn),
-            "status": turn.status,
-            "emotion": meta.get("emotion"),
-            "confidence": meta.get("confidence"),
-            "verse": meta.get("verse"),
-            "safety": meta.get("safety"),
-            "resources": meta.get("resources"),
-            "stopReason": done.get("stopReason"),
-            "fallback": done.get("fallback"),
-            "feedback": turn.feedback,
-        }
-    )
-
-
-def _storage_error(client_message_id: str | None) -> Error:
-    return Error(
-        code=ErrorCode.INTERNAL,
-        message="We could not reach our storage just now; please try again in a moment.",
-        clientMessageId=client_message_id,
-    )
-
-
-def _parse(event: MessageEvent, deps: Container, kind: type) -> Any:
-    """The body as the route's frame model, or None after telling the client what was wrong."""
+@message_route(DeleteHistory)
+def delete_history(request: DeleteHistory, call: Call) -> None:
+    store = call.deps.conversations
     try:
-        frame = parse_client_frame(event.body)
-    except ProtocolError as exc:
-        metrics.add_metric(name=MetricName.BAD_REQUESTS, unit="Count", value=1)
-        logger.info("bad request", connection_id=event.request_context.connection_id, code=exc.frame.code.value)
-        _send_quietly(deps, event.request_context.connection_id, exc.frame)
-        return None
-    if not isinstance(frame, kind):
-        error = Error(code=ErrorCode.BAD_REQUEST, message="This route does not accept that action.")
-        _send_quietly(deps, event.request_context.connection_id, error)
-        return None
-    return frame
-
-
-def _parse_for_user(event: MessageEvent, deps: Container, kind: type[T]) -> tuple[T | None, str | None]:
-    """The frame and the user who sent it, or (None, None) after the client was told what was wrong."""
-    request = _parse(event, deps, kind)
-    if request is None:
-        return None, None
-    user_id = _user_of(event, deps)
-    if user_id is None:
-        _send_quietly(deps, event.request_context.connection_id, _UNKNOWN_CONNECTION)
-        return None, None
-    return request, user_id
-
-
-def _user_of(event: MessageEvent, deps: Container) -> str | None:
-    if event.request_context.user_id:
-        return event.request_context.user_id
-    record = deps.connections.get(event.request_context.connection_id)
-    return record.user_id if record else None
-
-
-def _send_quietly(deps: Container, connection_id: str, frame: Any) -> None:
-    try:
-        deps.poster(connection_id).send(frame)
-    except ConnectionGone:
-        handle_gone(deps.connections, connection_id, stage="reply")
+        if request.session_id is None:
+            deleted = store.delete_all(call.user)
+        else:
+            deleted = store.delete_session(call.user, request.session_id)
+    except NotFound:
+        call.reply(CONVERSATION_NOT_FOUND)
+        return
+    logger.info("history deleted", user_id=call.user, turns=deleted.turns, whole=request.session_id is None)
+    call.reply(HistoryPage(sessionId=request.session_id, items=[], cursor=None))

@@ -168,3 +168,24 @@ async def test_a_crisis_is_answered_when_storage_is_down_and_says_it_was_not_sav
     assert answer.of("done")[0]["stored"] is False
     # And the ordinary message gets an error frame that says storage is the problem
     assert ordinary.of("error")[0]["code"] == "internal"
+
+
+async def test_a_crisis_that_starts_a_conversation_is_resent_under_the_same_conversation(
+    endpoints: dict[str, Any], new_user: Any
+) -> None:
+    # Given a crisis message that names no conversation, answered
+    ws = await open_ws(endpoints, new_user())
+    frame = send_message_frame(CRISIS)
+    await ws.send(frame)
+    first = await collect(ws)
+    # When the client sends it again under the same clientMessageId (as after a reconnect)
+    await ws.send(frame)
+    again = await collect(ws)
+    await ws.send('{"action": "history"}')
+    sessions = await collect(ws, until={"history"})
+    await ws.close()
+    # Then the same answer comes back, and both acks name the one conversation it is stored in
+    assert again.text == first.text and "988" in first.text
+    session_id = first.of("ack")[0]["sessionId"]
+    assert again.of("ack")[0]["sessionId"] == session_id
+    assert [s["sessionId"] for s in sessions.of("history")[0]["items"]] == [session_id]

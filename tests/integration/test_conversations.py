@@ -289,3 +289,119 @@ async def test_conversation_routes_answer_a_storage_outage_with_an_error_frame(
         assert answer["type"] == "error" and answer["code"] == "internal", (frame["action"], answer)
         assert "storage" in answer["message"]
     assert pong["type"] == "pong"
+
+
+def _user_id(token: str) -> str:
+    import jwt
+
+    return str(jwt.decode(token, options={"verify_signature": False})["sub"])
+
+
+def _seed_turns(endpoints: dict[str, Any], user_id: str, answers: list[str]) -> str:
+    """A session as the pipeline stores it, one finished turn per answer (long answers live in their chunks)."""
+    from shared.conversation_items import INLINE_ANSWER_MAX_CHARS
+    from shared.conversations import ConversationRepository
+    from shared.protocol import Done, Meta, StopReason, Timings, TurnStatus, Verse
+    from shared.recorder import split_chunks
+
+    repo = ConversationRepository(dynamodb_table(endpoints, "conversations_table"))
+    session_id = f"seeded-{uuid.uuid4().hex[:8]}"
+    verse = Verse(reference="Psalm 34:18", text="Yahweh is near to those who have a broken heart.")
+    for i, answer in enumerate(answers):
+        message_id = str(uuid.uuid4())
+        repo.start_turn(
+            user_id=user_id, session_id=session_id, message_id=message_id, client_message_id=message_id, message=f"q{i}"
+        )
+        repo.set_meta(message_id, Meta(messageId=message_id, emotion="sad", confidence=0.8, verse=verse))
+        if len(answer) > INLINE_ANSWER_MAX_CHARS:
+            for chunk in split_chunks([(1, answer[: len(answer) // 2]), (2, answer[len(answer) // 2 :])]):
+                repo.append_chunk(message_id, chunk)
+        done = Done(messageId=message_id, seq=1, stopReason=StopReason.END_TURN, metrics=Timings(totalMs=1.0))
+        repo.finish_turn(
+            message_id=message_id,
+            session_id=session_id,
+            user_id=user_id,
+            status=TurnStatus.COMPLETE,
+            done=done,
+            answer=answer,
+        )
+    return session_id
+
+
+async def test_a_history_of_long_answers_comes_in_pages_that_fit_one_message(
+    endpoints: dict[str, Any], new_user: Any
+) -> None:
+    from shared import limits
+
+    # Given a conversation of fifty answers of about 5 KB each (250 KB, twice API Gateway's 128 KB message limit)
+    token = new_user()
+    answers = [f"Answer {i}: " + "You are held and loved. " * 210 for i in range(50)]
+    session_id = _seed_turns(endpoints, _user_id(token), answers)
+    ws = await open_ws(endpoints, token)
+    # When the person opens it, fifty at a time, and follows the cursors
+    pages: list[dict[str, Any]] = []
+    cursor: str | None = None
+    while True:
+        frame: dict[str, Any] = {"action": "history", "sessionId": session_id, "limit": 50}
+        await ws.send(json.dumps({**frame, "cursor": cursor} if cursor else frame))
+        raw = await asyncio.wait_for(ws.recv(), timeout=30)
+        pages.append(json.loads(raw))
+        assert pages[-1].get("type") == "history", pages[-1]
+        # Then every page arrives, within the limit with room to spare
+        assert len(raw.encode() if isinstance(raw, str) else raw) <= limits.WS_POST_MAX_BYTES
+        cursor = pages[-1].get("cursor")
+        if not cursor:
+            break
+    await ws.close()
+    # And the pages hold every answer once, in order
+    assert [t["answer"] for page in pages for t in page["items"]] == answers and len(pages) >= 3
+
+
+async def test_an_answer_too_large_for_one_message_is_refused_with_too_large(
+    endpoints: dict[str, Any], new_user: Any
+) -> None:
+    # Given a conversation holding one answer of 140 000 characters (more than API Gateway's 128 KB message limit)
+    token = new_user()
+    session_id = _seed_turns(endpoints, _user_id(token), ["word " * 28_000])
+    ws = await open_ws(endpoints, token)
+    # When the person opens it
+    await ws.send(json.dumps({"action": "history", "sessionId": session_id}))
+    reply = json.loads(await asyncio.wait_for(ws.recv(), timeout=30))
+    # Then they are told it is too large, in a coded error with a sentence, and the connection stays usable
+    assert reply.get("type") == "error" and reply["code"] == "too_large" and reply["message"], reply
+    assert (await _request(ws, {"action": "ping"}, {"pong"}))["type"] == "pong"
+    await ws.close()
+
+
+async def test_resuming_an_answer_whose_writer_died_ends_with_the_stored_text_and_done_error(
+    endpoints: dict[str, Any], new_user: Any
+) -> None:
+    from shared.conversation_items import STALE_AFTER_MS
+    from shared.conversations import ConversationRepository
+    from shared.protocol import Meta, Verse
+    from shared.recorder import split_chunks
+    from shared.records import now_ms
+
+    # Given an answer whose writer stored meta and two deltas and then died (its last write a minute ago)
+    token = new_user()
+    table = dynamodb_table(endpoints, "conversations_table")
+    repo = ConversationRepository(table)
+    message_id, user_id = str(uuid.uuid4()), _user_id(token)
+    repo.start_turn(user_id=user_id, session_id="s1", message_id=message_id, client_message_id="c1", message="hi")
+    verse = Verse(reference="Psalm 34:18", text="Yahweh is near to those who have a broken heart.")
+    repo.set_meta(message_id, Meta(messageId=message_id, emotion="sad", confidence=0.8, verse=verse))
+    for chunk in split_chunks([(1, "You are "), (2, "not alone.")]):
+        repo.append_chunk(message_id, chunk)
+    table.update_item(
+        Key={"pk": f"MSG#{message_id}", "sk": "TURN"},
+        UpdateExpression="SET updatedAt = :at",
+        ExpressionAttributeValues={":at": now_ms() - STALE_AFTER_MS + 1000},
+    )
+    # When the person resumes it from the start
+    ws = await open_ws(endpoints, token)
+    resumed = await asyncio.wait_for(_resume(ws, message_id, 0), timeout=20)
+    await ws.close()
+    # Then they get meta, the stored text, and a done saying the answer ended in error
+    assert resumed.types == ["meta", "delta", "delta", "done"]
+    assert resumed.text == "You are not alone."
+    assert resumed.of("done")[0]["stopReason"] == "error" and resumed.of("done")[0]["seq"] == 2

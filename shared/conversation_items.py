@@ -1,0 +1,113 @@
+"""The Conversations table's items: their keys, and items read back as records (key design: docs/data-model.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from shared.protocol import Done, Meta, TurnStatus
+from shared.records import Exchange, Session, Turn, now_ms
+from shared.storage import StorageError, dynamo, plain
+
+#: An answer longer than this is kept only in its chunks, never inlined into the turn item (400 KB item limit).
+INLINE_ANSWER_MAX_CHARS = 100_000
+#: A turn still "streaming" after this long without a write was cut off by a crash: it is incomplete.
+STALE_AFTER_MS = 60_000
+TITLE_MAX_CHARS = 60
+_TURN = "TURN"
+CHUNK_PREFIX = "CHUNK#"
+SESSION_PREFIX = "SESSION#"
+#: The session item's flag: a crisis answer was given and the person has not yet said they are safe.
+CRISIS_OPEN = "crisisOpen"
+
+
+def user_key(user_id: str) -> str:
+    return f"USER#{user_id}"
+
+
+def session_key(session_id: str) -> str:
+    return f"{SESSION_PREFIX}{session_id}"
+
+
+def message_key(message_id: str) -> str:
+    return f"MSG#{message_id}"
+
+
+def turn_key(message_id: str) -> dict[str, str]:
+    return {"pk": message_key(message_id), "sk": _TURN}
+
+
+def session_item_key(user_id: str, session_id: str) -> dict[str, str]:
+    return {"pk": user_key(user_id), "sk": session_key(session_id)}
+
+
+def stored(frame: BaseModel | Mapping[str, Any]) -> Any:
+    """A frame as it is stored (its wire form); seeding tools and tests may pass that form directly."""
+    data = frame.model_dump(by_alias=True, exclude_none=True) if isinstance(frame, BaseModel) else dict(frame)
+    return dynamo(data)
+
+
+def session_of(item: dict[str, Any]) -> Session:
+    item = plain(item)
+    return Session(
+        session_id=str(item["sessionId"]),
+        user_id=str(item["userId"]),
+        title=str(item.get("title", "")),
+        created_at=item.get("createdAt"),
+        last_activity_at=item.get("lastActivityAt"),
+        turn_count=int(item.get("turnCount", 0)),
+        recent_turns=tuple(Exchange(str(t["message"]), str(t["answer"])) for t in item.get("recentTurns", [])),
+        used_references=tuple(str(r) for r in item.get("usedReferences", [])),
+        crisis_open=bool(item.get(CRISIS_OPEN)),
+    )
+
+
+def turn_of(item: dict[str, Any]) -> Turn:
+    item = plain(item)
+    status = TurnStatus(item["status"])
+    if status is TurnStatus.STREAMING and now_ms() - int(item["updatedAt"]) > STALE_AFTER_MS:
+        status = TurnStatus.INCOMPLETE
+    try:
+        meta = Meta.model_validate(item["meta"]) if item.get("meta") else None
+    except ValidationError as exc:
+        raise StorageError("a stored turn's meta is not valid") from exc
+    return Turn(
+        message_id=item["messageId"],
+        session_id=item["sessionId"],
+        user_id=item["userId"],
+        client_message_id=item.get("clientMessageId", ""),
+        message=item.get("message", ""),
+        created_at=int(item["turnAt"]),
+        updated_at=int(item["updatedAt"]),
+        status=status,
+        last_seq=int(item.get("lastSeq", 0)),
+        meta=meta,
+        done=_done_of(item),
+        answer=item.get("answer"),
+        feedback=item.get("feedback"),
+        stop_requested=bool(item.get("stopRequested", False)),
+    )
+
+
+def _done_of(item: dict[str, Any]) -> Done | None:
+    """The stored done frame. Items seeded by tools and tests may hold only part of it: the turn's own id, last
+    seq and duration fill in what is missing; without a stop reason there is no done to show."""
+    stored = item.get("done")
+    if not stored:
+        return None
+    known = {
+        "messageId": item["messageId"],
+        "seq": int(item.get("lastSeq", 0)),
+        "metrics": {"totalMs": float(int(item["updatedAt"]) - int(item["turnAt"]))},
+    }
+    try:
+        return Done.model_validate({**known, **stored})
+    except ValidationError:
+        return None
+
+
+def title(message: str) -> str:
+    first_line = message.strip().splitlines()[0] if message.strip() else ""
+    return first_line if len(first_line) <= TITLE_MAX_CHARS else first_line[: TITLE_MAX_CHARS - 1].rstrip() + "\u2026"

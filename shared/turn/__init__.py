@@ -1,0 +1,1 @@
+"""The turn pipeline: one sendMessage admitted, chosen, written and recorded (docs/architecture.md)."""

@@ -1,0 +1,74 @@
+"""Record stage: the message first, the answer as it streams, the final status, and the session's memory."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared import recorder as recorder_module
+from shared.conversation_items import turn_of
+from shared.protocol import Done, Meta, StopReason, Timings, TurnStatus, Verse
+from shared.recorder import TurnRecorder
+from shared.records import Exchange, Session, now_ms
+from tests.unit.fakes import FakeConversations
+
+IDS = {"message_id": "m1", "session_id": "s1", "user_id": "u1"}
+VERSE = Verse(reference="Psalm 34:18", text="Yahweh is near to those who have a broken heart.")
+
+
+def _done(seq: int) -> Done:
+    return Done(messageId="m1", seq=seq, stopReason=StopReason.END_TURN, metrics=Timings(totalMs=5.0))
+
+
+def test_the_message_then_the_answer_are_stored_and_finish_says_so() -> None:
+    store = FakeConversations()
+    recorder = TurnRecorder(store, **IDS).begin(client_message_id="c1", message="I feel low.").start()
+    # When meta and two deltas stream, and the answer finishes
+    recorder.set_meta(Meta(messageId="m1", emotion="sad", confidence=0.7, verse=VERSE))
+    recorder.record(1, "You are ")
+    recorder.record(2, "not alone.")
+    stored = recorder.finish(TurnStatus.COMPLETE, _done(2))
+    # Then it reached storage: the message, meta, every delta, the status and the done frame
+    turn = store.turns["m1"]
+    assert stored and turn.message == "I feel low." and turn.meta is not None and turn.meta.emotion == "sad"
+    assert store.full_answer(turn) == "You are not alone." and turn.answer == "You are not alone."
+    assert turn.status is TurnStatus.COMPLETE and turn.done == _done(2) and turn.last_seq == 2
+
+
+def test_an_answer_that_cannot_be_stored_is_reported_not_stored(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(recorder_module, "FINAL_WRITE_ATTEMPTS", 2)
+    store = FakeConversations()
+    recorder = TurnRecorder(store, **IDS).begin(client_message_id="c1", message="hi").start()
+    store.down = True
+    assert recorder.finish(TurnStatus.COMPLETE, _done(0)) is False
+
+
+def test_the_session_remembers_the_exchange_the_verse_and_the_crisis_state() -> None:
+    session = Session("s1", "u1", recent_turns=(Exchange("a", "b"),), used_references=("John 3:16",))
+    after = session.after_answer("I feel low.", "You are not alone.", "Psalm 34:18", crisis_open=True)
+    assert after.recent_turns[-1] == Exchange("I feel low.", "You are not alone.")
+    assert after.used_references == ("John 3:16", "Psalm 34:18") and after.crisis_open
+    # And an answer with no text (stopped at once) adds no context, but its verse was shown
+    empty = session.after_answer("hi", "", "Psalm 23:1", crisis_open=False)
+    assert empty.recent_turns == session.recent_turns and empty.used_references[-1] == "Psalm 23:1"
+
+
+def test_a_turn_item_seeded_with_part_of_its_done_reads_back_with_its_stop_reason() -> None:
+    # Given a turn item as a seeding tool writes it: done holds only seq and stopReason
+    at = now_ms()
+    item = {
+        "messageId": "m1",
+        "sessionId": "s1",
+        "userId": "u1",
+        "message": "hi",
+        "turnAt": at,
+        "updatedAt": at + 40,
+        "status": "complete",
+        "lastSeq": 3,
+        "done": {"seq": 3, "stopReason": "end_turn"},
+        "answer": "Hello.",
+    }
+    # When it is read back, Then the done is whole and the history view shows it
+    turn = turn_of(item)
+    assert turn.done is not None and turn.done.stop_reason is StopReason.END_TURN and turn.done.message_id == "m1"
+    view = turn.to_view("Hello.")
+    assert view.stop_reason is StopReason.END_TURN and view.answer == "Hello." and view.status is TurnStatus.COMPLETE

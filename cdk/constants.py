@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from shared import tables
-from shared.route_table import ROUTE_SELECTION_EXPRESSION as ROUTE_SELECTION_EXPRESSION
+from shared import route_table, tables
 from shared.tables import TableDefinition
 
 APP_NAME = "Motivator"
@@ -21,6 +20,8 @@ EDGE_STACK = "Edge"
 WEB_STACK = "Web"
 OBSERVABILITY_STACK = "Observability"
 CICD_STACK_NAME = f"{APP_NAME}-Cicd"
+#: Account-wide settings, one stack per account and region: "Motivator-Account-{region}".
+ACCOUNT_STACK = "Account"
 
 # Lambda.
 LAMBDA_RUNTIME_VERSION = "3.12"
@@ -36,12 +37,11 @@ LAMBDA_DEFAULT_MEMORY_MB = 256
 #: Largest unzipped deployment package Lambda accepts.
 LAMBDA_MAX_UNZIPPED_BYTES = 250 * 1024 * 1024
 
-# WebSocket API.
-CONNECT_ROUTE = "$connect"
-DISCONNECT_ROUTE = "$disconnect"
-DEFAULT_ROUTE = "$default"
-#: Access log fields. Deliberately no query string or headers: the browser's Cognito token is the
-#: `token` query parameter of $connect.
+# WebSocket API (routes and their handler modules: shared.route_table).
+#: The authorizer's identity source: API Gateway itself answers 401, without invoking the authorizer, when a
+#: connect request lacks it. The web tier's Reflex server and the terminal client both send this header.
+AUTHORIZER_IDENTITY_SOURCE = "route.request.header.Authorization"
+#: Access log fields. Deliberately no query string or headers: they carry the Cognito token at $connect.
 ACCESS_LOG_FORMAT: dict[str, str] = {
     "requestId": "$context.requestId",
     "extendedRequestId": "$context.extendedRequestId",
@@ -72,10 +72,10 @@ DDB_IDEMPOTENCY = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"
 
 @dataclass(frozen=True)
 class FunctionSpec:
-    """One Lambda function: its module in handlers/, its route, and exactly what it may touch."""
+    """One Lambda function: its route (None: the $connect authorizer) and exactly what it may touch; its handler
+    module comes from shared.route_table, which the emulator and replay read too."""
 
     name: str
-    module: str
     route: str | None
     table_actions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     manage_connections: bool = True
@@ -84,8 +84,17 @@ class FunctionSpec:
     memory_mb: int = LAMBDA_DEFAULT_MEMORY_MB
 
     @property
+    def module_path(self) -> str:
+        return route_table.AUTHORIZER if self.route is None else route_table.ROUTES[self.route]
+
+    @property
+    def module(self) -> str:
+        """The module's file name in handlers/, e.g. `send_message`."""
+        return self.module_path.rsplit(".", 1)[1]
+
+    @property
     def handler(self) -> str:
-        return f"handlers.{self.module}.handler"
+        return f"{self.module_path}.handler"
 
 
 def _on(*pairs: tuple[TableDefinition, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
@@ -94,33 +103,29 @@ def _on(*pairs: tuple[TableDefinition, tuple[str, ...]]) -> dict[str, tuple[str,
 
 
 #: The authorizer only verifies the JWT against Cognito's public JWKS: no AWS permissions at all.
-AUTHORIZER = FunctionSpec(name="Authorizer", module="authorizer", route=None, manage_connections=False)
+AUTHORIZER = FunctionSpec(name="Authorizer", route=None, manage_connections=False)
 
 #: Route handlers. The table access here is the whole IAM story of each function.
 ROUTE_FUNCTIONS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
         name="Connect",
-        module="connect",
-        route=CONNECT_ROUTE,
+        route=route_table.CONNECT,
         table_actions=_on((tables.CONNECTIONS, ("dynamodb:PutItem",))),
         manage_connections=False,
     ),
     FunctionSpec(
         name="Disconnect",
-        module="disconnect",
-        route=DISCONNECT_ROUTE,
+        route=route_table.DISCONNECT,
         table_actions=_on((tables.CONNECTIONS, ("dynamodb:GetItem", "dynamodb:DeleteItem"))),
         manage_connections=False,
     ),
     FunctionSpec(
         name="Default",
-        module="default",
-        route=DEFAULT_ROUTE,
+        route=route_table.DEFAULT,
         table_actions=_on((tables.CONNECTIONS, DDB_CONNECTION_CLEANUP)),
     ),
     FunctionSpec(
         name="SendMessage",
-        module="send_message",
         route="sendMessage",
         table_actions=_on(
             (tables.CONNECTIONS, DDB_CONNECTION_CLEANUP),
@@ -134,32 +139,27 @@ ROUTE_FUNCTIONS: tuple[FunctionSpec, ...] = (
     ),
     FunctionSpec(
         name="Ping",
-        module="ping",
         route="ping",
         table_actions=_on((tables.CONNECTIONS, DDB_CONNECTION_CLEANUP)),
     ),
     FunctionSpec(
         name="Feedback",
-        module="feedback",
         route="feedback",
         table_actions=_on((tables.CONNECTIONS, DDB_CONNECTION_CLEANUP), (tables.CONVERSATIONS, DDB_READ + DDB_WRITE)),
     ),
     FunctionSpec(
         name="History",
-        module="history",
         route="history",
         table_actions=_on((tables.CONNECTIONS, DDB_CONNECTION_CLEANUP), (tables.CONVERSATIONS, DDB_READ)),
     ),
     FunctionSpec(
         name="Resume",
-        module="resume",
         route="resume",
         table_actions=_on((tables.CONNECTIONS, DDB_CONNECTION_CLEANUP), (tables.CONVERSATIONS, DDB_READ)),
         timeout_s=60,
     ),
     FunctionSpec(
         name="Stop",
-        module="stop",
         route="stop",
         table_actions=_on(
             (tables.CONNECTIONS, DDB_CONNECTION_CLEANUP), (tables.CONVERSATIONS, (*DDB_READ, "dynamodb:UpdateItem"))
@@ -167,7 +167,6 @@ ROUTE_FUNCTIONS: tuple[FunctionSpec, ...] = (
     ),
     FunctionSpec(
         name="DeleteHistory",
-        module="delete_history",
         route="deleteHistory",
         table_actions=_on((tables.CONNECTIONS, DDB_CONNECTION_CLEANUP), (tables.CONVERSATIONS, DDB_READ + DDB_DELETE)),
         timeout_s=30,
@@ -179,6 +178,10 @@ ALL_FUNCTIONS: tuple[FunctionSpec, ...] = (AUTHORIZER, *ROUTE_FUNCTIONS)
 # Web client (Reflex on ECS Fargate).
 WEB_CONTAINER_NAME = "webclient"
 WEB_DOCKERFILE_DIR = "webclient"
+#: The internal ALB's listener, which CloudFront's VPC origin calls (HTTP inside the VPC; viewers get HTTPS).
+WEB_ALB_PORT = 80
+#: AWS-managed prefix list of CloudFront's origin-facing addresses, where VPC-origin traffic comes from.
+CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
 WEB_CPU_TARGET_PERCENT = 60
 WEB_AUTOSCALING_MIN = 1
 WEB_AUTOSCALING_MAX = 10
@@ -194,14 +197,11 @@ ERROR_RATE_MINUTES = 5
 TTFT_P90_THRESHOLD_MS = 5000
 TTFT_P90_MINUTES = 3
 FALLBACK_SPIKE_MINUTES = 5
+#: Counted from the authorizer's log (a CloudWatch Logs metric filter on shared.auth.JWKS_FETCH_FAILED), not emitted.
+JWKS_FETCH_FAILURES = "JwksFetchFailures"
+JWKS_FAILURE_MINUTES = 3
 
 # GitHub OIDC.
 GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com"
 GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com"
 CDK_BOOTSTRAP_QUALIFIER = "hnb659fds"
-
-#: Environment of the web client container (public configuration only).
-WEB_CLIENT_ENV_WEBSOCKET_URL = "MOTIVATOR_WS_URL"
-WEB_CLIENT_ENV_USER_POOL_ID = "COGNITO_USER_POOL_ID"
-WEB_CLIENT_ENV_CLIENT_ID = "COGNITO_CLIENT_ID"
-WEB_CLIENT_ENV_REGION = "COGNITO_REGION"

@@ -6,6 +6,7 @@ import glob
 import hashlib
 import json
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -26,6 +27,22 @@ from shared.engine.scripture import bible_module
 #: Bump when the way the asset is assembled changes, so cached folders are not reused.
 _RECIPE_VERSION = "2"
 _KEEP_BUILDS = 2
+
+
+@dataclass(frozen=True)
+class AssetTarget:
+    """Which wheels pip fetches: Lambda's (the deployed asset) or this machine's (to run the same asset in tests)."""
+
+    pip_platform: str
+    python_version: str
+
+
+LAMBDA_TARGET = AssetTarget(LAMBDA_PIP_PLATFORM, LAMBDA_RUNTIME_VERSION)
+
+
+def host_target() -> AssetTarget:
+    """This machine's CPython and architecture: the asset's recipe with wheels this interpreter can import."""
+    return AssetTarget(f"manylinux2014_{platform.machine()}", f"{sys.version_info.major}.{sys.version_info.minor}")
 
 
 @dataclass(frozen=True)
@@ -52,12 +69,12 @@ def _source_files(root: Path) -> list[Path]:
     return files
 
 
-def _runtime_python() -> str | None:
-    """A CPython of the Lambda runtime's version, to precompile bytecode (Lambda's /var/task is read-only,
+def _runtime_python(version: str) -> str | None:
+    """A CPython of the target's version, to precompile bytecode (Lambda's /var/task is read-only,
     so without .pyc files every cold start recompiles, e.g. the 5 MB scripture modules)."""
-    candidates = [shutil.which(f"python{LAMBDA_RUNTIME_VERSION}")]
-    candidates += sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{LAMBDA_RUNTIME_VERSION}*/bin/python3")))
-    check = f"import sys; sys.exit(sys.version_info[:2] != {tuple(map(int, LAMBDA_RUNTIME_VERSION.split('.')))})"
+    candidates = [shutil.which(f"python{version}")]
+    candidates += sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}*/bin/python3")))
+    check = f"import sys; sys.exit(sys.version_info[:2] != {tuple(map(int, version.split('.')))})"
     for candidate in candidates:
         if candidate and subprocess.run([candidate, "-c", check], capture_output=True).returncode == 0:
             return candidate
@@ -82,13 +99,13 @@ def _compile(python: str | None, folder: Path) -> None:
         )
 
 
-def _install_dependencies(root: Path, target: Path, python: str | None) -> None:
+def _install_dependencies(root: Path, target: Path, python: str | None, wheels: AssetTarget) -> None:
     tmp = target.with_name(target.name + f".tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     command = [
         sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile",
-        "--platform", LAMBDA_PIP_PLATFORM, "--implementation", "cp",
-        "--python-version", LAMBDA_RUNTIME_VERSION, "--only-binary=:all:",
+        "--platform", wheels.pip_platform, "--implementation", "cp",
+        "--python-version", wheels.python_version, "--only-binary=:all:",
         "--target", str(tmp),
     ]  # fmt: skip
     constraints = root / "constraints.txt"
@@ -127,17 +144,17 @@ def _prune(folder: Path, keep: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def build_lambda_asset(root: Path, build_dir: Path | None = None) -> LambdaAsset:
+def build_lambda_asset(root: Path, build_dir: Path | None = None, target: AssetTarget = LAMBDA_TARGET) -> LambdaAsset:
     """Returns the asset folder for these sources and dependencies, building it only when they changed."""
     build_dir = build_dir or root / "build"
-    python = _runtime_python()
+    python = _runtime_python(target.python_version)
     constraints = root / "constraints.txt"
     deps_key = _digest(
         _RECIPE_VERSION,
         json.dumps(runtime_dependencies(root)),
         constraints.read_bytes() if constraints.exists() else b"",
-        LAMBDA_PIP_PLATFORM,
-        LAMBDA_RUNTIME_VERSION,
+        target.pip_platform,
+        target.python_version,
         str(BUNDLE_AWS_SDK),
         str(bool(python)),
     )
@@ -154,10 +171,10 @@ def build_lambda_asset(root: Path, build_dir: Path | None = None) -> LambdaAsset
     deps_root.mkdir(parents=True, exist_ok=True)
     if not deps_dir.is_dir():
         _progress(
-            f"==> building Lambda dependencies ({LAMBDA_PIP_PLATFORM}, Python {LAMBDA_RUNTIME_VERSION}) "
+            f"==> building Lambda dependencies ({target.pip_platform}, Python {target.python_version}) "
             f"into {deps_dir.relative_to(root)} with pip; cached for later synths",
         )
-        _install_dependencies(root, deps_dir, python)
+        _install_dependencies(root, deps_dir, python, target)
         _prune(deps_root, deps_dir)
 
     _progress(f"==> assembling Lambda asset {asset_dir.relative_to(root)}")

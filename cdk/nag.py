@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,19 +17,24 @@ def suppress(construct: IConstruct, rule: str, reason: str, applies_to: Sequence
     Validations.of(construct).acknowledge(*(Acknowledgment(id=rule_id, reason=reason) for rule_id in ids))
 
 
-def finding_resource(stack: Stack, value: str) -> str:
-    """The `Resource::…` finding cdk-nag reports for an ARN built in `stack` (Refs as <LogicalId>)."""
-
-    def render(node: Any) -> str:
-        if isinstance(node, str):
-            return node
+def render(node: Any) -> str:
+    """A CloudFormation value as one string, spelled as cdk-nag spells finding resources: Refs <LogicalId>,
+    GetAtts <LogicalId.Attr>, Joins joined; imports <import Name>; anything else as sorted JSON."""
+    if isinstance(node, str):
+        return node
+    if isinstance(node, dict):
         if "Ref" in node:
             return f"<{node['Ref']}>"
         if "Fn::GetAtt" in node:
             return f"<{node['Fn::GetAtt'][0]}.{node['Fn::GetAtt'][1]}>"
         if "Fn::Join" in node:
             separator, parts = node["Fn::Join"]
-            return separator.join(render(part) for part in parts)
-        raise ValueError(f"cannot name a finding for {node!r}")
+            return str(separator).join(render(part) for part in parts)
+        if "Fn::ImportValue" in node:
+            return f"<import {render(node['Fn::ImportValue'])}>"
+    return json.dumps(node, sort_keys=True)
 
+
+def finding_resource(stack: Stack, value: str) -> str:
+    """The `Resource::…` finding cdk-nag reports for an ARN built in `stack` (Refs as <LogicalId>)."""
     return f"Resource::{render(stack.resolve(value))}"

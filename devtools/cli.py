@@ -30,6 +30,15 @@ def main(argv: list[str] | None = None) -> int:
     dev.add_argument("--token-delay-ms", type=float, default=15.0, help="pace of the local model")
     dev.add_argument("--no-web", action="store_true", help="start everything but the web client")
     dev.add_argument("--state-dir", type=Path, default=Path(".motivator"))
+    dev.add_argument(
+        "--from-cdk",
+        nargs="?",
+        const="dev",
+        default=None,
+        metavar="ENV",
+        help="build the stack from the synthesized CDK templates of ENV (default dev): each function in sandboxes "
+        "of its own, with its role's IAM policy enforced (slower to start; see docs/architecture.md)",
+    )
 
     token = sub.add_parser("token", help="print a Cognito access token from the running local stack")
     token.add_argument("--username", help="default: the demo user")
@@ -111,7 +120,11 @@ class _StopOnSignal:
 
 def run_dev(args: argparse.Namespace) -> int:
     options = StackOptions(
-        state_dir=args.state_dir, model=args.model, seed=args.seed, token_delay_ms=args.token_delay_ms
+        state_dir=args.state_dir,
+        model=args.model,
+        seed=args.seed,
+        token_delay_ms=args.token_delay_ms,
+        from_cdk=args.from_cdk,
     )
     stack = LocalStack(options)
     web: Any = None
@@ -122,7 +135,7 @@ def run_dev(args: argparse.Namespace) -> int:
         web = None if args.no_web else _web_client(stack)
         if web:  # made before it starts: a signal during its (long) first start must still stop it
             _start_web(web, stack, endpoints)
-        shown = {k: v for k, v in endpoints.items() if k not in {"demo_password", "tables"}}
+        shown = {k: v for k, v in endpoints.items() if k not in {"demo_password", "tables", "aws_secret_access_key"}}
         print(f"==> ready in {time.monotonic() - started:.1f} s; endpoints in {args.state_dir / 'endpoints.json'}")
         for key, value in shown.items():
             print(f"   {key:16} {value}")

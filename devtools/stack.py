@@ -1,4 +1,9 @@
-"""The local stack: moto (DynamoDB, Cognito), the local Bedrock endpoint and the gateway, supervised together."""
+"""The local stack: moto (DynamoDB, Cognito), the local Bedrock endpoint and the gateway, supervised together.
+
+Two wirings: the fast default (shared/route_table.py's handlers in the gateway process, tables and pool from
+shared definitions) and `from_cdk` (everything from the synthesized templates, each function in sandboxes of its
+own with its role's policy enforced: devtools.parity). tests/integration/test_parity.py proves them identical.
+"""
 
 from __future__ import annotations
 
@@ -12,16 +17,23 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from devtools import bootstrap
+from devtools.http import http_ok
+from devtools.parity.environment import ENDPOINT_VARIABLES, default_handler_env
+
+if TYPE_CHECKING:
+    from devtools.parity.local import Provisioned
 
 REGION = "us-east-1"
 ENDPOINTS_FILE = "endpoints.json"
+#: The template-driven gateway's routes and functions, and every function's role session (both mode 600).
+WIRING_FILE = "wiring.json"
+PRINCIPALS_FILE = "principals.json"
 #: `STATE_DIR/events.jsonl` is a symlink to the current run's event log in `STATE_DIR/runs/`.
 EVENTS_LINK = "events.jsonl"
 RUNS_DIR = "runs"
@@ -67,6 +79,9 @@ class StackOptions:
     token_delay_ms: float = 15.0
     gateway_args: list[str] = field(default_factory=list)
     handler_env: dict[str, str] = field(default_factory=dict)
+    #: An environment of cdk.json (e.g. "dev"): build the stack from its synthesized templates instead.
+    from_cdk: str | None = None
+    cdk_cache: Path | None = None
 
 
 def free_port() -> int:
@@ -87,14 +102,6 @@ def ensure_free(name: str, port: int) -> None:
                 f"Port {port} ({name}) is already in use on 127.0.0.1. Stop whatever uses it, "
                 f"or choose another port: MOTIVATOR_{name.upper()}_PORT=<port> make dev"
             ) from None
-
-
-def _http_ok(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - loopback only
-            return bool(200 <= response.status < 300)
-    except OSError:
-        return False
 
 
 def new_run_log(state_dir: Path, session: dict[str, Any]) -> Path:
@@ -135,7 +142,7 @@ def _run_order(path: Path) -> tuple[str, int]:
     return match["started"], int(match["n"] or 0)
 
 
-def _die_with_supervisor() -> Callable[[], None] | None:
+def die_with_supervisor() -> Callable[[], None] | None:
     """A preexec_fn: Linux sends the child SIGTERM when the supervisor dies, even by SIGKILL, so none is orphaned.
 
     The kernel ties this to the thread that started the child: start the stack from a thread that outlives it
@@ -165,11 +172,21 @@ class LocalStack:
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.endpoints: dict[str, Any] = {}
         self.handler_env: dict[str, str] = {}
+        #: With `from_cdk`: what was made from the templates.
+        self.provisioned: Provisioned | None = None
+        self._templates: Path | None = None
 
     # -- public ------------------------------------------------------------------------------
     def start(self) -> dict[str, Any]:
         self.logs_dir.mkdir(parents=True, exist_ok=True)
         ports = self._resolve_ports()
+        if self.options.from_cdk:
+            from devtools.parity.synth import SynthError, synthesized
+
+            try:
+                self._templates = synthesized(self.options.from_cdk, self.options.cdk_cache, self.progress)
+            except SynthError as exc:
+                raise StackError(str(exc)) from None
         try:
             self._start_moto(ports.moto)
             self._start_bedrock(ports.bedrock)
@@ -195,6 +212,12 @@ class LocalStack:
                 with contextlib.suppress(OSError):
                     self.progress(f"   stopped {name}")
         self.processes.clear()
+
+    def replace_role_statements(self, function_name: str, statements: list[dict[str, Any]]) -> None:
+        """With `from_cdk`: give a function's role other policy statements while the stack runs (tests use it)."""
+        if self.provisioned is None:
+            raise StackError("only the stack built from the CDK templates has roles")
+        self.provisioned.replace_statements(function_name, statements, self.state_dir / PRINCIPALS_FILE)
 
     def failed(self) -> str | None:
         """The name of a child process that exited, if any."""
@@ -228,7 +251,7 @@ class LocalStack:
                 stderr=subprocess.STDOUT,
                 env={**os.environ, **(env or {})},
                 start_new_session=True,  # Ctrl-C reaches the supervisor, which stops the children in order
-                preexec_fn=_die_with_supervisor(),
+                preexec_fn=die_with_supervisor(),
             )
         self.processes[name] = process
         return process
@@ -246,10 +269,14 @@ class LocalStack:
         raise StackError(f"{name} did not become ready within {timeout:.0f} s; see {self.log_path(name)}")
 
     def _start_moto(self, port: int) -> None:
-        self.progress(f"==> starting moto (DynamoDB, Cognito) on 127.0.0.1:{port}")
         url = f"http://127.0.0.1:{port}"
-        self._spawn("moto", ["-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)])
-        self._wait("moto", lambda: _http_ok(f"{url}/moto-api/data.json"))
+        self.progress(f"==> starting moto (DynamoDB, Cognito{', IAM enforced' if self._templates else ''}) on {url}")
+        server = "devtools.parity.moto_server" if self._templates else "moto.server"
+        self._spawn("moto", ["-m", server, "-H", "127.0.0.1", "-p", str(port)])
+        self._wait("moto", lambda: http_ok(f"{url}/moto-api/data.json"))
+        if self._templates:
+            self._provision_from_templates(url, self._templates)
+            return
         self.progress("==> creating tables and the user pool")
         made = bootstrap.bootstrap(url, REGION)
         self.endpoints.update(
@@ -262,7 +289,34 @@ class LocalStack:
             demo_username=made.demo_username,
             demo_password=made.demo_password,
             jwks_url=f"{url}/{made.user_pool_id}/.well-known/jwks.json",
+            **bootstrap.LOCAL_CREDENTIALS,  # the developer's own keys: moto accepts any while it does not enforce IAM
         )
+
+    def _provision_from_templates(self, url: str, templates: Path) -> None:
+        from devtools.parity.iam import UnsupportedPolicy
+        from devtools.parity.local import provision
+        from devtools.parity.templates import Unresolvable
+
+        self.progress("==> creating the templates' tables, user pool and one IAM role per function")
+        try:
+            made = self.provisioned = provision(templates, url)
+        except (Unresolvable, UnsupportedPolicy) as exc:
+            raise StackError(f"the templates in {templates} need what the local stack does not model: {exc}") from None
+        self.endpoints.update(
+            dynamodb_url=url,
+            cognito_url=url,
+            region=made.region,
+            user_pool_id=made.pool.pool_id,
+            client_id=made.pool.client_id,
+            tables=made.table_settings(),
+            demo_username=bootstrap.DEMO_USERNAME,
+            demo_password=made.demo_password,
+            jwks_url=f"{url}/{made.pool.pool_id}/.well-known/jwks.json",
+            from_cdk=self.options.from_cdk,
+            templates=str(templates),
+            **made.admin,
+        )
+        made.principals().save(self.state_dir / PRINCIPALS_FILE)
 
     def _start_bedrock(self, port: int) -> None:
         opts = self.options
@@ -270,52 +324,48 @@ class LocalStack:
         url = f"http://127.0.0.1:{port}"
         args = ["-m", "devtools.bedrock.server", "--port", str(port), "--model", opts.model]
         args += ["--seed", str(opts.seed), "--token-delay-ms", str(opts.token_delay_ms)]
+        if self.provisioned:
+            args += ["--principals", str(self.state_dir / PRINCIPALS_FILE)]
         self._spawn("bedrock", args)
-        self._wait("bedrock", lambda: _http_ok(f"{url}/health"), timeout=300 if opts.model != "composer" else 60)
+        self._wait("bedrock", lambda: http_ok(f"{url}/health"), timeout=300 if opts.model != "composer" else 60)
         self.endpoints.update(bedrock_url=url, model=opts.model, seed=opts.seed)
 
     def _start_gateway(self, port: int, connections_port: int) -> None:
         self.progress(f"==> starting the API Gateway emulator on 127.0.0.1:{port} (@connections :{connections_port})")
-        stage = "local"
+        made = self.provisioned
+        stage = made.api.stage_name if made else "local"
         connections_url = f"http://127.0.0.1:{connections_port}/{stage}"
         event_log = new_run_log(self.state_dir, {"seed": self.options.seed, "model": self.options.model})
-        e = self.endpoints
-        self.handler_env = {
-            "AWS_REGION": REGION,
-            "AWS_DEFAULT_REGION": REGION,
-            "AWS_ACCESS_KEY_ID": "local",
-            "AWS_SECRET_ACCESS_KEY": "local",
-            **{name.upper(): value for name, value in e["tables"].items()},
-            "COGNITO_USER_POOL_ID": e["user_pool_id"],
-            "COGNITO_CLIENT_ID": e["client_id"],
-            "JWKS_URL": e["jwks_url"],
-            "CONNECTIONS_ENDPOINT_URL": connections_url,
-            "DYNAMODB_ENDPOINT_URL": e["dynamodb_url"],
-            "BEDROCK_ENDPOINT_URL": e["bedrock_url"],
-            "POWERTOOLS_SERVICE_NAME": "motivator",
-            "POWERTOOLS_METRICS_NAMESPACE": "Motivator",
-            "POWERTOOLS_TRACE_DISABLED": "true",
-            "POWERTOOLS_LOG_LEVEL": "INFO",
-            **self.options.handler_env,
-        }
         args = ["-m", "devtools.gateway", "--port", str(port), "--management-port", str(connections_port)]
-        args += [
-            "--stage",
-            stage,
-            "--region",
-            REGION,
-            "--event-log",
-            str(event_log),
-            *self.options.gateway_args,
-        ]
-        self._spawn("gateway", args, env=self.handler_env)
-        self._wait("gateway", lambda: _http_ok(f"http://127.0.0.1:{connections_port}/_health"))
+        args += ["--stage", stage, "--region", self.endpoints["region"], "--event-log", str(event_log)]
+        gateway_env: dict[str, str] = {}
+        if made:
+            args += self._template_wiring(made, connections_url)
+        else:
+            self.handler_env = default_handler_env(self.endpoints, connections_url, self.options.handler_env)
+            gateway_env = self.handler_env  # every handler runs in the gateway process
+        self._spawn("gateway", [*args, *self.options.gateway_args], env=gateway_env)
+        # Sandboxes cold-start before the gateway listens: one per function, side by side.
+        self._wait("gateway", lambda: http_ok(f"http://127.0.0.1:{connections_port}/_health"), timeout=120)
         self.endpoints.update(
             ws_url=f"ws://127.0.0.1:{port}/{stage}",
             connections_url=connections_url,
             event_log=str(event_log),
             logs_dir=str(self.logs_dir),
         )
+
+    def _template_wiring(self, made: Provisioned, connections_url: str) -> list[str]:
+        """The gateway's arguments for the templates' wiring, each function with its own role session."""
+        from devtools.parity.local import wiring
+
+        e = self.endpoints
+        endpoints = dict(
+            zip(ENDPOINT_VARIABLES, (connections_url, e["dynamodb_url"], e["bedrock_url"], e["jwks_url"]), strict=True)
+        )
+        path = self.state_dir / WIRING_FILE
+        wiring(made, endpoints, self.options.handler_env).save(path)
+        principals = self.state_dir / PRINCIPALS_FILE
+        return ["--wiring", str(path), "--principals", str(principals), "--api-id", made.api_id]
 
 
 def load_endpoints(state_dir: Path = Path(".motivator")) -> dict[str, Any]:
@@ -324,6 +374,6 @@ def load_endpoints(state_dir: Path = Path(".motivator")) -> dict[str, Any]:
         raise StackError(f"No running local stack found ({path} is missing). Start it with: make dev")
     endpoints: dict[str, Any] = json.loads(path.read_text())
     with contextlib.suppress(KeyError):
-        if not _http_ok(endpoints["connections_url"].rsplit("/", 1)[0] + "/_health"):
+        if not http_ok(endpoints["connections_url"].rsplit("/", 1)[0] + "/_health"):
             raise StackError("The local stack in .motivator/ is not running. Start it with: make dev")
     return endpoints

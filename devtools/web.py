@@ -9,14 +9,14 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
+from cdk.web_client import WEB_DIR, web_client_environment
+from devtools.http import http_ok
 from devtools.stack import LocalStack, StackError, ensure_free, free_port
 
-WEB_DIR = Path(__file__).resolve().parent.parent / "webclient"
 #: `make dev` ports; MOTIVATOR_WEB_PORT / MOTIVATOR_WEB_BACKEND_PORT move them, 0 picks free ones (tests).
 DEFAULT_FRONTEND_PORT = 3000
 DEFAULT_BACKEND_PORT = 8000
@@ -30,14 +30,6 @@ def _port(env_name: str, default: int, given: int | None) -> int:
         return given
     value = os.environ.get(env_name)
     return int(value) if value else default
-
-
-def _http_ok(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback only
-            return bool(200 <= response.status < 400)
-    except OSError:
-        return False
 
 
 class WebClient:
@@ -101,7 +93,7 @@ class WebClient:
                 raise StackError(
                     f"the web client exited with code {self.process.returncode}; see {self.stack.log_path(self.name)}"
                 )
-            if _http_ok(f"{backend_url}/ping") and _http_ok(self.url):
+            if http_ok(f"{backend_url}/ping", timeout=2) and http_ok(self.url, timeout=2):
                 self._ready.set()
                 self.progress(f"==> web client ready in {time.monotonic() - started:.0f} s: {self.url}")
                 return self.url
@@ -144,14 +136,16 @@ class WebClient:
             "REFLEX_TELEMETRY_ENABLED": "false",
             "PYTHONUNBUFFERED": "1",
             "NO_COLOR": "1",
-            # What the web client needs to reach the stack (motivator_web.config.WebSettings).
-            "MOTIVATOR_WS_URL": e["ws_url"],
-            "MOTIVATOR_COGNITO_URL": e["cognito_url"],
-            "MOTIVATOR_CLIENT_ID": e["client_id"],
-            "MOTIVATOR_REGION": e["region"],
-            "MOTIVATOR_USER_POOL_ID": e["user_pool_id"],
-            # moto sends no email: confirm new accounts at sign-up (AdminConfirmSignUp with the local credentials).
-            "MOTIVATOR_AUTO_CONFIRM": "true",
+            # What the web client needs to reach the stack, named by its settings model (as CDK names them).
+            **web_client_environment(
+                ws_url=e["ws_url"],
+                cognito_url=e["cognito_url"],
+                client_id=e["client_id"],
+                region=e["region"],
+                user_pool_id=e["user_pool_id"],
+                # moto sends no email: confirm new accounts at sign-up (AdminConfirmSignUp, local credentials).
+                auto_confirm="true",
+            ),
             "AWS_ACCESS_KEY_ID": "local",
             "AWS_SECRET_ACCESS_KEY": "local",
             "AWS_DEFAULT_REGION": e["region"],

@@ -23,6 +23,9 @@ JwksFetcher = Callable[[str], dict[str, Any]]
 _SEGMENT = re.compile(r"[A-Za-z0-9_-]+")
 #: NumericDate claims (RFC 7519 section 2); Cognito writes whole seconds, so anything but an int is forged.
 _DATE_CLAIMS = ("exp", "iat", "auth_time", "nbf")
+#: The log message of a failed JWKS fetch: a CloudWatch Logs metric filter counts it (the refusals that follow are
+#: 401 answers, not Lambda errors, so this is how an unreachable JWKS shows in the alarms).
+JWKS_FETCH_FAILED = "jwks fetch failed"
 
 
 class InvalidToken(Exception):
@@ -90,7 +93,7 @@ class JwksCache:
                 if entry.get("kty") == "RSA" and entry.get("kid") and entry.get("alg", "RS256") == "RS256":
                     keys[entry["kid"]] = jwt.PyJWK(entry, algorithm="RS256")
         except Exception as exc:  # the keys already cached keep working; unknown kids fail closed
-            logger.warning("jwks fetch failed", error_type=type(exc).__name__, cached_keys=len(self._keys))
+            logger.warning(JWKS_FETCH_FAILED, error_type=type(exc).__name__, cached_keys=len(self._keys))
             return
         self._keys = keys
         self._fetched_at = now

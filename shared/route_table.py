@@ -3,14 +3,19 @@
 #: routeSelectionExpression of the API.
 ROUTE_SELECTION_EXPRESSION = "$request.body.action"
 
+#: The predefined routes of a WebSocket API (custom route keys must not start with `$`).
+CONNECT = "$connect"
+DISCONNECT = "$disconnect"
+DEFAULT = "$default"
+
 #: The $connect REQUEST authorizer.
 AUTHORIZER = "handlers.authorizer"
 
 #: Route key -> handler module (each exposes `handler(event, context)`).
 ROUTES: dict[str, str] = {
-    "$connect": "handlers.connect",
-    "$disconnect": "handlers.disconnect",
-    "$default": "handlers.default",
+    CONNECT: "handlers.connect",
+    DISCONNECT: "handlers.disconnect",
+    DEFAULT: "handlers.default",
     "sendMessage": "handlers.send_message",
     "ping": "handlers.ping",
     "feedback": "handlers.feedback",

@@ -12,9 +12,12 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from cdk.constants import (
+    AUTHORIZER,
     ERROR_RATE_MINUTES,
     ERROR_RATE_THRESHOLD_PERCENT,
     FALLBACK_SPIKE_MINUTES,
+    JWKS_FAILURE_MINUTES,
+    JWKS_FETCH_FAILURES,
     TTFT_P90_MINUTES,
     TTFT_P90_THRESHOLD_MS,
 )
@@ -22,9 +25,13 @@ from shared.metric_names import NAMESPACE, SERVICE, MetricName
 
 _MINUTE = Duration.minutes(1)
 
+#: Lambda errors that are answers, not failures: the authorizer refuses a token by raising "Unauthorized" (API
+#: Gateway's 401, which makes clients refresh their token) and counts each refusal in this metric.
+_ANSWERS_RAISED: dict[str, MetricName] = {AUTHORIZER.name: MetricName.AUTH_REJECTED}
+
 
 def app_metric(
-    name: MetricName, statistic: str = "Sum", period: Duration = _MINUTE, label: str | None = None
+    name: MetricName | str, statistic: str = "Sum", period: Duration = _MINUTE, label: str | None = None
 ) -> cw.Metric:
     """A metric as Powertools emits it: namespace NAMESPACE, dimension service=SERVICE."""
     return cw.Metric(
@@ -72,15 +79,21 @@ class ChatMonitoring(Construct):
             return created
 
         for name, function in functions.items():
-            errors = function.metric_errors(period=_MINUTE, statistic="Sum")
-            invocations = function.metric_invocations(period=_MINUTE, statistic="Sum")
+            using: dict[str, cw.IMetric] = {
+                "errors": function.metric_errors(period=_MINUTE, statistic="Sum"),
+                "invocations": function.metric_invocations(period=_MINUTE, statistic="Sum"),
+            }
+            failures = "errors"
+            if name in _ANSWERS_RAISED:
+                using["answered"] = app_metric(_ANSWERS_RAISED[name])
+                failures = "(errors - FILL(answered, 0))"
             alarm(
                 f"{name}ErrorRate",
                 alarm_description=f"{name}: more than {ERROR_RATE_THRESHOLD_PERCENT}% of invocations failed "
                 f"for {ERROR_RATE_MINUTES} minutes",
                 metric=cw.MathExpression(
-                    expression="IF(invocations > 0, 100 * errors / invocations, 0)",
-                    using_metrics={"errors": errors, "invocations": invocations},
+                    expression=f"IF(invocations > 0, 100 * {failures} / invocations, 0)",
+                    using_metrics=using,
                     period=_MINUTE,
                     label=f"{name} error rate (%)",
                 ),
@@ -101,6 +114,16 @@ class ChatMonitoring(Construct):
             comparison_operator=cw.ComparisonOperator.GREATER_THAN_THRESHOLD,
             evaluation_periods=TTFT_P90_MINUTES,
             datapoints_to_alarm=TTFT_P90_MINUTES,
+        )
+        alarm(
+            "JwksUnreachable",
+            alarm_description="The authorizer could not fetch the user pool's signing keys (JWKS) in "
+            f"{JWKS_FAILURE_MINUTES - 1} of {JWKS_FAILURE_MINUTES} minutes: new and rotated tokens are refused",
+            metric=app_metric(JWKS_FETCH_FAILURES),
+            threshold=1,
+            comparison_operator=cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            evaluation_periods=JWKS_FAILURE_MINUTES,
+            datapoints_to_alarm=JWKS_FAILURE_MINUTES - 1,
         )
         alarm(
             "ModelFallbackSpike",

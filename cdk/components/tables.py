@@ -37,7 +37,7 @@ class MotivatorTables(Construct):
                 definition.logical_name,
                 # Named, so other stacks build exact ARNs (table/<name>/index/*) without cross-stack tokens.
                 table_name=table_name(name_prefix, definition),
-                partition_key=_attribute(definition.partition_key),  # type: ignore[arg-type]
+                partition_key=_attribute(definition.partition_key),
                 sort_key=_attribute(definition.sort_key),
                 billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
                 point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
@@ -51,7 +51,7 @@ class MotivatorTables(Construct):
             for index in definition.indexes:
                 table.add_global_secondary_index(
                     index_name=index.name,
-                    partition_key=_attribute(index.partition_key),  # type: ignore[arg-type]
+                    partition_key=_attribute(index.partition_key),
                     sort_key=_attribute(index.sort_key),
                     projection_type=(
                         dynamodb.ProjectionType.ALL if index.include is None else dynamodb.ProjectionType.INCLUDE

@@ -10,16 +10,59 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
+from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from cdk.config import WebConfig
 from cdk.constants import (
+    CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST,
+    WEB_ALB_PORT,
     WEB_AUTOSCALING_MAX,
     WEB_AUTOSCALING_MIN,
     WEB_CONTAINER_NAME,
     WEB_CPU_TARGET_PERCENT,
 )
 from cdk.nag import suppress
+
+
+class CloudFrontOriginFacing(Construct):
+    """The ID of CloudFront's origin-facing managed prefix list in this region, looked up by its name at deploy time
+    (ec2:DescribeManagedPrefixLists): a synth-time lookup would need AWS credentials, and the IDs differ by region."""
+
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        call = cr.AwsSdkCall(
+            service="EC2",
+            action="describeManagedPrefixLists",
+            parameters={"Filters": [{"Name": "prefix-list-name", "Values": [CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST]}]},
+            physical_resource_id=cr.PhysicalResourceId.of(CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST),
+            output_paths=["PrefixLists.0.PrefixListId"],
+        )
+        self.lookup = cr.AwsCustomResource(
+            self,
+            "Lookup",
+            on_create=call,
+            on_update=call,
+            # Describe calls have no resource-level permissions.
+            policy=cr.AwsCustomResourcePolicy.from_sdk_calls(resources=cr.AwsCustomResourcePolicy.ANY_RESOURCE),
+            install_latest_aws_sdk=False,
+        )
+        self.prefix_list_id = self.lookup.get_response_field("PrefixLists.0.PrefixListId")
+        suppress(
+            self.lookup,
+            "AwsSolutions-IAM5",
+            "ec2:DescribeManagedPrefixLists, the only action granted, supports no resource-level permissions.",
+            applies_to=["Resource::*"],
+        )
+        role = self.lookup.grant_principal
+        assert isinstance(role, Construct)
+        suppress(
+            role,
+            "AwsSolutions-IAM4",
+            "CDK's AwsCustomResource provider runs under AWSLambdaBasicExecutionRole (its own CloudWatch Logs only); "
+            "it runs once per deployment of this stack.",
+            applies_to=["Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"],
+        )
 
 
 class WebNetwork(Construct):
@@ -93,9 +136,12 @@ class WebService(Construct):
             self, "AlbSecurityGroup", vpc=vpc, description="Internal ALB: CloudFront VPC origin only",
             allow_all_outbound=False,
         )  # fmt: skip
-        # CloudFront's VPC-origin ENIs live inside this VPC; nothing outside the VPC can reach an internal ALB.
+        # VPC-origin traffic reaches the ALB from CloudFront's origin-facing addresses (through the service's ENIs
+        # in this VPC), not from the VPC's CIDR; being internal, the ALB is reachable by nothing else on them.
         self.alb_security_group.add_ingress_rule(
-            ec2.Peer.ipv4(vpc.vpc_cidr_block), ec2.Port.tcp(80), "CloudFront VPC origin"
+            ec2.Peer.prefix_list(CloudFrontOriginFacing(self, "CloudFrontOriginFacing").prefix_list_id),
+            ec2.Port.tcp(WEB_ALB_PORT),
+            "CloudFront VPC origin (origin-facing prefix list)",
         )
         task_security_group = ec2.SecurityGroup(
             self, "TaskSecurityGroup", vpc=vpc, description="Web tasks: from the ALB only", allow_all_outbound=True
@@ -129,7 +175,7 @@ class WebService(Construct):
             idle_timeout=Duration.seconds(300),  # Reflex keeps a websocket open per browser tab
         )
         self.load_balancer.log_access_logs(log_bucket, prefix="alb")
-        listener = self.load_balancer.add_listener("Http", port=80, open=False)
+        listener = self.load_balancer.add_listener("Http", port=WEB_ALB_PORT, open=False)
         listener.add_targets(
             "Reflex",
             port=web.container_port,
@@ -158,12 +204,6 @@ class WebService(Construct):
             "AwsSolutions-ECS2",
             "Only public configuration is passed (Cognito pool and client IDs, the WebSocket URL, the region); "
             "there are no secrets in this container's environment.",
-        )
-        suppress(
-            self.alb_security_group,
-            "AwsSolutions-EC23",
-            "Ingress is the VPC's own CIDR on port 80 (a token cdk-nag cannot evaluate); the ALB is internal "
-            "and reachable only through CloudFront's VPC origin.",
         )
         if task.execution_role:
             suppress(

@@ -15,14 +15,9 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from cdk.components.handler_function import HandlerFunction
-from cdk.constants import (
-    ACCESS_LOG_FORMAT,
-    CONNECT_ROUTE,
-    DEFAULT_ROUTE,
-    DISCONNECT_ROUTE,
-    ROUTE_SELECTION_EXPRESSION,
-)
+from cdk.constants import ACCESS_LOG_FORMAT, AUTHORIZER_IDENTITY_SOURCE
 from cdk.nag import suppress
+from shared.route_table import CONNECT, DEFAULT, DISCONNECT, ROUTE_SELECTION_EXPRESSION
 
 
 class ChatWebSocketApi(Construct):
@@ -46,11 +41,11 @@ class ChatWebSocketApi(Construct):
                 f"{routes[route].spec.name}Integration", routes[route].function
             )
 
-        # No identity source: API Gateway answers 401 without calling the authorizer when a configured
-        # source is missing, and the token arrives either as the Authorization header (CLI) or as the
-        # `token` query parameter (browsers cannot set headers). The authorizer checks both itself.
+        # Browsers never connect here: the web tier's Reflex server holds each tab's connection and, like the
+        # terminal client, sends `Authorization: Bearer …`. A request without it gets 401 from API Gateway
+        # itself, so unauthenticated connection floods never invoke the Lambda.
         self.authorizer = authorizers.WebSocketLambdaAuthorizer(
-            "TokenAuthorizer", authorizer.function, identity_source=[]
+            "TokenAuthorizer", authorizer.function, identity_source=[AUTHORIZER_IDENTITY_SOURCE]
         )
         self.api = apigwv2.WebSocketApi(
             self,
@@ -59,17 +54,14 @@ class ChatWebSocketApi(Construct):
             description="Motivator chat: streamed encouragement over WebSocket",
             route_selection_expression=ROUTE_SELECTION_EXPRESSION,
             connect_route_options=apigwv2.WebSocketRouteOptions(
-                integration=integration(CONNECT_ROUTE), authorizer=self.authorizer
+                integration=integration(CONNECT), authorizer=self.authorizer
             ),
-            disconnect_route_options=apigwv2.WebSocketRouteOptions(integration=integration(DISCONNECT_ROUTE)),
-            default_route_options=apigwv2.WebSocketRouteOptions(integration=integration(DEFAULT_ROUTE)),
+            disconnect_route_options=apigwv2.WebSocketRouteOptions(integration=integration(DISCONNECT)),
+            default_route_options=apigwv2.WebSocketRouteOptions(integration=integration(DEFAULT)),
         )
         for route in routes:
-            if route not in (CONNECT_ROUTE, DISCONNECT_ROUTE, DEFAULT_ROUTE):
+            if route not in (CONNECT, DISCONNECT, DEFAULT):
                 self.api.add_route(route, integration=integration(route))
-        for child in self.api.node.find_all():
-            if isinstance(child, apigwv2.CfnAuthorizer):
-                child.add_property_deletion_override("IdentitySource")
 
         self.access_logs = logs.LogGroup(self, "AccessLogs", retention=log_retention, removal_policy=removal_policy)
         self.stage = apigwv2.WebSocketStage(
@@ -90,10 +82,10 @@ class ChatWebSocketApi(Construct):
         cfn_stage.add_property_override("DefaultRouteSettings.LoggingLevel", "OFF")
         cfn_stage.add_property_override("DefaultRouteSettings.DataTraceEnabled", False)
 
-        for route in self.api.node.find_all():
-            if isinstance(route, apigwv2.CfnRoute):
+        for node in self.api.node.find_all():
+            if isinstance(node, apigwv2.CfnRoute):
                 suppress(
-                    route,
+                    node,
                     "AwsSolutions-APIG4",
                     "WebSocket APIs authorize once, on $connect (REQUEST authorizer); $disconnect, $default and "
                     "the action routes run on that already authorized connection and cannot have authorizers.",
@@ -115,8 +107,8 @@ class ChatWebSocketApi(Construct):
 
 
 class ApiGatewayAccountLogging(Construct):
-    """API Gateway's account-level CloudWatch role, which WebSocket stage logging requires (one per
-    account and region; retained so removing one environment does not break another's logs)."""
+    """API Gateway's account-level CloudWatch role, which WebSocket stage logging requires. One per account and
+    region (cdk.stacks.account); the role is retained so deleting that stack leaves the setting working."""
 
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)

@@ -9,17 +9,19 @@ from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_route53_targets as targets
 from constructs import Construct
 
 from cdk.components.handler_function import HandlerFunction
 from cdk.components.tables import MotivatorTables, table_name
-from cdk.components.websocket_api import ApiGatewayAccountLogging, ChatWebSocketApi
+from cdk.components.websocket_api import ChatWebSocketApi
 from cdk.config import EnvironmentConfig
-from cdk.constants import ALL_FUNCTIONS, AUTHORIZER, ROUTE_FUNCTIONS
+from cdk.constants import ALL_FUNCTIONS, AUTHORIZER, JWKS_FETCH_FAILURES, ROUTE_FUNCTIONS
 from cdk.lambda_asset import LambdaAsset
 from cdk.nag import finding_resource, suppress
+from shared.auth import JWKS_FETCH_FAILED
 from shared.metric_names import NAMESPACE, SERVICE
 from shared.settings import Settings, env_names
 
@@ -101,11 +103,21 @@ class ChatApiStack(Stack):
             log_retention=retention,
             removal_policy=removal,
         )
-        ApiGatewayAccountLogging(self, "ApiGatewayAccountLogging")
 
         for handler in self.functions.values():
             handler.function.add_environment(SETTINGS_ENV["connections_endpoint_url"], self.chat.callback_url)
             self._grant(handler, tables, config)
+        # A JWKS outage shows only as refusals (401 answers, not Lambda errors): counted from the authorizer's log.
+        logs.MetricFilter(
+            self,
+            "JwksFetchFailures",
+            log_group=self.functions[AUTHORIZER.name].log_group,
+            filter_pattern=logs.FilterPattern.string_value("$.message", "=", JWKS_FETCH_FAILED),
+            metric_namespace=NAMESPACE,
+            metric_name=JWKS_FETCH_FAILURES,
+            metric_value="1",
+            dimensions={"service": "$.service"},
+        )
 
         self.websocket_url = self.chat.stage.url
         if config.domain:

@@ -18,7 +18,7 @@ from constructs import Construct
 
 from cdk.components.web_service import WebNetwork, WebService
 from cdk.config import ROOT, EnvironmentConfig, ImageConfig
-from cdk.constants import WEB_DOCKERFILE_DIR
+from cdk.constants import WEB_ALB_PORT, WEB_DOCKERFILE_DIR
 from cdk.nag import suppress
 
 
@@ -86,7 +86,7 @@ class WebStack(Stack):
             default_behavior=cloudfront.BehaviorOptions(
                 origin=origins.VpcOrigin.with_application_load_balancer(
                     self.web.load_balancer,
-                    http_port=80,
+                    http_port=WEB_ALB_PORT,
                     protocol_policy=cloudfront.OriginProtocolPolicy.HTTP_ONLY,
                     read_timeout=Duration.seconds(60),
                 ),

@@ -17,11 +17,13 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from devtools.bedrock import eventstream
 from devtools.bedrock.models import MODEL_NAMES, LocalModel, load_model, with_header_risk
+from devtools.parity.iam import NotAuthenticated, Principals, PrincipalsFile
 from shared.engine.prompt import RISK_LEVELS
 
 logger = logging.getLogger("devtools.bedrock")
@@ -89,8 +91,11 @@ class LocalBedrock:
         port: int = 0,
         seed: int = 0,
         token_delay_ms: float = 15.0,
+        principals: Principals | PrincipalsFile | None = None,
     ) -> None:
         self.model = load_model(model, seed) if isinstance(model, str) else model
+        #: When set (the template-driven stack), each call's signer must be allowed the call, as in AWS.
+        self.principals = principals
         self.token_delay_ms = token_delay_ms
         self._lock = threading.Lock()
         self._faults = Faults()
@@ -238,6 +243,18 @@ def _validation_problem(body: dict[str, Any] | None) -> str | None:
     return None
 
 
+def _as_json(raw: bytes) -> dict[str, Any] | None:
+    try:
+        parsed = json.loads(raw) if raw else {}
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
+
+
+def _between(text: str, start: str, end: str) -> str:
+    return text.partition(start)[2].partition(end)[0]
+
+
 def _stop_reason(count: int, plan: _CallPlan) -> str:
     return "max_tokens" if count == plan.max_tokens else "end_turn"
 
@@ -287,7 +304,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         path = urlsplit(self.path).path
-        body = self._read_json()
+        raw = self._read_raw()
+        body = _as_json(raw)
         bedrock = self.server.bedrock
         if path == "/_faults":
             try:
@@ -302,7 +320,9 @@ class _Handler(BaseHTTPRequestHandler):
             bedrock.reset_stats()
             self._send_json(HTTPStatus.OK, {"ok": True})
         elif match := _MODEL_PATH.match(path):
-            self._converse(unquote(match["model_id"]), match["operation"] == "converse-stream", body)
+            streaming = match["operation"] == "converse-stream"
+            if self._allowed(unquote(match["model_id"]), streaming, raw):
+                self._converse(unquote(match["model_id"]), streaming, body)
         else:
             self._send_json(HTTPStatus.NOT_FOUND, {"message": f"No route for POST {path}"})
 
@@ -404,14 +424,34 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         self.connection.shutdown(socket.SHUT_RDWR)
 
-    def _read_json(self) -> dict[str, Any] | None:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
+    def _allowed(self, model_id: str, streaming: bool, raw: bytes) -> bool:
+        """The signer's policy allows this call on this model (always, without `principals`); else it is refused."""
+        principals = self.server.bedrock.principals
+        if principals is None:
+            return True
         try:
-            parsed = json.loads(raw) if raw else {}
-        except ValueError:
-            return None
-        return parsed if isinstance(parsed, dict) else None
+            caller = principals.caller(self.command, self.path, self.headers.items(), raw)
+        except NotAuthenticated as refused:
+            self._send_json(
+                HTTPStatus.FORBIDDEN, {"message": str(refused)}, {"x-amzn-ErrorType": "UnrecognizedClientException"}
+            )
+            return False
+        action = "bedrock:InvokeModelWithResponseStream" if streaming else "bedrock:InvokeModel"
+        region = _between(self.headers.get("Authorization", ""), "Credential=", ",").split("/")[2]
+        resource = model_id if model_id.startswith("arn:") else f"arn:aws:bedrock:{region}::foundation-model/{model_id}"
+        if caller.allows(action, resource):
+            return True
+        logger.warning("refused %s on %s for %s", action, resource, caller.arn)
+        self._send_json(
+            HTTPStatus.FORBIDDEN,
+            {"message": caller.denial(action, resource)},
+            {"x-amzn-ErrorType": "AccessDeniedException"},
+        )
+        return False
+
+    def _read_raw(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
 
     def _send_json(self, status: HTTPStatus, payload: Any, headers: dict[str, str] | None = None) -> None:
         data = json.dumps(payload).encode()
@@ -433,11 +473,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--token-delay-ms", type=float, default=15.0)
     parser.add_argument("--log-level", default="INFO")
+    parser.add_argument("--principals", type=Path, default=None, help="JSON of role sessions: enforce their policies")
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s")
     try:
+        principals = PrincipalsFile(args.principals) if args.principals else None
         server = LocalBedrock(
-            args.model, host=args.host, port=args.port, seed=args.seed, token_delay_ms=args.token_delay_ms
+            args.model,
+            host=args.host,
+            port=args.port,
+            seed=args.seed,
+            token_delay_ms=args.token_delay_ms,
+            principals=principals,
         )
     except ImportError as exc:  # a model module that is not there yet, or an optional extra not installed
         parser.error(f"model {args.model!r} cannot be loaded: {exc}")

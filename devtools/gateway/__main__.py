@@ -12,6 +12,8 @@ from pathlib import Path
 
 from devtools.gateway import lines
 from devtools.gateway.server import Gateway, Limits
+from devtools.gateway.wiring import Wiring
+from devtools.parity.iam import PrincipalsFile
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -22,6 +24,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--stage", default="local")
     parser.add_argument("--region", default="us-east-1")
     parser.add_argument("--event-log", type=Path, default=None, help="JSON-lines file of events and posts")
+    parser.add_argument("--api-id", default=None, help="the API's ID (default: a random one)")
+    parser.add_argument(
+        "--wiring", type=Path, default=None, help="JSON of the routes' functions (default: shared/route_table.py)"
+    )
+    parser.add_argument(
+        "--principals", type=Path, default=None, help="JSON of each function's role session: enforce their policies"
+    )
     defaults = Limits()
     parser.add_argument("--idle-timeout", type=float, default=defaults.idle_timeout_s)
     parser.add_argument("--max-duration", type=float, default=defaults.max_duration_s)
@@ -45,6 +54,9 @@ async def _serve(args: argparse.Namespace, limits: Limits) -> None:
         stage=args.stage,
         region=args.region,
         event_log=args.event_log,
+        wiring=Wiring.load(args.wiring) if args.wiring else None,
+        principals=PrincipalsFile(args.principals) if args.principals else None,
+        api_id=args.api_id,
         limits_=limits,
     )
     await gateway.start()

@@ -8,6 +8,7 @@ import os
 import secrets
 import string
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -62,8 +63,12 @@ class Api:
     region: str
     account_id: str = "000000000000"
 
+    def execute_api_arn(self) -> str:
+        """`arn:aws:execute-api:{region}:{account}:{api}/{stage}`: the stage's routes and @connections are under it."""
+        return f"arn:aws:execute-api:{self.region}:{self.account_id}:{self.api_id}/{self.stage}"
+
     def method_arn(self, route: str = "$connect") -> str:
-        return f"arn:aws:execute-api:{self.region}:{self.account_id}:{self.api_id}/{self.stage}/{route}"
+        return f"{self.execute_api_arn()}/{route}"
 
 
 def parse_query(raw_path: str) -> list[tuple[str, str]]:
@@ -162,8 +167,8 @@ def disconnect_event(api: Api, conn: ConnectionInfo, status_code: int, reason: s
     }
 
 
-def select_route(body: str, routes: set[str] | dict[str, Any]) -> str:
-    """`$request.body.action`: the route whose key equals the value, else `$default` (non-JSON too).
+def select_route(body: str, routes: set[str] | Mapping[str, Any], key: str = "action") -> str:
+    """`$request.body.{key}`: the route whose key equals the value, else `$default` (non-JSON too).
 
     API Gateway's JSON parser has a nesting limit it does not document; we assume a body past it is treated as
     text that is not JSON (so `$default`), and apply the product's own bound, checked before parsing."""
@@ -173,10 +178,10 @@ def select_route(body: str, routes: set[str] | dict[str, Any]) -> str:
         parsed = json.loads(body)
     except ValueError:
         return "$default"
-    if not isinstance(parsed, dict) or "action" not in parsed:
+    if not isinstance(parsed, dict) or key not in parsed:
         return "$default"
-    value = parsed["action"]
-    key = value if isinstance(value, str) else json.dumps(value)
-    if key.startswith("$") or key not in routes:
+    value = parsed[key]
+    route = value if isinstance(value, str) else json.dumps(value)
+    if route.startswith("$") or route not in routes:
         return "$default"
-    return key
+    return route

@@ -17,6 +17,7 @@ from aws_cdk.assertions import Template
 
 from cdk.app_builder import MotivatorApp, build, stack_name
 from cdk.config import default_context, load_app_config
+from cdk.nag import render as render
 
 ENVIRONMENTS = ("dev", "staging", "prod")
 #: prod is synthesized with a custom domain so the Route 53 / ACM path is proved too.
@@ -46,19 +47,30 @@ class Synth:
         return load_app_config(self.context).environments[env]
 
 
+_SESSION: list[Synth] = []
+
+
+def synthesize(tmp_path_factory: pytest.TempPathFactory) -> Synth:
+    """The session's one synthesis of every environment, made on first use (tests outside this folder that need
+    the templates, e.g. the deployed web container's, call this too rather than synthesizing again)."""
+    if not _SESSION:
+        context = default_context()
+        context["envs"] = "all"
+        context["environments"]["prod"] = {**context["environments"]["prod"], "domain": EXAMPLE_DOMAIN}
+        outdir = tmp_path_factory.mktemp("cdk.out")
+        started = time.perf_counter()
+        app = App(context=context, outdir=str(outdir))
+        motivator = build(app)
+        app.synth()
+        seconds = time.perf_counter() - started
+        print(f"\nsynthesized {len(motivator.stacks())} stacks in {seconds:.1f} s")
+        _SESSION.append(Synth(motivator=motivator, outdir=outdir, seconds=seconds, context=context))
+    return _SESSION[0]
+
+
 @pytest.fixture(scope="session")
 def synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
-    context = default_context()
-    context["envs"] = "all"
-    context["environments"]["prod"] = {**context["environments"]["prod"], "domain": EXAMPLE_DOMAIN}
-    outdir = tmp_path_factory.mktemp("cdk.out")
-    started = time.perf_counter()
-    app = App(context=context, outdir=str(outdir))
-    motivator = build(app)
-    app.synth()
-    seconds = time.perf_counter() - started
-    print(f"\nsynthesized {len(motivator.stacks())} stacks in {seconds:.1f} s")
-    return Synth(motivator=motivator, outdir=outdir, seconds=seconds, context=context)
+    return synthesize(tmp_path_factory)
 
 
 def resources_of(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
@@ -81,23 +93,6 @@ def statements_of(template: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 
 def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
-
-
-def render(node: Any) -> str:
-    """A CloudFormation value as one readable string: Refs become <Id>, GetAtts <Id.Attr>."""
-    if isinstance(node, str):
-        return node
-    if isinstance(node, dict):
-        if "Ref" in node:
-            return f"<{node['Ref']}>"
-        if "Fn::GetAtt" in node:
-            return f"<{node['Fn::GetAtt'][0]}.{node['Fn::GetAtt'][1]}>"
-        if "Fn::Join" in node:
-            separator, parts = node["Fn::Join"]
-            return separator.join(render(part) for part in parts)
-        if "Fn::ImportValue" in node:
-            return f"<import {render(node['Fn::ImportValue'])}>"
-    return json.dumps(node, sort_keys=True)
 
 
 def function_policies(template: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:

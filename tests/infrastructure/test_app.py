@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from pathlib import Path
 
 from cfnlint.api import ManualArgs, lint_file
 
 from cdk.app_builder import stack_name
 from cdk.constants import (
+    ACCOUNT_STACK,
+    APP_NAME,
     AUTH_STACK,
     CHAT_API_STACK,
     CICD_STACK_NAME,
@@ -37,12 +40,39 @@ def test_every_environment_has_every_stack_in_its_region(synth: Synth) -> None:
         for name, artifact in artifacts.items()
         if artifact["type"] == "aws:cloudformation:stack"
     }
-    # Then each environment has all six stacks, the edge stack in us-east-1, plus the one CI/CD stack
-    expected = {stack_name(env, part) for env in ENVIRONMENTS for part in PARTS} | {CICD_STACK_NAME}
+    # Then each environment has all six stacks, the edge stack in us-east-1, plus the one CI/CD stack and one
+    # account-settings stack for the environments' region
+    (region,) = {synth.config(env).region for env in ENVIRONMENTS}
+    account = f"{APP_NAME}-{ACCOUNT_STACK}-{region}"
+    expected = {stack_name(env, part) for env in ENVIRONMENTS for part in PARTS} | {CICD_STACK_NAME, account}
     assert set(regions) == expected
+    assert regions[account] == region
     for env in ENVIRONMENTS:
         assert regions[stack_name(env, EDGE_STACK)] == EDGE_REGION
         assert regions[stack_name(env, WEB_STACK)] == synth.config(env).region
+
+
+def test_api_gateway_account_settings_are_declared_once_per_account_and_region(synth: Synth) -> None:
+    # Given every synthesized stack and the account/region it deploys to
+    artifacts = _manifest(synth)["artifacts"]
+    stacks = {name: a for name, a in artifacts.items() if a["type"] == "aws:cloudformation:stack"}
+    holders: dict[str, list[str]] = defaultdict(list)
+    for name, artifact in stacks.items():
+        template = json.loads((synth.outdir / f"{name}.template.json").read_text())
+        for resource in template["Resources"].values():
+            if resource["Type"] == "AWS::ApiGateway::Account":
+                holders[artifact["environment"]].append(name)
+    # Then API Gateway's account-wide CloudWatch role setting is declared by exactly one stack per account and
+    # region (several would overwrite each other, and deleting one environment would unset it for the others)
+    assert holders
+    assert all(len(names) == 1 for names in holders.values()), dict(holders)
+    # and every WebSocket stage that logs is deployed after it: its ChatApi stack depends on that stack
+    for env in ENVIRONMENTS:
+        chat_api = stacks[stack_name(env, CHAT_API_STACK)]
+        (holder,) = holders[chat_api["environment"]]
+        assert holder in chat_api.get("dependencies", []), env
+    # (its own stack, in the first deploy step: see docs/deploy.md)
+    assert all(not name.startswith(stack_name(env, "")) for env in ENVIRONMENTS for (name,) in holders.values())
 
 
 def test_synth_is_quick_enough_for_one_session_fixture(synth: Synth) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -67,15 +66,20 @@ def test_every_deployed_handler_module_exists() -> None:
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_authorizer_is_request_type_without_identity_sources(synth: Synth, env: str) -> None:
+def test_authorizer_is_request_type_on_the_authorization_header(synth: Synth, env: str) -> None:
     # Given the authorizer of $connect
     (authorizer,) = resources_of(_api(synth, env), "AWS::ApiGatewayV2::Authorizer").values()
     props = authorizer["Properties"]
-    # Then it is a REQUEST authorizer with no identity source: a configured source that is missing makes
-    # API Gateway answer 401 itself, and the token comes as header (CLI) or query parameter (browser)
+    # Then it is a REQUEST authorizer (the Lambda) whose identity source is the Authorization header: a connect
+    # request without it is answered 401 by API Gateway itself, without invoking (or paying for) the Lambda
     assert props["AuthorizerType"] == "REQUEST"
-    assert "IdentitySource" not in props
-    assert AUTHORIZER.module in json.dumps(props["AuthorizerUri"]) or "Authorizer" in render(props["AuthorizerUri"])
+    assert props["IdentitySource"] == ["route.request.header.Authorization"]
+    (authorizer_function,) = (
+        logical_id
+        for logical_id, f in resources_of(_api(synth, env), "AWS::Lambda::Function").items()
+        if f["Properties"].get("Handler") == AUTHORIZER.handler
+    )
+    assert f"<{authorizer_function}.Arn>" in render(props["AuthorizerUri"])
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)

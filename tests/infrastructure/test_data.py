@@ -32,8 +32,9 @@ def test_tables_follow_the_shared_definitions(synth: Synth, env: str) -> None:
         # with its keys and indexes, on demand, PITR on and TTL on the defined attribute
         expected = definition.create_table_kwargs("x")
         assert props["KeySchema"] == expected["KeySchema"]
+        definitions: list[dict[str, str]] = expected["AttributeDefinitions"]  # type: ignore[assignment]
         assert sorted(props["AttributeDefinitions"], key=lambda a: a["AttributeName"]) == sorted(
-            expected["AttributeDefinitions"], key=lambda a: a["AttributeName"]
+            definitions, key=lambda a: a["AttributeName"]
         )
         gsis = {g["IndexName"]: g["KeySchema"] for g in props.get("GlobalSecondaryIndexes", [])}
         assert gsis == {i.name: _key_schema(i.partition_key, i.sort_key) for i in definition.indexes}

@@ -3,13 +3,35 @@
 from __future__ import annotations
 
 import json
+import re
+from typing import Any
 
 import pytest
 
-from cdk.constants import ALL_FUNCTIONS, OBSERVABILITY_STACK
+from cdk.constants import ALL_FUNCTIONS, AUTHORIZER, CHAT_API_STACK, OBSERVABILITY_STACK
+from shared.auth import JwksCache
 from shared.metric_names import NAMESPACE, SERVICE, MetricName
+from shared.observability import logger
 
 from .conftest import ENVIRONMENTS, Synth, render, resources_of
+
+
+def _alarms(synth: Synth, env: str) -> list[dict[str, Any]]:
+    return [
+        a["Properties"] for a in resources_of(synth.stack(env, OBSERVABILITY_STACK), "AWS::CloudWatch::Alarm").values()
+    ]
+
+
+def _math(alarm: dict[str, Any]) -> tuple[str, dict[str, dict[str, Any]]]:
+    """A metric-math alarm's expression and its metrics by id."""
+    (expression,) = (q["Expression"] for q in alarm["Metrics"] if "Expression" in q)
+    return expression, {q["Id"]: q["MetricStat"] for q in alarm["Metrics"] if "MetricStat" in q}
+
+
+def _evaluate(expression: str, **datapoints: float | None) -> float:
+    """The value CloudWatch computes for one minute's datapoints (None: the metric has none that minute)."""
+    functions = {"IF": lambda test, then, other: then if test else other, "FILL": lambda m, v: v if m is None else m}
+    return float(eval(expression, {"__builtins__": {}}, {**functions, **datapoints}))
 
 
 def _dashboard_body(synth: Synth, env: str) -> str:
@@ -67,13 +89,9 @@ def test_alarms_cover_errors_latency_and_fallbacks_and_notify_sns(synth: Synth, 
     for alarm in error_rates:
         assert (alarm["Threshold"], alarm["EvaluationPeriods"], alarm["DatapointsToAlarm"]) == (5, 5, 5)
         assert alarm["ComparisonOperator"] == "GreaterThanThreshold"
-        # p90 time to first token above 5 s for 3 minutes
-        expressions = {q["Id"]: q for q in alarm["Metrics"]}
-        assert any("100 * errors / invocations" in q.get("Expression", "") for q in expressions.values())
-        assert {q["MetricStat"]["Metric"]["MetricName"] for q in expressions.values() if "MetricStat" in q} == {
-            "Errors",
-            "Invocations",
-        }
+        expression, metrics = _math(alarm)
+        assert _evaluate(expression, errors=12, invocations=200, answered=None) == 6
+        assert {"Errors", "Invocations"} <= {m["Metric"]["MetricName"] for m in metrics.values()}
     # p90 time to first token above 5 s for 3 one-minute periods
     by_metric = {single_metric(a)["Metric"]["MetricName"]: a for a in alarms if a not in error_rates}
     ttft = by_metric[MetricName.TIME_TO_FIRST_TOKEN]
@@ -84,8 +102,67 @@ def test_alarms_cover_errors_latency_and_fallbacks_and_notify_sns(synth: Synth, 
     # and fallback spikes
     fallbacks = by_metric[MetricName.MODEL_FALLBACKS]
     assert fallbacks["Threshold"] == synth.config(env).fallback_alarm_threshold
-    assert len(alarms) == len(ALL_FUNCTIONS) + 2
+    assert len(alarms) == len(ALL_FUNCTIONS) + 3
     # all of them notify the topic when they fire and when they recover
     for alarm in alarms:
         assert alarm["AlarmActions"] == [{"Ref": topic_id}]
         assert alarm["OKActions"] == [{"Ref": topic_id}]
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_refused_tokens_do_not_count_as_authorizer_failures(synth: Synth, env: str) -> None:
+    # Given the authorizer's error-rate alarm
+    (alarm,) = (a for a in _alarms(synth, env) if a["AlarmDescription"].startswith(f"{AUTHORIZER.name}:"))
+    expression, metrics = _math(alarm)
+    # Then refusals are read from the AuthRejected count the authorizer emits with each refused token
+    answered = metrics["answered"]["Metric"]
+    assert (answered["Namespace"], answered["MetricName"]) == (NAMESPACE, MetricName.AUTH_REJECTED)
+    assert answered["Dimensions"] == [{"Name": "service", "Value": SERVICE}]
+    assert metrics["errors"]["Metric"]["MetricName"] == "Errors"
+    # When a minute brings 200 connection attempts of bots and expired tokens, every one refused (a raised
+    # "Unauthorized": a Lambda error each), Then the alarm sees 0 %, far below its threshold
+    assert _evaluate(expression, invocations=200, errors=200, answered=200) == 0
+    # When 30 of 200 invocations fail for real, 10 of them refusals, Then it sees 10 % and fires
+    assert _evaluate(expression, invocations=200, errors=30, answered=10) == 10 > alarm["Threshold"]
+    # and a minute without refusals counts every error
+    assert _evaluate(expression, invocations=100, errors=6, answered=None) == 6
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_an_unreachable_jwks_raises_an_alarm_from_the_authorizer_log(
+    synth: Synth, env: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Given the metric filter on the authorizer's log group and the alarm on its metric
+    chat_api = synth.stack(env, CHAT_API_STACK)
+    (metric_filter,) = resources_of(chat_api, "AWS::Logs::MetricFilter").values()
+    (authorizer,) = (
+        f["Properties"]
+        for f in resources_of(chat_api, "AWS::Lambda::Function").values()
+        if f["Properties"].get("Handler") == AUTHORIZER.handler
+    )
+    assert metric_filter["Properties"]["LogGroupName"] == authorizer["LoggingConfig"]["LogGroup"]
+    (transformation,) = metric_filter["Properties"]["MetricTransformations"]
+    (alarm,) = (a for a in _alarms(synth, env) if "JWKS" in a["AlarmDescription"])
+    (query,) = alarm["Metrics"]
+    metric = query["MetricStat"]["Metric"]
+    assert (metric["Namespace"], metric["MetricName"]) == (
+        transformation["MetricNamespace"],
+        transformation["MetricName"],
+    )
+    assert metric["Dimensions"] == [{"Name": "service", "Value": SERVICE}]
+
+    # When the authorizer cannot fetch the user pool's keys
+    def unreachable(url: str) -> dict[str, Any]:
+        raise OSError("connection refused")
+
+    JwksCache("https://cognito-idp.example/jwks.json", fetch=unreachable).key("any-kid")
+    # (each record as the Lambda writes it to CloudWatch Logs: one JSON object, Powertools' formatter)
+    records = [json.loads(logger.registered_formatter.format(r)) for r in caplog.records]
+    # Then the line it logs is one the filter counts, with the dimension the alarm reads
+    pattern = re.fullmatch(r'\{ \$\.(\w+) = "(.+)" \}', metric_filter["Properties"]["FilterPattern"])
+    assert pattern, metric_filter["Properties"]["FilterPattern"]
+    field, value = pattern.groups()
+    counted = [r for r in records if r.get(field) == value]
+    assert counted
+    assert all(r["service"] == SERVICE for r in counted)
+    assert transformation["Dimensions"] == [{"Key": "service", "Value": "$.service"}]

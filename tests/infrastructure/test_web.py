@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import json
+import os
 
-from cdk.constants import EDGE_STACK, WEB_CONTAINER_NAME, WEB_STACK
+import pytest
+from motivator_web.config import ENV_NAMES, WebSettings
+
+from cdk.app_builder import stack_name
+from cdk.constants import AUTH_STACK, CHAT_API_STACK, EDGE_STACK, WEB_CONTAINER_NAME, WEB_STACK
 
 from .conftest import ENVIRONMENTS, Synth, render, resources_of
 
@@ -84,8 +89,8 @@ def test_health_check_and_arm64_task(synth: Synth, env: str) -> None:
     (container,) = task["Properties"]["ContainerDefinitions"]
     assert container["Name"] == WEB_CONTAINER_NAME
     assert {e["Name"] for e in container["Environment"]} == {
-        "MOTIVATOR_WS_URL", "COGNITO_USER_POOL_ID", "COGNITO_CLIENT_ID", "COGNITO_REGION"
-    }  # fmt: skip
+        ENV_NAMES[field] for field in ("ws_url", "client_id", "region", "user_pool_id")
+    }
     # the image comes from ECR by tag: nothing is built at synth
     assert "motivator-web:latest" in render(container["Image"])
 
@@ -105,3 +110,66 @@ def test_prod_web_client_has_its_custom_domain(synth: Synth) -> None:
         "A",
         "AAAA",
     ]
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_web_client_settings_load_from_exactly_the_task_definition_environment(
+    synth: Synth, env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the web container's environment and secrets exactly as synthesized
+    (task,) = resources_of(synth.stack(env, WEB_STACK), "AWS::ECS::TaskDefinition").values()
+    (container,) = task["Properties"]["ContainerDefinitions"]
+    environment = {variable["Name"]: render(variable["Value"]) for variable in container["Environment"]}
+    assert not container.get("Secrets")
+    # When the web client reads its settings from that environment and nothing else
+    for name in os.environ:
+        if name.upper().startswith("MOTIVATOR_"):
+            monkeypatch.delenv(name)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    settings = WebSettings()  # type: ignore[call-arg]
+    # Then the first page load finds everything it needs: this environment's WebSocket API, app client and
+    # region, the real Cognito (no endpoint override) and no admin auto-confirm (Cognito emails the code)
+    config = synth.config(env)
+    if config.domain:
+        assert settings.ws_url == f"wss://{config.domain.websocket_name}"
+    else:
+        (api_id,) = resources_of(synth.stack(env, CHAT_API_STACK), "AWS::ApiGatewayV2::Api")
+        assert settings.ws_url.startswith(f"wss://<import {stack_name(env, CHAT_API_STACK)}:ExportsOutputRef{api_id}")
+        assert settings.ws_url.endswith(f".execute-api.{config.region}.<AWS::URLSuffix>/{env}")
+    (client_id,) = resources_of(synth.stack(env, AUTH_STACK), "AWS::Cognito::UserPoolClient")
+    assert settings.client_id.startswith(f"<import {stack_name(env, AUTH_STACK)}:ExportsOutputRef{client_id}")
+    assert settings.region == config.region
+    assert settings.cognito_url is None
+    assert settings.auto_confirm is False
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_internal_alb_admits_cloudfront_vpc_origin_traffic_on_the_origin_port(synth: Synth, env: str) -> None:
+    # Given the internal ALB, its security group and CloudFront's VPC origin
+    template = synth.stack(env, WEB_STACK)
+    resources = template["Resources"]
+    (alb,) = resources_of(template, "AWS::ElasticLoadBalancingV2::LoadBalancer").values()
+    ((group_id, _),) = (ref["Fn::GetAtt"] for ref in alb["Properties"]["SecurityGroups"])
+    rules = list(resources[group_id]["Properties"].get("SecurityGroupIngress", []))
+    rules += [
+        r["Properties"]
+        for r in resources_of(template, "AWS::EC2::SecurityGroupIngress").values()
+        if r["Properties"]["GroupId"] == {"Fn::GetAtt": [group_id, "GroupId"]}
+    ]
+    (origin,) = resources_of(template, "AWS::CloudFront::VpcOrigin").values()
+    port = origin["Properties"]["VpcOriginEndpointConfig"]["HTTPPort"]
+    # Then its one way in is the VPC origin's port from CloudFront's origin-facing managed prefix list (where
+    # VPC-origin traffic comes from; the VPC's own CIDR is not it), whose ID is looked up by name at deploy time
+    (rule,) = rules
+    assert (rule["IpProtocol"], rule["FromPort"], rule["ToPort"]) == ("tcp", port, port)
+    assert "CidrIp" not in rule and "CidrIpv6" not in rule
+    lookup_id, field = rule["SourcePrefixListId"]["Fn::GetAtt"]
+    assert field == "PrefixLists.0.PrefixListId"
+    call = json.loads(render(resources[lookup_id]["Properties"]["Create"]))
+    assert (call["service"].lower(), call["action"]) == ("ec2", "describeManagedPrefixLists")
+    assert call["parameters"]["Filters"] == [
+        {"Name": "prefix-list-name", "Values": ["com.amazonaws.global.cloudfront.origin-facing"]}
+    ]
+    (listener,) = resources_of(template, "AWS::ElasticLoadBalancingV2::Listener").values()
+    assert listener["Properties"]["Port"] == port

@@ -1,4 +1,5 @@
-"""The real local stack (moto, local Bedrock, gateway emulator) on loopback, started once per session."""
+"""The real local stack (moto, local Bedrock, gateway emulator) on loopback, started once per session; and the
+stack built from the synthesized CDK templates, IAM enforced (`cdk_stack`), also once, for the tests that use it."""
 
 from __future__ import annotations
 
@@ -16,23 +17,46 @@ import pytest
 
 from devtools.stack import LocalStack, Ports, StackOptions, free_port
 
+#: Generous limits so the suite's many messages pass; the rate-limit test uses its own user and bucket.
+SUITE_HANDLER_ENV = {"RATE_LIMIT_BURST": "30", "RATE_LIMIT_PER_MINUTE": "600"}
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    state = tmp_path_factory.mktemp("stack")
-    options = StackOptions(
-        state_dir=Path(state),
+
+def _suite_options(state: Path, from_cdk: str | None = None) -> StackOptions:
+    return StackOptions(
+        state_dir=state,
         ports=Ports.free(),
         model="composer",
         seed=7,
         token_delay_ms=5,
-        # Generous limits so the suite's many messages pass; the rate-limit test uses its own user and bucket.
-        handler_env={"RATE_LIMIT_BURST": "30", "RATE_LIMIT_PER_MINUTE": "600"},
+        handler_env=dict(SUITE_HANDLER_ENV),
+        from_cdk=from_cdk,
     )
-    local = LocalStack(options, progress=lambda line: None)
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    local = LocalStack(_suite_options(Path(tmp_path_factory.mktemp("stack"))), progress=lambda line: None)
     local.start()
     yield local
     local.stop()
+
+
+@pytest.fixture(scope="session")
+def cdk_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    """`motivator dev --from-cdk dev`: the templates synthesized once per change of cdk/, shared/, handlers/ (cached
+    in .motivator/cdk-cache/ across sessions), each function in its own sandboxes with its role's IAM enforced."""
+    lines: list[str] = []
+    local = LocalStack(_suite_options(Path(tmp_path_factory.mktemp("cdk-stack")), from_cdk="dev"), lines.append)
+    started = time.perf_counter()
+    local.start()
+    print(f"\ntemplate-driven stack started in {time.perf_counter() - started:.1f} s ({lines[0].strip()})")
+    yield local
+    local.stop()
+
+
+@pytest.fixture(scope="session")
+def cdk_endpoints(cdk_stack: LocalStack) -> dict[str, Any]:
+    return cdk_stack.endpoints
 
 
 @pytest.fixture(scope="session")

@@ -35,6 +35,21 @@ class WebSettings(BaseSettings):
     reconnect_max_s: Annotated[float, Field(gt=0)] = 15.0
 
 
+#: Field -> the environment variable it is read from: the one list of names the ECS task definition (CDK) and
+#: `motivator dev` (devtools/web.py) give the web client.
+ENV_NAMES: dict[str, str] = {
+    name: f"{WebSettings.model_config.get('env_prefix', '')}{name}".upper() for name in WebSettings.model_fields
+}
+
+
+def environment(**values: str) -> dict[str, str]:
+    """The environment that makes WebSettings read `values` (field name -> value); an unknown field raises."""
+    unknown = sorted(set(values) - set(ENV_NAMES))
+    if unknown:
+        raise ValueError(f"WebSettings has no field {', '.join(unknown)}")
+    return {ENV_NAMES[name]: value for name, value in values.items()}
+
+
 @lru_cache(maxsize=1)
 def settings() -> WebSettings:
     return WebSettings()  # type: ignore[call-arg]  # fields come from the environment

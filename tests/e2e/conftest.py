@@ -23,6 +23,9 @@ CHROMIUM_ARGS = [
 ]
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
 DESKTOP = {"width": 1280, "height": 800}
+#: API Gateway's 29 s integration timeout (limits.WS_INTEGRATION_TIMEOUT_S), shortened: an answer slowed on purpose
+#: outlasts it and gets the gateway's "Endpoint request timed out" frame mid-stream; ordinary answers end well before.
+GATEWAY_TIMEOUT_S = 8.0
 PHONE = {"width": 375, "height": 812}
 
 
@@ -48,7 +51,14 @@ def web_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, An
 
     state = Path(tmp_path_factory.mktemp("e2e-stack"))
     # A paced model, so the answer visibly grows word by word.
-    options = StackOptions(state_dir=state, ports=Ports.free(), model="composer", seed=7, token_delay_ms=40)
+    options = StackOptions(
+        state_dir=state,
+        ports=Ports.free(),
+        model="composer",
+        seed=7,
+        token_delay_ms=40,
+        gateway_args=["--integration-timeout", str(GATEWAY_TIMEOUT_S)],
+    )
     stack = LocalStack(options, progress=_say)
     started = time.monotonic()
     stack.start()

@@ -31,10 +31,12 @@ DISCLOSURE = "Answers are written by AI. They are not a substitute for pastoral 
 
 
 def _meta(message_id: str, safety: str, resources: list[Any]) -> dict[str, Any]:
-    from shared.protocol import Meta, Verse
+    from shared.protocol import Meta, Safety, Verse
 
     verse = Verse(reference="Psalm 34:18", text="Yahweh is near to those who have a broken heart.")
-    meta = Meta(messageId=message_id, emotion="sad", confidence=0.8, verse=verse, safety=safety, resources=resources)
+    meta = Meta(
+        messageId=message_id, emotion="sad", confidence=0.8, verse=verse, safety=Safety(safety), resources=resources
+    )
     return meta.model_dump(by_alias=True, exclude_none=True)
 
 

@@ -1,9 +1,11 @@
-"""The web client in a real browser: sign in, a streamed answer with its verse, feedback, history, a crisis answer."""
+"""The web client in a real browser: sign in, a streamed answer with its verse, feedback, history, a crisis answer,
+stop, a dropped connection, and an answer that outlasts API Gateway's integration timeout."""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,7 +15,7 @@ import boto3
 import pytest
 import pytest_asyncio
 
-from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.conftest import DESKTOP, GATEWAY_TIMEOUT_S, PHONE
 from tests.stackclient import bedrock, dynamodb_table
 
 pytestmark = pytest.mark.integration
@@ -238,3 +240,41 @@ async def test_an_answer_survives_a_dropped_connection(page: Any, web_stack: dic
     assert turn is not None and turn.status == "complete"
     shown = await card.get_by_test_id("answer-text").inner_text()
     assert shown.split() == repo.full_answer(turn).split()
+
+
+async def test_an_answer_outlasting_the_gateway_timeout_streams_on_to_its_end(
+    page: Any, web_stack: dict[str, Any]
+) -> None:
+    from shared.conversations import ConversationRepository
+
+    # Given an answer slowed so that it outlasts the gateway's integration timeout (29 s in AWS, shorter here)
+    bedrock(web_stack, "/_faults", {"token_delay_ms": 400})
+    try:
+        await send(page, "I feel tired and discouraged after a long week at work")
+        await page.wait_for_function(
+            "() => (document.getElementById('live-answer')?.innerText ?? '').trim().split(/\\s+/).length >= 2"
+        )
+        # When API Gateway sends its "Endpoint request timed out" frame while the words still come
+        card = last_answer(page)
+        ended = '[data-testid="answer-text"][data-status="done"], [data-testid="answer-text"][data-status="failed"]'
+        await card.locator(ended).wait_for(timeout=ANSWER_S * 1000)
+    finally:
+        bedrock(web_stack, "/_faults", {"reset": True})
+
+    # Then the answer streamed on to its end: done, no failure shown, word for word the answer stored
+    assert await card.get_by_test_id("answer-text").get_attribute("data-status") == "done"
+    assert await card.get_by_role("alert").count() == 0
+    message_id = await card.get_attribute("data-message-id")
+    assert message_id
+    repo = ConversationRepository(dynamodb_table(web_stack, "conversations_table"))
+    turn = await asyncio.to_thread(repo.get_turn, message_id)
+    assert turn is not None and turn.status == "complete"
+    shown = await card.get_by_test_id("answer-text").inner_text()
+    assert shown.split() == repo.full_answer(turn).split()
+    # And the gateway did time out on it: the handler ran longer than the integration timeout
+    results = [
+        json.loads(line)
+        for line in Path(web_stack["event_log"]).read_text().splitlines()
+        if '"result"' in line and '"sendMessage"' in line
+    ]
+    assert results[-1]["durationMs"] > GATEWAY_TIMEOUT_S * 1000

@@ -273,7 +273,7 @@ async def test_conversation_routes_answer_a_storage_outage_with_an_error_frame(
     # Given handlers whose conversations table cannot be reached
     with extra_gateway(stack, tmp_path, env={"CONVERSATIONS_TABLE": "missing-table"}) as endpoints:
         ws = await open_ws(endpoints, new_user())
-        frames = [
+        frames: list[dict[str, Any]] = [
             {"action": "history"},
             {"action": "feedback", "sessionId": str(uuid.uuid4()), "messageId": str(uuid.uuid4()), "helpful": True},
             {"action": "resume", "messageId": str(uuid.uuid4()), "afterSeq": 0},

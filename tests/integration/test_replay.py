@@ -220,7 +220,7 @@ def test_import_from_cloudwatch_then_replay(
     logs.create_log_group(logGroupName=group)
     logs.create_log_stream(logGroupName=group, logStreamName="2024/01/01/[$LATEST]abc")
     now = int(time.time() * 1000)
-    events = [{"timestamp": now - 1000 + i, "message": line} for i, line in enumerate(lines)]
+    events: list[Any] = [{"timestamp": now - 1000 + i, "message": line} for i, line in enumerate(lines)]
     events.insert(0, {"timestamp": now - 2000, "message": "START RequestId: 1 Version: $LATEST"})
     logs.put_log_events(logGroupName=group, logStreamName="2024/01/01/[$LATEST]abc", logEvents=events)
     imported = tmp_path / "imported.jsonl"

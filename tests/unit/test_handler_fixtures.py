@@ -24,7 +24,7 @@ def test_real_authorizer_event_parses() -> None:
         ("websocket-disconnect", DisconnectEvent),
     ],
 )
-def test_real_route_events_parse(name: str, model: type) -> None:
+def test_real_route_events_parse(name: str, model: type[MessageEvent] | type[DisconnectEvent]) -> None:
     # Given a captured route event, When parsed with the handler's model
     event = model.model_validate(load_event(name))
     # Then the connection id survives and no authorizer means no user

@@ -123,7 +123,7 @@ def test_log_inbound_event_writes_one_structured_info_line(caplog: pytest.LogCap
     records = [r for r in caplog.records if r.getMessage() == "inbound event"]
     assert len(records) == 1
     assert records[0].levelname == "INFO"
-    logged = records[0].inbound_event
+    logged = records[0].__dict__["inbound_event"]
     assert logged["requestContext"]["connectionId"] == event["requestContext"]["connectionId"]
     assert "secret words" not in json.dumps(logged)
 

@@ -17,7 +17,8 @@ CRISIS = "I'm going to kill myself tonight."
 
 
 def _send(message: str = "I feel anxious about my exam tomorrow.", **extra: str) -> SendMessage:
-    return SendMessage(message=message, clientMessageId=extra.pop("cmid", str(uuid.uuid4())), **extra)
+    cmid = extra.pop("cmid", str(uuid.uuid4()))
+    return SendMessage.model_validate({"message": message, "clientMessageId": cmid, **extra})
 
 
 def test_an_ordinary_message_is_admitted_into_a_new_conversation_and_takes_one_token() -> None:

@@ -7,7 +7,7 @@ from motivator_web.models import DONE, INTERRUPTED, session_items, turns_of
 
 from shared.engine.resources import resources_for
 from shared.engine.scripture import get_catalogue
-from shared.protocol import FeedbackView, HistoryPage, SessionSummary, TurnStatus, TurnView, Verse
+from shared.protocol import FeedbackView, HistoryPage, Safety, SessionSummary, TurnStatus, TurnView, Verse
 
 
 def test_a_session_list_page_becomes_the_sidebar() -> None:
@@ -49,7 +49,7 @@ def test_a_session_page_becomes_its_turns_with_verse_feedback_and_status() -> No
                 emotion="sad",
                 confidence=0.8,
                 verse=verse,
-                safety="crisis",
+                safety=Safety.CRISIS,
                 resources=list(resources_for()),
                 feedback=FeedbackView(helpful=True),
             ),

@@ -57,6 +57,8 @@ class AuthError(Exception):
 
 
 NOT_CONFIRMED = "UserNotConfirmedException"
+#: The code of an AuthError when the pool could not be reached at all (no answer, not a refusal).
+UNREACHABLE = "Unreachable"
 
 _SENTENCES = {
     "NotAuthorizedException": "That email and password don't match. Please check them and try again.",
@@ -78,7 +80,7 @@ def _error(exc: ClientError | BotoCoreError) -> AuthError:
     if isinstance(exc, ClientError):
         code = exc.response.get("Error", {}).get("Code", "Unknown")
         return AuthError(code, _SENTENCES.get(code, "Something went wrong while signing you in. Please try again."))
-    return AuthError("Unreachable", _UNREACHABLE)
+    return AuthError(UNREACHABLE, _UNREACHABLE)
 
 
 @lru_cache(maxsize=1)

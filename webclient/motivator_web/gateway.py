@@ -1,7 +1,8 @@
-"""One browser session's WebSocket to the gateway: connect with the access token, reconnect with backoff, send, receive.
+"""One browser tab's WebSocket to the gateway: connect with the access token, reconnect with backoff, send, receive.
 
-The link knows nothing about Reflex: it reports status changes and parsed frames through two callbacks, which the
-chat state applies under its lock. Frames are the pydantic models of shared.protocol.
+The link knows nothing about Reflex: `run()` yields status changes, parsed frames (the pydantic models of
+shared.protocol) and refreshed tokens, which the chat state applies under its lock. It keeps its own token fresh and
+closes itself when the tab is gone.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import contextlib
 import json
 import logging
 import random
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -19,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
+from motivator_web.cognito import Tokens
 from shared.protocol import SERVER_FRAME, ServerFrame
 
 log = logging.getLogger("motivator_web.gateway")
@@ -26,6 +29,10 @@ log = logging.getLogger("motivator_web.gateway")
 LinkState = Literal["connecting", "connected", "reconnecting", "closed"]
 #: An application-level ping keeps API Gateway's 10-minute idle timeout away while a page is open.
 KEEPALIVE_S = 300.0
+#: How often the link checks that a browser tab is still attached, and how long one may be gone (closed, navigated
+#: away) before the link closes its gateway connection.
+PRESENCE_CHECK_S = 15.0
+GONE_GRACE_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -70,23 +77,48 @@ def parse_frame(text: str | bytes) -> Inbound | None:
 
 
 class AuthRejected(Exception):
-    """The gateway refused the token even after a refresh: the person must sign in again."""
+    """The gateway refused the token even after a refresh (or the pool refused the refresh): sign in again."""
 
 
-TokenSource = Callable[[bool], Awaitable[str]]
-"""Returns a valid access token; with True it must refresh first (the gateway refused the last one)."""
+Refresh = Callable[[str], Awaitable[Tokens | None]]
+"""New tokens for a refresh token; None when the pool cannot be reached (keep the old ones, try again later).
+Raises AuthRejected when the pool refuses the refresh token."""
+
+#: What a link reports while it runs: its state, each frame, and the tokens each time it refreshed them.
+Happening = LinkStatus | Inbound | Tokens
+_END = object()
 
 
 class GatewayLink:
-    def __init__(self, url: str, token_source: TokenSource, *, initial_s: float = 0.5, max_s: float = 15.0) -> None:
+    """The tab's connection, kept open while the tab is there: it refreshes the access token before it expires (and
+    when the gateway refuses it), and closes itself when no browser tab has been attached for `gone_grace_s`."""
+
+    def __init__(
+        self,
+        url: str,
+        tokens: Tokens,
+        refresh: Refresh,
+        *,
+        present: Callable[[], bool] = lambda: True,
+        refresh_margin_s: float = 300.0,
+        initial_s: float = 0.5,
+        max_s: float = 15.0,
+        presence_check_s: float = PRESENCE_CHECK_S,
+        gone_grace_s: float = GONE_GRACE_S,
+    ) -> None:
         self.url = url
-        self._token_source = token_source
+        self._tokens = tokens
+        self._refresh = refresh
+        self._present = present
+        self._refresh_margin_s = refresh_margin_s
         self._initial_s = initial_s
         self._max_s = max_s
+        self._presence_check_s = presence_check_s
+        self._gone_grace_s = gone_grace_s
+        self._refreshing = asyncio.Lock()
         self._outbox: asyncio.Queue[str] = asyncio.Queue()
         self._closed = asyncio.Event()
         self._ws: ClientConnection | None = None
-        self.running = False
 
     @property
     def connected(self) -> bool:
@@ -110,18 +142,33 @@ class GatewayLink:
     def closed(self) -> bool:
         return self._closed.is_set()
 
-    async def run(
-        self,
-        on_status: Callable[[LinkStatus], Awaitable[None]],
-        on_frame: Callable[[Inbound], Awaitable[None]],
-    ) -> None:
-        """Stay connected until close(); raises AuthRejected when the token is refused twice in a row."""
-        self.running = True
+    async def run(self) -> AsyncGenerator[Happening, None]:
+        """Stay connected until close(), reporting what happens; raises AuthRejected when the person must sign in."""
+        happenings: asyncio.Queue[Any] = asyncio.Queue()
+        connection = asyncio.create_task(self._stay_connected(happenings.put_nowait))
+        helpers = [
+            asyncio.create_task(self._keep_fresh(happenings.put_nowait)),
+            asyncio.create_task(self._watch_presence()),
+        ]
+        for helper in helpers:
+            helper.add_done_callback(_log_failure)
+        try:
+            while (happening := await happenings.get()) is not _END:
+                yield happening
+            await connection  # raises AuthRejected
+        finally:
+            self.close()
+            for task in [connection, *helpers]:
+                task.cancel()
+            await asyncio.gather(connection, *helpers, return_exceptions=True)
+
+    # -- the connection ------------------------------------------------------------------------
+    async def _stay_connected(self, report: Callable[[Any], None]) -> None:
         attempt = 0
         refresh_first = False
         try:
             while not self._closed.is_set():
-                token = await self._token_source(refresh_first)
+                token = await self._access_token(refresh_first, report)
                 try:
                     async with connect(
                         self.url,
@@ -134,8 +181,8 @@ class GatewayLink:
                         attempt, refresh_first = 0, False
                         self._outbox = asyncio.Queue()  # frames queued for a dead connection are the state's to resend
                         self._ws = ws
-                        await on_status(LinkStatus("connected"))
-                        await self._pump(ws, on_frame)
+                        report(LinkStatus("connected"))
+                        await self._pump(ws, report)
                 except InvalidStatus as exc:
                     if exc.response.status_code in (401, 403):
                         if refresh_first:
@@ -150,20 +197,20 @@ class GatewayLink:
                     break
                 attempt += 1
                 delay = min(self._max_s, self._initial_s * 2 ** (attempt - 1)) * random.uniform(0.6, 1.0)
-                await on_status(LinkStatus("reconnecting", attempt, delay))
+                report(LinkStatus("reconnecting", attempt, delay))
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._closed.wait(), timeout=delay)
         finally:
-            self.running = False
             self._ws = None
-            await on_status(LinkStatus("closed"))
+            report(LinkStatus("closed"))
+            report(_END)
 
-    async def _pump(self, ws: ClientConnection, on_frame: Callable[[Inbound], Awaitable[None]]) -> None:
+    async def _pump(self, ws: ClientConnection, report: Callable[[Any], None]) -> None:
         async def read() -> None:
             async for text in ws:
                 frame = parse_frame(text)
                 if frame is not None:
-                    await on_frame(frame)
+                    report(frame)
 
         async def write() -> None:
             while True:
@@ -189,6 +236,48 @@ class GatewayLink:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+
+    # -- the token and the tab -----------------------------------------------------------------
+    async def _access_token(self, force_refresh: bool, report: Callable[[Any], None]) -> str:
+        """A valid access token: refreshed first when it is about to expire, or when the gateway refused it."""
+        async with self._refreshing:
+            tokens = self._tokens
+            if not tokens.refresh_token:
+                raise AuthRejected
+            if not force_refresh and tokens.expires_at - time.time() > self._refresh_margin_s:
+                return tokens.access_token
+            fresh = await self._refresh(tokens.refresh_token)
+            if fresh is None:
+                return tokens.access_token  # the pool is unreachable: try this one, refresh on the next reconnect
+            self._tokens = fresh
+            report(fresh)
+            return fresh.access_token
+
+    async def _keep_fresh(self, report: Callable[[Any], None]) -> None:
+        """Refresh the access token before it expires, so a reconnect never waits on it."""
+        while True:
+            await asyncio.sleep(max(5.0, self._tokens.expires_at - time.time() - self._refresh_margin_s))
+            with contextlib.suppress(AuthRejected):
+                await self._access_token(False, report)
+
+    async def _watch_presence(self) -> None:
+        gone_since: float | None = None
+        while True:
+            await asyncio.sleep(self._presence_check_s)
+            if self._present():
+                gone_since = None
+            elif gone_since is None:
+                gone_since = time.monotonic()
+            elif time.monotonic() - gone_since > self._gone_grace_s:
+                log.info("browser tab gone; closing its gateway connection")
+                self.close()
+                return
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    """A helper of a link (token refresh, tab presence) that stopped on an error says so at once."""
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.error("gateway link helper failed", exc_info=error)
 
 
 class LinkRegistry:

@@ -10,6 +10,11 @@ from typing import Any
 from motivator_web.safety import Resource, safety_view
 from shared.protocol import ErrorCode, Meta, Safety, SessionSummary, TurnStatus, TurnView
 
+#: The quiet note under an answer the server could not store.
+UNSAVED_NOTE = "This answer could not be saved, so it won't be in your history."
+#: Said when something failed on the server's side (a handler, storage) and the question can simply be sent again.
+ON_OUR_SIDE = "Something went wrong on our side. Your words are safe to send again."
+
 #: A turn's lifecycle on screen.
 SENDING, STREAMING, DONE, STOPPED, INTERRUPTED, FAILED = (
     "sending",
@@ -47,6 +52,8 @@ class Turn:
     seq: int = 0
     notice: str = ""
     fallback: bool = False
+    #: False when the server could not store the answer (`done.stored: false`): it will not be in history.
+    saved: bool = True
     #: "" (none yet), "up" or "down".
     feedback: str = ""
     feedback_saved: bool = False
@@ -101,13 +108,7 @@ def error_sentence(code: ErrorCode | str, server_message: str, retry_after_ms: i
         return "The encouragement service is resting for a moment. Please try again shortly."
     if code == ErrorCode.NOT_FOUND:
         return "That conversation couldn't be found. It may have been deleted."
-    return "Something went wrong on our side. Your words are safe to send again."
-
-
-def gateway_sentence(message: str) -> str:
-    if "timed out" in message.lower():
-        return "The answer took too long to arrive. Please try again."
-    return "Something went wrong on our side. Your words are safe to send again."
+    return ON_OUR_SIDE
 
 
 # -- history pages ------------------------------------------------------------------------------

@@ -3,8 +3,9 @@
 import reflex as rx
 
 from motivator_web.components.care import concern_resources, crisis_resources
-from motivator_web.models import DONE, FAILED, INTERRUPTED, SENDING, STOPPED, STREAMING
+from motivator_web.models import DONE, FAILED, INTERRUPTED, SENDING, STOPPED, STREAMING, UNSAVED_NOTE
 from motivator_web.state import ChatState
+from shared.limits import FEEDBACK_COMMENT_MAX_CHARS, MESSAGE_MAX_CHARS
 
 SERIF = "'Iowan Old Style', 'Palatino Linotype', Palatino, Georgia, serif"
 
@@ -125,7 +126,7 @@ def feedback_row(turn) -> rx.Component:
                 name="comment",
                 placeholder="Anything you'd like to add? (optional)",
                 aria_label="Optional comment about this answer",
-                max_length=1000,
+                max_length=FEEDBACK_COMMENT_MAX_CHARS,
                 rows="2",
                 width="100%",
             ),
@@ -231,6 +232,7 @@ def answer_card(turn, live: bool = False) -> rx.Component:
             answer_text(turn, live),
             concern_resources(turn),
             turn_footer(turn, live),
+            rx.cond(~turn.saved, rx.text(UNSAVED_NOTE, size="1", color="var(--gray-10)", data_testid="unsaved-note")),
             spacing="3",
             width="100%",
         ),
@@ -353,7 +355,7 @@ def composer() -> rx.Component:
                         aria_label="Your message",
                         enter_key_submit=True,
                         auto_height=True,
-                        max_length=2000,
+                        max_length=MESSAGE_MAX_CHARS,
                         rows="1",
                         size="3",
                         radius="large",

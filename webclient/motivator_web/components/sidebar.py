@@ -5,7 +5,7 @@ import reflex as rx
 from motivator_web.components.auth import brand
 from motivator_web.components.settings import settings_menu
 from motivator_web.components.status import connection_indicator
-from motivator_web.state import AuthState, ChatState
+from motivator_web.state import ChatState
 
 
 def delete_button(session) -> rx.Component:
@@ -195,7 +195,7 @@ def header() -> rx.Component:
             rx.text("Sign out", display=["none", "inline"]),
             variant="ghost",
             color_scheme="gray",
-            on_click=AuthState.sign_out,
+            on_click=ChatState.sign_out,
             aria_label="Sign out",
             data_testid="sign-out",
         ),

@@ -1,0 +1,164 @@
+"""What the chat shows, as one immutable value (ChatView), and the effects a change of it asks for.
+
+Pure: apply.py (frames and link statuses) and actions.py (what the person does) turn a view into the next one and a
+list of effects; the Reflex state only stores the view and carries the effects out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+from motivator_web.models import FAILED, INTERRUPTED, SENDING, STREAMING, SessionItem, Turn
+from shared.protocol import DeleteHistory, Feedback, History, Resume, Stop
+
+#: The optional actions: their replies (or `unknown_action` errors) tell what the server supports.
+OptionalAction = History | Feedback | Stop | Resume | DeleteHistory
+
+#: The note of a live turn that never finished (moved into the transcript by a new conversation).
+UNFINISHED = "This answer was left unfinished."
+DROPPED = "The connection dropped while this answer was being written. You can ask again."
+
+
+@dataclasses.dataclass(frozen=True)
+class Request:
+    """A request sent and not yet answered. `id` went out as its clientMessageId; the server's reply names it
+    (an error's clientMessageId), or names what it was about (`message_id`, `session_id`)."""
+
+    id: str
+    action: str
+    message_id: str = ""
+    session_id: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class ChatView:
+    """The conversation on screen, the session list, and what the server was found to support."""
+
+    turns: list[Turn] = dataclasses.field(default_factory=list)
+    #: The turn being asked or streamed; None between answers.
+    live: Turn | None = None
+    session_id: str = ""
+    sessions: list[SessionItem] = dataclasses.field(default_factory=list)
+    notice: str = ""
+    loading_session: bool = False
+    # Capabilities, from the server's replies to the optional actions (history, feedback, stop, resume).
+    history_supported: bool = False
+    feedback_supported: bool = False
+    stop_supported: bool = False
+    resume_supported: bool = True
+    capabilities_known: bool = False
+    pending: tuple[Request, ...] = ()
+
+
+# -- effects ------------------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class Send:
+    """Put this frame (wire JSON, as a dict) on the tab's gateway link."""
+
+    frame: dict[str, Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class ScrollTo:
+    """Bring this element into view in the browser."""
+
+    element_id: str
+
+
+@dataclasses.dataclass(frozen=True)
+class RestoreDraft:
+    """Give the words back to the message box (the form was cleared on submit, but the message did not go)."""
+
+    text: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Note:
+    """A structured INFO log line (never message text)."""
+
+    event: str
+    fields: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+
+Effect = Send | ScrollTo | RestoreDraft | Note
+
+
+# -- changes shared by frames and actions ---------------------------------------------------------
+def wire(frame: BaseModel) -> dict[str, Any]:
+    return frame.model_dump(by_alias=True, exclude_none=True)
+
+
+def request(
+    view: ChatView, frame: OptionalAction, *, message_id: str = "", session_id: str = ""
+) -> tuple[ChatView, Send]:
+    """Send an optional action tagged with a fresh request id (as its clientMessageId), and wait for its reply."""
+    asked = Request(id=uuid.uuid4().hex, action=frame.action, message_id=message_id, session_id=session_id)
+    return (
+        dataclasses.replace(view, pending=(*view.pending, asked)),
+        Send({**wire(frame), "clientMessageId": asked.id}),
+    )
+
+
+def answered(view: ChatView, action: str, *, message_id: str = "", session_id: str = "") -> ChatView:
+    """The first request of that action about that message or session has its reply."""
+    for asked in view.pending:
+        if asked.action == action and asked.message_id == message_id and asked.session_id == session_id:
+            return without(view, asked)
+    return view
+
+
+def without(view: ChatView, asked: Request) -> ChatView:
+    return dataclasses.replace(view, pending=tuple(r for r in view.pending if r is not asked))
+
+
+def is_live(view: ChatView, message_id: str) -> bool:
+    return view.live is not None and bool(message_id) and view.live.message_id == message_id
+
+
+def streaming(view: ChatView) -> bool:
+    return view.live is not None and view.live.status in (SENDING, STREAMING)
+
+
+def finish_live(view: ChatView) -> ChatView:
+    """Move the live turn into the transcript (an unfinished one is marked interrupted)."""
+    turn = view.live
+    if turn is None:
+        return view
+    if turn.status in (SENDING, STREAMING):
+        turn = dataclasses.replace(turn, status=INTERRUPTED, notice=UNFINISHED)
+    return dataclasses.replace(view, turns=[*view.turns, turn], live=None)
+
+
+def fail(view: ChatView, sentence: str) -> ChatView:
+    if view.live is None:
+        return view
+    turn = dataclasses.replace(view.live, status=FAILED, notice=sentence)
+    return finish_live(dataclasses.replace(view, live=turn))
+
+
+def interrupt(view: ChatView) -> ChatView:
+    """The answer cannot be followed any more (no resume): it is shown as interrupted, with "Ask again"."""
+    if view.live is None:
+        return view
+    turn = dataclasses.replace(view.live, status=INTERRUPTED, notice=DROPPED)
+    return finish_live(dataclasses.replace(view, live=turn))
+
+
+def start_over(view: ChatView) -> ChatView:
+    """A new, empty conversation (the live turn, if any, goes into the old one first)."""
+    return dataclasses.replace(finish_live(view), turns=[], session_id="", notice="")
+
+
+def forgotten(view: ChatView) -> ChatView:
+    """After sign-out: nothing of the conversation stays; what the server supports is found out again."""
+    return ChatView(
+        history_supported=view.history_supported,
+        feedback_supported=view.feedback_supported,
+        stop_supported=view.stop_supported,
+        resume_supported=view.resume_supported,
+    )

@@ -33,7 +33,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	$(BIN)/python -m devtools.bench
+	$(BIN)/python -m devtools.bench $(ARGS)
 
 # Not part of `make test` (tests/integration/test_soak.py is its short version): make soak ARGS="--chats 16 --turns 50"
 soak: $(STAMP)

@@ -1,4 +1,4 @@
-"""Token plumbing: a blocking model stream read on its own thread, and the coalescer that batches deltas."""
+"""Token plumbing: a blocking model stream read on its own thread, and the adaptive coalescer that batches deltas."""
 
 from __future__ import annotations
 
@@ -12,6 +12,16 @@ from shared import limits
 
 _END = object()
 _SENTENCE_ENDS = (".", "!", "?", "\n", ".\u201d", "?\u201d", "!\u201d")
+
+#: No token waits longer than this between reaching the handler and leaving in a frame (DESIGN.md section 6).
+TOKEN_HOLD_BUDGET_S = 0.250
+#: Kept back from the budget for the post itself (PostToConnection takes tens of milliseconds in AWS) and for waking
+#: up late on a busy machine, so the budget holds at the client.
+POST_MARGIN_S = 0.030
+#: Each frame after the first may wait this many times longer than the one before, up to the hold limit.
+INTERVAL_GROWTH = 2.0
+#: A sentence end sends what is pending once it has waited at least this share of the current interval.
+SENTENCE_END_SHARE = 0.7
 
 
 class TokenTimeout(Exception):
@@ -65,44 +75,67 @@ def ends_sentence(text: str) -> bool:
 
 
 class Coalescer:
-    """Batches tokens into frames: at most one per interval, sooner at a sentence end; no token waits longer."""
+    """Batches tokens into frames: the first at once, then ever longer intervals and sentence ends.
+
+    The interval starts at `first_interval_s` and grows by INTERVAL_GROWTH after every frame, up to
+    `max_hold_s`, which no pending token ever waits past (`pump` flushes when `wait_budget` runs out). A
+    sentence end goes out early once the pending text has waited SENTENCE_END_SHARE of the interval, so frames
+    tend to end where a reader pauses. A 200-token answer at 60 tokens/s becomes under 20 frames; at slower paces
+    the hold limit sets the floor (no fewer than one frame per `max_hold_s` of stream).
+    """
 
     def __init__(
         self,
         emit: Callable[[str], None],
-        interval_s: float = limits.COALESCE_INTERVAL_S,
+        *,
+        first_interval_s: float = limits.COALESCE_INTERVAL_S,
+        max_hold_s: float = TOKEN_HOLD_BUDGET_S - POST_MARGIN_S,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._emit = emit
-        self._interval = interval_s
+        self._interval = first_interval_s
+        self._max_hold = max_hold_s
         self._clock = clock
         self._pending: list[str] = []
-        self._first_at: float | None = None
-        self._emitted = False
+        self._pending_since: float | None = None
+        self._frames = 0
+
+    @property
+    def frames(self) -> int:
+        return self._frames
+
+    def _window(self) -> float:
+        return min(self._interval, self._max_hold)
 
     def wait_budget(self) -> float | None:
         """How long the caller may wait for the next token before pending text must go out."""
-        if self._first_at is None:
+        if self._pending_since is None:
             return None
-        return max(0.0, self._first_at + self._interval - self._clock())
+        return max(0.0, self._pending_since + self._window() - self._clock())
 
     def add(self, token: str) -> None:
         if not token:
             return
-        if self._first_at is None:
-            self._first_at = self._clock()
+        now = self._clock()
+        if self._pending_since is None:
+            self._pending_since = now
         self._pending.append(token)
+        waited = now - self._pending_since
+        window = self._window()
         # The first words go out at once (time to first token); later ones are batched.
-        if not self._emitted or ends_sentence(token) or self._clock() - self._first_at >= self._interval:
+        if self._frames == 0 or waited >= window or (ends_sentence(token) and waited >= window * SENTENCE_END_SHARE):
             self.flush()
 
     def flush(self) -> None:
-        if self._pending:
-            text = "".join(self._pending)
-            self._pending.clear()
-            self._first_at = None
-            self._emitted = True
-            self._emit(text)
+        if not self._pending:
+            return
+        text = "".join(self._pending)
+        self._pending.clear()
+        self._pending_since = None
+        if self._frames:
+            self._interval *= INTERVAL_GROWTH
+        self._frames += 1
+        self._emit(text)
 
 
 #: How often a waiting stream looks at its stop flag, so a stop lands well within 200 ms.

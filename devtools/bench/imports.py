@@ -1,0 +1,80 @@
+"""Handler import time per route in fresh interpreters (a Lambda cold start's share), and what it is spent on.
+
+Wall time is the median of several fresh interpreters timing `import handlers.<route>` alone. `python -X importtime`
+then attributes that time: each module's own ("self") time, summed by the package it belongs to, so the costly
+imports of each route can be named (and the lazy imports that would cut them listed).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+
+from devtools.bench.client import median
+from shared.route_table import AUTHORIZER, ROUTES
+
+_LINE = re.compile(r"^import time:\s+(?P<self>\d+) \|\s+(?P<cumulative>\d+) \|(?P<name>\s*\S+)$")
+_TIMED = "import time; t = time.perf_counter(); import {module}; print((time.perf_counter() - t) * 1000)"
+#: Packages reported on their own (the rest of their parent is one line).
+_SPLIT = ("shared", "shared.engine", "devtools", "handlers", "aws_lambda_powertools.utilities")
+
+
+def modules() -> dict[str, str]:
+    """Route (and the authorizer) -> handler module."""
+    return {"$authorizer": AUTHORIZER, **ROUTES}
+
+
+def group(name: str) -> str:
+    """The package a module's time is counted under: `botocore`, `pydantic`, `shared.engine.scripture`, ..."""
+    parts = name.split(".")
+    for prefix in sorted(_SPLIT, key=len, reverse=True):
+        depth = prefix.count(".") + 1
+        if parts[:depth] == prefix.split(".") and len(parts) > depth:
+            return ".".join(parts[: depth + 1])
+    return parts[0]
+
+
+@dataclass
+class RouteImport:
+    route: str
+    module: str
+    wall_ms: list[float] = field(default_factory=list)
+    #: Microseconds of import time per package (self time summed), the median over the -X importtime runs.
+    by_package: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def median_ms(self) -> float:
+        return median(self.wall_ms)
+
+    def top(self, n: int) -> list[tuple[str, float]]:
+        return [(name, us / 1000) for name, us in self.by_package.most_common(n)]
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True, check=False)
+
+
+def measure(route: str, module: str, env: dict[str, str], runs: int) -> RouteImport:
+    result = RouteImport(route, module)
+    full_env = {**os.environ, **env}
+    profiles: list[Counter[str]] = []
+    for _ in range(runs):
+        done = _run(["-c", _TIMED.format(module=module)], full_env)
+        if done.returncode == 0:
+            result.wall_ms.append(float(done.stdout.strip().splitlines()[-1]))
+        profile: Counter[str] = Counter()
+        for line in _run(["-X", "importtime", "-c", f"import {module}"], full_env).stderr.splitlines():
+            if match := _LINE.match(line):
+                profile[group(match["name"].strip())] += int(match["self"])
+        profiles.append(profile)
+    packages = {name for profile in profiles for name in profile}
+    result.by_package = Counter({name: int(median([p[name] for p in profiles])) for name in packages})
+    return result
+
+
+def measure_all(env: dict[str, str], runs: int) -> list[RouteImport]:
+    return [measure(route, module, env, runs) for route, module in modules().items()]

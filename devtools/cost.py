@@ -1,0 +1,252 @@
+"""`python -m devtools.cost`: the bench's counts per answer as a monthly AWS bill at 1,000 and 100,000 daily users.
+
+Measured (`make bench` writes them to .motivator/bench.json): messages posted and their bytes, DynamoDB reads,
+writes and request units, the handler's own time, log bytes and tokens of a 200-token answer. Assumed (below, each
+named): how people use the product, how fast the production model writes, what the web tier needs. Prices are
+devtools.prices, each with its page and date. The target (DESIGN.md section 6, issue 18): infrastructure, the model
+and identity excluded, at most $0.05 per 1,000 answers at 100,000 daily users.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from cdk.constants import LAMBDA_DEFAULT_MEMORY_MB, ROUTE_FUNCTIONS
+from devtools.prices import LOOKED_UP, PRICES, price
+from shared.metric_names import MetricName
+from shared.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_PER_1000_ANSWERS = 0.05
+HOURS_PER_MONTH = 730
+DAYS_PER_MONTH = 30
+
+
+@dataclass(frozen=True)
+class Usage:
+    """How the product is used, and what production runs on: assumptions, not measurements."""
+
+    daily_users: int
+    answers_per_user_day: float = 5
+    #: Monthly active users per daily user (a DAU/MAU of 0.5): what Cognito bills.
+    mau_per_daily_user: float = 2.0
+    #: One visit a day; the web tier holds the API Gateway connection while the page is open.
+    connection_minutes_per_visit: float = 15
+    #: Other requests in a visit besides sendMessage (each one inbound message and one reply): history pages, pings.
+    other_requests_per_visit: int = 4
+    #: The production model's pace and first-token time while the Lambda waits (Claude 3.5 Haiku on Bedrock,
+    #: standard: 65-68 tokens/s, 0.70-0.81 s to first token, artificialanalysis.ai/models/claude-3-5-haiku/providers).
+    model_tokens_per_s: float = 65
+    model_first_token_s: float = 0.75
+    #: The local Bedrock counts words; English runs about 1.33 tokens a word.
+    tokens_per_word: float = 1.33
+    #: A short route's billed time (authorizer, connect, disconnect, history, ping).
+    short_route_ms: float = 30
+    #: Reflex sessions one web task serves, and the peak-to-average ratio of people online.
+    sessions_per_task: int = 500
+    peak_factor: float = 3.0
+    #: Bytes CloudFront sends a browser per visit (the Reflex app; nothing is cached) beyond the answers' updates.
+    page_bytes_per_visit: int = 1_000_000
+    requests_per_visit: int = 30
+    #: API Gateway's access log line per inbound message.
+    access_log_bytes: int = 600
+    alarms: int = 10
+    #: X-Ray's default sampling: the first request each second, then 5%.
+    xray_reservoir_per_s: float = 1.0
+    xray_rate: float = 0.05
+    model_id: str = Settings.model_fields["bedrock_model_id"].default
+    sendmessage_memory_mb: int = next(f.memory_mb for f in ROUTE_FUNCTIONS if f.route == "sendMessage")
+
+    @property
+    def answers(self) -> float:
+        return self.daily_users * self.answers_per_user_day * DAYS_PER_MONTH
+
+    @property
+    def visits(self) -> float:
+        return self.daily_users * DAYS_PER_MONTH
+
+
+@dataclass(frozen=True)
+class Line:
+    service: str
+    item: str
+    usd: float
+    excluded: bool = False  # the model and identity, outside the infrastructure target
+
+
+def _web(environment: str = "prod") -> dict[str, Any]:
+    web: dict[str, Any] = json.loads((ROOT / "cdk.json").read_text())["context"]["environments"][environment]["web"]
+    return web
+
+
+def _lambda_gb_s(m: dict[str, Any], u: Usage) -> tuple[float, float, float]:
+    """(GB-seconds a month, sendMessage seconds an answer, short invocations a month)."""
+    send_s = m["handler_overhead_ms"] / 1000 + u.model_first_token_s + m["output_tokens"] / u.model_tokens_per_s
+    short = u.visits * (3 + u.other_requests_per_visit)  # authorizer, connect, disconnect, and the other requests
+    send_gb_s = u.answers * send_s * u.sendmessage_memory_mb / 1024
+    short_gb_s = short * u.short_route_ms / 1000 * LAMBDA_DEFAULT_MEMORY_MB / 1024
+    return send_gb_s + short_gb_s, send_s, short
+
+
+def _dynamodb_units(m: dict[str, Any], u: Usage) -> tuple[float, float]:
+    """(read units, write units) a month: the stop polls scale with how long production streams."""
+    stream_s = u.model_first_token_s + m["output_tokens"] / u.model_tokens_per_s
+    polls = m["dynamodb_reads_while_streaming"] * (stream_s / m["stream_s"] - 1) if m["stream_s"] else 0.0
+    return u.answers * (m["dynamodb_read_units"] + polls) + u.visits * 4, u.answers * m[
+        "dynamodb_write_units"
+    ] + u.visits * 2
+
+
+def _per_answer_lines(m: dict[str, Any], u: Usage) -> list[Line]:
+    messages = u.answers * (1 + m["posts_per_answer"]) + u.visits * 2 * u.other_requests_per_visit
+    minutes = u.visits * u.connection_minutes_per_visit
+    gb_s, send_s, short = _lambda_gb_s(m, u)
+    reads, writes = _dynamodb_units(m, u)
+    stored_gb = u.answers * m["dynamodb_bytes"] / 2 / 1e9  # about half of what an answer moves stays stored
+    tokens_in, tokens_out = m["input_tokens_local_estimate"] * u.tokens_per_word, m["output_tokens"]
+    return [
+        Line("API Gateway", f"{messages / 1e6:.1f} M messages", messages * price("apigw_message")),
+        Line("API Gateway", "connection minutes", minutes * price("apigw_connection_minute")),
+        Line("Lambda", f"{gb_s / 1e6:.2f} M GB-s (sendMessage {send_s:.1f} s at {u.sendmessage_memory_mb} MB)",
+             gb_s * price("lambda_gb_s_arm")),
+        Line("Lambda", "requests", (u.answers + short) * price("lambda_request")),
+        Line("DynamoDB", f"{reads / 1e6:.1f} M read units", reads * price("dynamodb_rru")),
+        Line("DynamoDB", f"{writes / 1e6:.1f} M write units", writes * price("dynamodb_wru")),
+        Line("DynamoDB", "storage added this month", stored_gb * price("dynamodb_gb_month")),
+        Line("Bedrock", f"input ({tokens_in:.0f} tokens an answer)",
+             u.answers * tokens_in * price(f"bedrock:{u.model_id}:in"), excluded=True),
+        Line("Bedrock", f"output ({tokens_out:.0f} tokens)",
+             u.answers * tokens_out * price(f"bedrock:{u.model_id}:out"), excluded=True),
+    ]  # fmt: skip
+
+
+def _identity_lines(u: Usage) -> list[Line]:
+    mau = u.daily_users * u.mau_per_daily_user
+    usd = max(0.0, mau - 10_000) * price("cognito_essentials_mau")
+    return [Line("Cognito", f"Essentials, {mau:,.0f} MAU", usd, excluded=True)]
+
+
+def _web_lines(m: dict[str, Any], u: Usage) -> list[Line]:
+    web = _web()
+    online = u.daily_users * u.connection_minutes_per_visit / (24 * 60)
+    tasks = max(web["desiredCount"], math.ceil(online * u.peak_factor / u.sessions_per_task))
+    vcpu, gib = web["cpu"] / 1024, web["memoryMib"] / 1024
+    task_hour = vcpu * price("fargate_arm_vcpu_hour") + gib * price("fargate_arm_gb_hour")
+    frame_gb = u.answers * m["post_bytes_per_answer"] / 1e9
+    cdn_gb = u.visits * u.page_bytes_per_visit / 1e9 + 2 * frame_gb
+    requests = u.visits * u.requests_per_visit
+    alb = HOURS_PER_MONTH * (price("alb_hour") + price("alb_lcu_hour") * max(1, online / 3000))
+    waf = price("waf_acl_month") + 3 * price("waf_rule_month") + requests * price("waf_request")
+    cache_gb_month = 0.1 * HOURS_PER_MONTH * price("elasticache_valkey_gb_hour")
+    cache_ecpus = u.answers * 2 * (m["posts_per_answer"] + 4)  # Reflex state updates of about 2 KB a frame
+    return [
+        Line("Fargate", f"{tasks} web tasks ({vcpu:g} vCPU, {gib:g} GB, arm64)", tasks * task_hour * HOURS_PER_MONTH),
+        Line("ALB", "load balancer and LCUs", alb),
+        Line("NAT", f"{web['natGateways']} gateways", web["natGateways"] * HOURS_PER_MONTH * price("nat_hour")),
+        Line("NAT", "frames from API Gateway to the web tasks", frame_gb * price("nat_gb")),
+        Line("CloudFront", "data to browsers", cdn_gb * price("cloudfront_gb")),
+        Line("CloudFront", "HTTPS requests", requests / 1e4 * price("cloudfront_https_10k")),
+        Line("WAF", "web ACL, 3 rules, requests", waf),
+        Line("ElastiCache", "Serverless Valkey (DESIGN.md; not in cdk/ yet)",
+             cache_gb_month + cache_ecpus * price("elasticache_valkey_ecpu")),
+    ]  # fmt: skip
+
+
+def _observability_lines(m: dict[str, Any], u: Usage) -> list[Line]:
+    inbound = u.answers + u.visits * (3 + u.other_requests_per_visit)
+    log_gb = (u.answers * m["log_bytes_per_answer"] + inbound * u.access_log_bytes) / 1e9
+    month_s = DAYS_PER_MONTH * 86400
+    sampled = min(inbound, month_s * u.xray_reservoir_per_s + u.xray_rate * inbound)
+    fixed = price("dashboard_month") + u.alarms * price("alarm_month") + len(MetricName) * price("metric_month")
+    traces = max(0.0, sampled - 1e5) * price("xray_trace")
+    return [
+        Line("CloudWatch", f"{log_gb:.1f} GB of logs", log_gb * price("logs_gb")),
+        Line("CloudWatch", f"dashboard, {u.alarms} alarms, {len(MetricName)} metrics", fixed),
+        Line("X-Ray", f"traces ({inbound / month_s:.1f} invocations/s, default sampling)", traces),
+    ]
+
+
+def bill(measured: dict[str, Any], usage: Usage) -> list[Line]:
+    lines = [*_per_answer_lines(measured, usage), *_identity_lines(usage), *_web_lines(measured, usage)]
+    return [*lines, *_observability_lines(measured, usage)]
+
+
+def infrastructure_per_1000(measured: dict[str, Any], usage: Usage) -> float:
+    return sum(line.usd for line in bill(measured, usage) if not line.excluded) / usage.answers * 1000
+
+
+def _print_bill(measured: dict[str, Any], usage: Usage, out: list[str]) -> None:
+    lines = sorted(bill(measured, usage), key=lambda line: -line.usd)
+    per = 1000 / usage.answers
+    out.append(
+        f"{usage.daily_users:,} daily users x {usage.answers_per_user_day:g} answers: {usage.answers:,.0f} a month"
+    )
+    out.append(f"  {'service':12} {'month':>11} {'per 1,000 answers':>18}  item")
+    for line in lines:
+        mark = "  (excluded from the target)" if line.excluded else ""
+        out.append(f"  {line.service:12} ${line.usd:10,.2f} ${line.usd * per:17.4f}  {line.item}{mark}")
+    total = sum(line.usd for line in lines)
+    infra = infrastructure_per_1000(measured, usage)
+    out.append(f"  {'total':12} ${total:10,.2f} ${total * per:17.4f}")
+    verdict = "within" if infra <= TARGET_PER_1000_ANSWERS else "over"
+    out.append(f"  infrastructure without the model and identity: ${infra:.4f} per 1,000 answers "
+               f"({verdict} the ${TARGET_PER_1000_ANSWERS} target)")  # fmt: skip
+
+
+#: What-ifs at 100,000 daily users: a change, and the measured inputs and usage it implies.
+LEVERS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
+    ("one message per token (what peers post)", {"per_token": True}, {}),
+    ("sendMessage at 256 MB instead of 512 MB", {}, {"sendmessage_memory_mb": 256}),
+    ("sendMessage at 128 MB", {}, {"sendmessage_memory_mb": 128}),
+    ("stop polled every 0.5 s, eventually consistent (a tenth of the units)", {"poll_factor": 0.1}, {}),
+    ("half the write units (the turn written at its end, the session's context kept shorter)", {"writes": 0.5}, {}),
+    ("the web client's page cached at the edge (no page bytes per visit)", {}, {"page_bytes_per_visit": 0}),
+    ("128 MB, polls, writes and the cached page together", {"poll_factor": 0.1, "writes": 0.5},
+     {"sendmessage_memory_mb": 128, "page_bytes_per_visit": 0}),
+]  # fmt: skip
+
+
+def _lever(measured: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    m = dict(measured)
+    if change.get("per_token"):
+        m["posts_per_answer"] = m["output_tokens"] + 3
+    if "writes" in change:
+        m["dynamodb_write_units"] *= change["writes"]
+    if "poll_factor" in change:
+        streaming_units = m["dynamodb_reads_while_streaming"]
+        m["dynamodb_read_units"] -= streaming_units * (1 - change["poll_factor"])
+        m["dynamodb_reads_while_streaming"] *= change["poll_factor"]
+    return m
+
+
+def report(measured: dict[str, Any]) -> str:
+    out = [f"prices: devtools/prices.py ({len(PRICES)} list prices, looked up {LOOKED_UP}); model {Usage(1).model_id}"]
+    for users in (1_000, 100_000):
+        out.append("")
+        _print_bill(measured, Usage(users), out)
+    base = infrastructure_per_1000(measured, Usage(100_000))
+    out += ["", "what would move it at 100,000 daily users (infrastructure per 1,000 answers):"]
+    for name, change, usage_change in LEVERS:
+        value = infrastructure_per_1000(_lever(measured, change), replace(Usage(100_000), **usage_change))
+        out.append(f"  ${value:.4f} ({value - base:+.4f})  {name}")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m devtools.cost", description=__doc__)
+    parser.add_argument("--bench", type=Path, default=Path(".motivator/bench.json"), help="what `make bench` wrote")
+    args = parser.parse_args(argv)
+    if not args.bench.exists():
+        parser.error(f"{args.bench} is missing: run `make bench` (or `python -m devtools.bench --quick`) first")
+    measured = json.loads(args.bench.read_text())["cost_inputs"]
+    sys.stdout.write(report(measured) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -205,3 +205,26 @@ JWKS_FAILURE_MINUTES = 3
 GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com"
 GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com"
 CDK_BOOTSTRAP_QUALIFIER = "hnb659fds"
+
+
+# Cognito user pool: what the pool and its web app client are, read by cdk/components/user_pool.py and by
+# devtools/bootstrap.py (the fast local path), so the two cannot drift (tests/integration/test_parity.py).
+@dataclass(frozen=True)
+class UserPoolPolicy:
+    min_length: int = 8
+    require_lowercase: bool = True
+    require_uppercase: bool = True
+    require_digits: bool = True
+    require_symbols: bool = False
+    temp_password_validity_days: int = 3
+    #: Email sign-in, case-insensitive: "Ann@Example.com" and "ann@example.com" are one person.
+    sign_in_case_sensitive: bool = False
+    #: Forgotten passwords are reset by email only (no SMS).
+    recovery_by_email_only: bool = True
+    email_required: bool = True
+    #: Sign-in and reset never say whether an address has an account.
+    prevent_user_existence_errors: bool = True
+    refresh_token_validity_days: int = 30
+
+
+USER_POOL_POLICY = UserPoolPolicy()

@@ -9,17 +9,19 @@ from typing import Any
 
 import boto3
 
+from cdk.constants import USER_POOL_POLICY as POOL
 from shared.tables import ALL_TABLES, TableDefinition
 
 LOCAL_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
 DEMO_USERNAME = "demo@motivator.local"
-#: The pool's password policy, as in production (DESIGN.md section 1).
+#: The pool's password policy, as CDK declares it (cdk.constants.USER_POOL_POLICY, DESIGN.md section 1).
 PASSWORD_POLICY = {
-    "MinimumLength": 8,
-    "RequireUppercase": True,
-    "RequireLowercase": True,
-    "RequireNumbers": True,
-    "RequireSymbols": False,
+    "MinimumLength": POOL.min_length,
+    "RequireUppercase": POOL.require_uppercase,
+    "RequireLowercase": POOL.require_lowercase,
+    "RequireNumbers": POOL.require_digits,
+    "RequireSymbols": POOL.require_symbols,
+    "TemporaryPasswordValidityDays": POOL.temp_password_validity_days,
 }
 
 
@@ -78,12 +80,18 @@ def create_user_pool(endpoint_url: str, region: str, prefix: str) -> tuple[str, 
         UsernameAttributes=["email"],
         AutoVerifiedAttributes=["email"],
         Policies={"PasswordPolicy": PASSWORD_POLICY},
+        UsernameConfiguration={"CaseSensitive": POOL.sign_in_case_sensitive},
+        AccountRecoverySetting={
+            "RecoveryMechanisms": [{"Priority": 1, "Name": "verified_email"}] if POOL.recovery_by_email_only else []
+        },
+        Schema=[{"Name": "email", "AttributeDataType": "String", "Required": POOL.email_required, "Mutable": True}],
     )["UserPool"]
     app = cognito.create_user_pool_client(
         UserPoolId=pool["Id"],
         ClientName=f"{prefix}-web",
         GenerateSecret=False,
         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        PreventUserExistenceErrors="ENABLED" if POOL.prevent_user_existence_errors else "LEGACY",
     )["UserPoolClient"]
     return pool["Id"], app["ClientId"]
 

@@ -29,9 +29,15 @@ class _Frame(BaseModel):
 # Client to server, routed on `action`.
 # --------------------------------------------------------------------------------------------
 class _ClientFrame(_Frame):
-    """Strict JSON types: `true` is a boolean and `5` a number; "true", 1 and "5" are not converted."""
+    """Strict JSON types: `true` is a boolean and `5` a number; "true", 1 and "5" are not converted.
+
+    Any client frame may carry a `clientMessageId`: an error answering it carries the same id, so a client
+    matches every error to the request it answers (required, and the idempotency key, on sendMessage).
+    """
 
     model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True, strict=True)
+
+    client_message_id: Id | None = Field(default=None, alias="clientMessageId")
 
 
 class SendMessage(_ClientFrame):
@@ -284,6 +290,11 @@ ServerFrame = Annotated[
     Field(discriminator="type"),
 ]
 SERVER_FRAME: TypeAdapter[ServerFrame] = TypeAdapter(ServerFrame)
+
+
+#: API Gateway's own untyped frame (`{"message": …}`) when a route's integration passes 29 s while its Lambda goes
+#: on streaming: informational, every client keeps reading until `done`.
+GATEWAY_TIMEOUT_MESSAGE = "Endpoint request timed out"
 
 
 class ProtocolError(Exception):

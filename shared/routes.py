@@ -36,6 +36,18 @@ from shared.storage import InvalidCursor, NotFound, StorageError
 ANSWER_NOT_FOUND = Error(code=ErrorCode.NOT_FOUND, message="That answer was not found.")
 CONVERSATION_NOT_FOUND = Error(code=ErrorCode.NOT_FOUND, message="That conversation was not found.")
 NOTHING_TO_STOP = Error(code=ErrorCode.NOT_FOUND, message="There is no answer being written with that id.")
+
+
+def answering(error: Error, request: Any) -> Error:
+    """The error, naming the request it answers: its clientMessageId and, where it has one, its messageId."""
+    return error.model_copy(
+        update={
+            "client_message_id": getattr(request, "client_message_id", None),
+            "message_id": getattr(request, "message_id", None),
+        }
+    )
+
+
 BAD_CURSOR = Error(code=ErrorCode.BAD_REQUEST, message="That cursor is not valid.")
 #: Raising exactly this message makes API Gateway answer the handshake with 401.
 UNAUTHORIZED = "Unauthorized"
@@ -93,10 +105,13 @@ def default(event: MessageEvent, deps: Container, context: RemainingTime) -> dic
     ctx = event.request_context
     call = Call(deps, ctx.connection_id, ctx.route_key, Deadline.of(context))
     try:
-        parse_client_frame(event.body)
-        frame = Error(
-            code=ErrorCode.UNKNOWN_ACTION,
-            message=f"That action is not available here; valid actions are: {', '.join(ACTIONS)}.",
+        request = parse_client_frame(event.body)
+        frame = answering(
+            Error(
+                code=ErrorCode.UNKNOWN_ACTION,
+                message=f"That action is not available here; valid actions are: {', '.join(ACTIONS)}.",
+            ),
+            request,
         )
     except ProtocolError as exc:
         frame = exc.frame
@@ -126,7 +141,7 @@ def send_message(request: SendMessage, call: Call) -> None:
 def resume(request: Resume, call: Call) -> None:
     turn = call.deps.conversations.owned_turn(call.user, request.message_id)
     if turn is None:
-        call.reply(ANSWER_NOT_FOUND)
+        call.reply(answering(ANSWER_NOT_FOUND, request))
         return
     with DetachableSink(call.poster) as out:
         call.deps.follower.follow(turn, request.after_seq, out, call.deadline)
@@ -137,7 +152,7 @@ def resume(request: Resume, call: Call) -> None:
 @message_route(Stop)
 def stop(request: Stop, call: Call) -> None:
     if not call.deps.conversations.request_stop(call.user, request.message_id):
-        call.reply(NOTHING_TO_STOP)
+        call.reply(answering(NOTHING_TO_STOP, request))
     logger.info("stop requested", message_id=request.message_id)
 
 
@@ -147,7 +162,7 @@ def feedback(request: Feedback, call: Call) -> None:
     if not conversations.record_feedback(
         call.user, request.session_id, request.message_id, request.helpful, request.comment
     ):
-        call.reply(ANSWER_NOT_FOUND)
+        call.reply(answering(ANSWER_NOT_FOUND, request))
         return
     logger.info("feedback recorded", message_id=request.message_id, helpful=request.helpful)
     call.reply(FeedbackRecorded(messageId=request.message_id, helpful=request.helpful))
@@ -162,9 +177,9 @@ def history(request: History, call: Call) -> None:
         else:
             page = turns_page(store, call.user, request.session_id, request.limit, request.cursor)
     except InvalidCursor:
-        call.reply(BAD_CURSOR)
+        call.reply(answering(BAD_CURSOR, request))
     except NotFound:
-        call.reply(CONVERSATION_NOT_FOUND)
+        call.reply(answering(CONVERSATION_NOT_FOUND, request))
     except TooLarge as exc:
         call.reply(exc.frame)
     else:
@@ -180,7 +195,7 @@ def delete_history(request: DeleteHistory, call: Call) -> None:
         else:
             deleted = store.delete_session(call.user, request.session_id)
     except NotFound:
-        call.reply(CONVERSATION_NOT_FOUND)
+        call.reply(answering(CONVERSATION_NOT_FOUND, request))
         return
     logger.info("history deleted", user_id=call.user, turns=deleted.turns, whole=request.session_id is None)
     call.reply(HistoryPage(sessionId=request.session_id, items=[], cursor=None))

@@ -7,6 +7,7 @@ from aws_cdk import aws_cognito as cognito
 from constructs import Construct
 
 from cdk.config import ThreatProtection
+from cdk.constants import USER_POOL_POLICY as POLICY
 
 _THREAT_MODES = {
     ThreatProtection.OFF: (cognito.FeaturePlan.ESSENTIALS, None),
@@ -31,22 +32,26 @@ class ChatUserPool(Construct):
             self,
             "UserPool",
             sign_in_aliases=cognito.SignInAliases(email=True, username=False),
-            sign_in_case_sensitive=False,
+            sign_in_case_sensitive=POLICY.sign_in_case_sensitive,
             self_sign_up_enabled=True,
             auto_verify=cognito.AutoVerifiedAttrs(email=True),
             keep_original=cognito.KeepOriginalAttrs(email=True),
             standard_attributes=cognito.StandardAttributes(
-                email=cognito.StandardAttribute(required=True, mutable=True)
+                email=cognito.StandardAttribute(required=POLICY.email_required, mutable=True)
             ),
             password_policy=cognito.PasswordPolicy(
-                min_length=8,
-                require_lowercase=True,
-                require_uppercase=True,
-                require_digits=True,
-                require_symbols=False,
-                temp_password_validity=Duration.days(3),
+                min_length=POLICY.min_length,
+                require_lowercase=POLICY.require_lowercase,
+                require_uppercase=POLICY.require_uppercase,
+                require_digits=POLICY.require_digits,
+                require_symbols=POLICY.require_symbols,
+                temp_password_validity=Duration.days(POLICY.temp_password_validity_days),
             ),
-            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            account_recovery=(
+                cognito.AccountRecovery.EMAIL_ONLY
+                if POLICY.recovery_by_email_only
+                else cognito.AccountRecovery.EMAIL_AND_PHONE_WITHOUT_MFA
+            ),
             feature_plan=feature_plan,
             standard_threat_protection_mode=threat_mode,
             deletion_protection=retain,
@@ -59,7 +64,7 @@ class ChatUserPool(Construct):
             auth_flows=cognito.AuthFlow(user_password=True, user_srp=True),
             access_token_validity=access_token_validity,
             id_token_validity=access_token_validity,
-            refresh_token_validity=Duration.days(30),
-            prevent_user_existence_errors=True,
+            refresh_token_validity=Duration.days(POLICY.refresh_token_validity_days),
+            prevent_user_existence_errors=POLICY.prevent_user_existence_errors,
             enable_token_revocation=True,
         )

@@ -34,6 +34,7 @@ from devtools.gateway.wiring import Function, Wiring, default_wiring
 from devtools.parity.iam import Principals, PrincipalsFile
 from shared import limits
 from shared.event_record import redact_event
+from shared.protocol import GATEWAY_TIMEOUT_MESSAGE
 from shared.route_table import AUTHORIZER
 
 log = logging.getLogger("devtools.gateway")
@@ -274,7 +275,7 @@ class Gateway:
             _, error, _ = await asyncio.wait_for(asyncio.shield(invocation), self.limits.integration_timeout_s)
         except TimeoutError:
             # The client hears that the endpoint timed out; the Lambda goes on, as in AWS.
-            await self._send_error(live, "Endpoint request timed out", request_id)
+            await self._send_error(live, GATEWAY_TIMEOUT_MESSAGE, request_id)
             return
         if error is not None:
             log.warning("handler %s failed: %s", route, error_name(error))

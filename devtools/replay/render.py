@@ -10,10 +10,11 @@ from rich.markup import escape
 
 from devtools.replay.diff import Difference, FrameRef
 from devtools.replay.eventlog import Conversation, Inbound, iso
+from shared.protocol import GATEWAY_TIMEOUT_MESSAGE
 
 WIDTH = 110
 #: API Gateway's untyped frame when a route's integration passes 29 s: the Lambda, and its answer, go on.
-GATEWAY_TIMEOUT = "Endpoint request timed out"
+GATEWAY_TIMEOUT = GATEWAY_TIMEOUT_MESSAGE
 
 
 def console(file: IO[str] | None = None) -> Console:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from shared.engine.emotions import FALLBACK, POSITIVE, EmotionResult
-from shared.engine.safety_score import evidence, fired, risk
+from shared.engine.safety_score import Finding, evidence, fired, risk
 from shared.engine.safety_signals import (
     CATEGORIES,
     CONCERN_BAR,
@@ -90,6 +90,15 @@ class SafetyAssessment:
     @property
     def concern(self) -> bool:
         return self.level is not Safety.OK
+
+
+def explain(text: str) -> tuple[Finding, ...]:
+    """Every cue that matched the message, with the guards (negated, idiom, past, …) that cut its weight.
+
+    For diagnosing a miss or a false alarm from a test failure; holds offsets, never the message's text."""
+    trace: list[Finding] = []
+    evidence(text, trace)
+    return tuple(trace)
 
 
 def _level(total: float) -> Safety:

@@ -136,48 +136,71 @@ def _topic_talk(lexicon: Lexicon, before: str, after: str) -> bool:
     return bool(lexicon.topic.match(after.lstrip(" ,:-")[:30]))
 
 
-def _weigh(lexicon: Lexicon, cue: Cue, clause: str, start: int, end: int, message: str) -> tuple[str, float]:
-    """The category the match at clause[start:end] is evidence of, and its weight after the guards."""
+@dataclass(frozen=True)
+class Finding:
+    """One cue that matched, for diagnosing a miss or a false alarm: where, as what, and which guards cut it.
+
+    Holds offsets into the normalised message, never its text."""
+
+    language: str
+    category: str
+    start: int
+    end: int
+    cue_weight: float
+    weight: float
+    guards: tuple[str, ...]
+    mention: bool
+
+
+def _weigh(
+    lexicon: Lexicon, cue: Cue, clause: str, start: int, end: int, message: str
+) -> tuple[str, float, tuple[str, ...]]:
+    """The category the match at clause[start:end] is evidence of, its weight after the guards, and the guards."""
     text, before, after = clause[start:end], clause[:start], clause[end:]
     category, weight = cue.category, cue.weight
+    guards: list[str] = []
     if cue.personal and _said_of_someone_else(lexicon, before, text):
         category, weight = SOMEONE_ELSE, weight * REDIRECTED
+        guards.append("said_of_someone_else")
     elif (
         category == SOMEONE_ELSE
         and lexicon.other_subject is not None
         and not lexicon.other_subject.search(before)
         and not lexicon.other_subject.search(text)
     ):
-        return category, 0.0  # "been suicidal" with nobody else named is the writer's own cue
-    if _negated(lexicon, before) and not _SELF_NEGATING.match(text):
-        weight *= NEGATED
-    if lexicon.idioms is not None and lexicon.idioms.search(clause[max(0, start - 20) : end + 25]):
-        weight *= IDIOM
-    if (cue.benign is not None and cue.benign.search(clause)) or (
-        cue.benign_after is not None and cue.benign_after.match(after)
+        return category, 0.0, ("nobody_else_named",)  # "been suicidal" with nobody else named: the writer's own cue
+    for guard, factor, applies in (
+        ("negated", NEGATED, _negated(lexicon, before) and not _SELF_NEGATING.match(text)),
+        ("idiom", IDIOM, lexicon.idioms is not None and lexicon.idioms.search(clause[max(0, start - 20) : end + 25])),
+        (
+            "benign_context",
+            BENIGN,
+            (cue.benign is not None and cue.benign.search(clause))
+            or (cue.benign_after is not None and cue.benign_after.match(after)),
+        ),
+        ("unsupported", UNSUPPORTED, cue.needs is not None and not cue.needs.search(message)),
+        ("topic_talk", TOPIC, _topic_talk(lexicon, before, after)),
+        *_past_and_accident(lexicon, category, clause, after, text, message),
     ):
-        weight *= BENIGN
-    if cue.needs is not None and not cue.needs.search(message):
-        weight *= UNSUPPORTED
-    if _topic_talk(lexicon, before, after):
-        weight *= TOPIC
-    return category, weight * _past_and_accident(lexicon, category, clause, after, text, message)
+        if applies:
+            weight *= factor
+            guards.append(guard)
+    return category, weight, tuple(guards)
 
 
-def _past_and_accident(lexicon: Lexicon, category: str, clause: str, after: str, text: str, message: str) -> float:
-    factor = 1.0
-    if lexicon.past is not None and lexicon.past.search(clause.replace(text, " ")):
-        now = lexicon.still.search(message.replace(text, " ")) if lexicon.still is not None else None
-        if category == SOMEONE_ELSE or not now:
-            factor *= PAST  # someone else's past, or the writer's own with nothing saying it is back
-    if (
+def _past_and_accident(
+    lexicon: Lexicon, category: str, clause: str, after: str, text: str, message: str
+) -> tuple[tuple[str, float, bool], ...]:
+    past = lexicon.past is not None and bool(lexicon.past.search(clause.replace(text, " ")))
+    now = lexicon.still.search(message.replace(text, " ")) if lexicon.still is not None else None
+    accident = (
         category == SELF_HARM
         and lexicon.accident is not None
-        and lexicon.accident.search(after[:60])
+        and bool(lexicon.accident.search(after[:60]))
         and not (lexicon.hurt_intent is not None and lexicon.hurt_intent.search(clause))
-    ):
-        factor *= ACCIDENT
-    return factor
+    )
+    # Someone else's past, or the writer's own with nothing saying it is back.
+    return ("past", PAST, past and (category == SOMEONE_ELSE or not now)), ("accident", ACCIDENT, accident)
 
 
 def _is_mention(cue: Cue) -> bool:
@@ -192,7 +215,12 @@ _ORDERED: Final = {
 
 
 def _scan(
-    lexicon: Lexicon, parts: list[str], message: str, totals: dict[str, float], mentions: dict[str, float]
+    lexicon: Lexicon,
+    parts: list[str],
+    message: str,
+    totals: dict[str, float],
+    mentions: dict[str, float],
+    trace: list[Finding] | None = None,
 ) -> None:
     """Add each cue's strongest match per category; mentions go last and skip words already judged."""
     # One pass per cue over all the clauses, one a line: cues are multi-line patterns that never match a line
@@ -212,7 +240,9 @@ def _scan(
                 judged.append((start, end))
             index = bisect_right(offsets, start) - 1
             base = offsets[index]
-            category, weight = _weigh(lexicon, cue, parts[index], start - base, end - base, message)
+            category, weight, guards = _weigh(lexicon, cue, parts[index], start - base, end - base, message)
+            if trace is not None:
+                trace.append(Finding(lexicon.language, category, start, end, cue.weight, weight, guards, mention))
             if weight > best.get(category, 0.0):
                 best[category] = weight
         into = mentions if mention else totals
@@ -220,18 +250,20 @@ def _scan(
             into[category] = into.get(category, 0.0) + weight
 
 
-def evidence(text: str) -> Evidence:
-    """Every category's evidence in one message. Deterministic; the text is neither kept nor logged."""
+def evidence(text: str, trace: list[Finding] | None = None) -> Evidence:
+    """Every category's evidence in one message. Deterministic; the text is neither kept nor logged.
+
+    With `trace`, every cue that matched is appended to it (see `Finding`), so a test can say why."""
     folded = fold(text)
     language, present = detect_language(folded)
     message = english(folded) if language is None else re.sub(r"\s+", " ", folded).strip()
     parts = clauses(message)
     totals: dict[str, float] = {}
     mentions: dict[str, float] = {}
-    _scan(ENGLISH, parts, message, totals, mentions)
+    _scan(ENGLISH, parts, message, totals, mentions, trace)
     for lexicon in present:
         before = sum(totals.values())
-        _scan(lexicon, parts, message, totals, mentions)
+        _scan(lexicon, parts, message, totals, mentions, trace)
         if language is None and sum(totals.values()) - before >= FOREIGN_EVIDENCE:
             language = lexicon.language
     scale = min(1.0, MENTIONS_AT_MOST / max(sum(mentions.values()), MENTIONS_AT_MOST))

@@ -186,6 +186,26 @@ async def test_other_users_ids_read_as_not_found(endpoints: dict[str, Any], new_
     assert item["status"] == "complete" and "feedback" not in item
 
 
+async def test_every_error_names_the_request_it_answers(endpoints: dict[str, Any], new_user: Any) -> None:
+    # Given a client that tags each request with its own clientMessageId
+    ws = await open_ws(endpoints, new_user())
+    unknown = str(uuid.uuid4())
+    frames: list[dict[str, Any]] = [
+        {"action": "resume", "messageId": unknown, "afterSeq": 0, "clientMessageId": "r1"},
+        {"action": "stop", "messageId": unknown, "clientMessageId": "s1"},
+        {"action": "feedback", "sessionId": unknown, "messageId": unknown, "helpful": True, "clientMessageId": "f1"},
+        {"action": "history", "sessionId": unknown, "cursor": "bm90LWEtY3Vyc29y", "clientMessageId": "h1"},
+        {"action": "deleteHistory", "sessionId": unknown, "clientMessageId": "d1"},
+    ]
+    # When each asks about something that is not there
+    replies = [await _request(ws, f, {"history", "feedbackRecorded"}) for f in frames]
+    await ws.close()
+    # Then each error carries the id of the request it answers (and the message id it was about, if any)
+    assert [r["type"] for r in replies] == ["error"] * len(frames), replies
+    assert [r.get("clientMessageId") for r in replies] == [f["clientMessageId"] for f in frames]
+    assert [r.get("messageId") for r in replies[:3]] == [unknown] * 3
+
+
 async def test_history_and_feedback_round_trip(endpoints: dict[str, Any], new_user: Any) -> None:
     ws = await open_ws(endpoints, new_user())
     # Given two turns in one session

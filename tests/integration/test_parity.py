@@ -143,12 +143,6 @@ def _client_shape(endpoints: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="devtools/bootstrap.py creates the fast path's pool without the template's TemporaryPasswordValidityDays "
-    "(3), UsernameConfiguration CaseSensitive false, AccountRecoverySetting verified_email and required email; "
-    "fix in the lead's report: one pool definition read by cdk/components/user_pool.py and bootstrap.py",
-)
 def test_the_user_pools_have_the_same_password_policy_and_sign_in(
     endpoints: dict[str, Any], cdk_endpoints: dict[str, Any]
 ) -> None:
@@ -157,11 +151,6 @@ def test_the_user_pools_have_the_same_password_policy_and_sign_in(
     assert _pool_shape(endpoints) == _pool_shape(cdk_endpoints)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="devtools/bootstrap.py creates the fast path's app client with PreventUserExistenceErrors LEGACY (unset) "
-    "where the template says ENABLED; fix in the lead's report (one client definition for CDK and bootstrap)",
-)
 def test_the_app_clients_have_the_same_auth_flows_and_token_validity(
     endpoints: dict[str, Any], cdk_endpoints: dict[str, Any]
 ) -> None:

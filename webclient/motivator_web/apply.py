@@ -41,6 +41,7 @@ from motivator_web.view import (
 )
 from shared.limits import HISTORY_PAGE_DEFAULT
 from shared.protocol import (
+    GATEWAY_TIMEOUT_MESSAGE,
     Ack,
     Delta,
     Done,
@@ -56,10 +57,8 @@ from shared.protocol import (
     StopReason,
 )
 
-#: API Gateway's own frame when a route's integration passes 29 s (WS_INTEGRATION_TIMEOUT_S) while its Lambda goes
-#: on streaming: informational. The same text is GATEWAY_TIMEOUT in devtools/replay/render.py and is sent by
-#: devtools/gateway/server.py; its one definition belongs in shared/protocol.py (a wire fact, not a number).
-GATEWAY_TIMEOUT = "Endpoint request timed out"
+#: API Gateway's own frame when a route's integration passes 29 s while its Lambda goes on streaming: informational.
+GATEWAY_TIMEOUT = GATEWAY_TIMEOUT_MESSAGE
 STOPPED_NOTE = "You stopped this answer."
 FEEDBACK_NOT_SAVED = "We couldn't save that feedback just now. Please try again."
 

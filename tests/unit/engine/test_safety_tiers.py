@@ -323,3 +323,21 @@ def test_a_crisis_worded_with_hope_or_thanks_is_answered_as_pain() -> None:
     chosen = [crisis_emotion(h) for h in heard]
     # Then it is never a positive feeling: the verse comforts instead of celebrating
     assert not any(c in POSITIVE for c in chosen)
+
+
+def test_explain_names_the_guard_that_kept_an_idiom_or_a_negation_below_the_bar() -> None:
+    # Given an idiom, a negation, an accident, someone else's past and a plain crisis statement
+    from shared.engine.safety import explain
+
+    def guards(text: str) -> set[str]:
+        return {g for f in explain(text) for g in f.guards}
+
+    # Then explain says which guard cut each cue
+    assert guards("I killed myself laughing at that video") == {"idiom"}
+    assert guards("I would never kill myself") == {"negated"}
+    assert guards("I cut myself while cooking dinner") == {"accident"}
+    assert guards("my friend attempted suicide years ago") == {"said_of_someone_else", "past"}
+    # And the crisis cue went through uncut, and a finding holds offsets and categories, never the words
+    crisis = explain("I want to kill myself tonight")
+    assert any(f.category == "explicit" and f.weight == f.cue_weight and not f.guards for f in crisis)
+    assert all(isinstance(f.start, int) and not hasattr(f, "text") for f in crisis)

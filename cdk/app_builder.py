@@ -6,8 +6,11 @@ import os
 from dataclasses import dataclass, field
 
 from aws_cdk import App, Environment, Stack, Tags, Validations
+from aws_cdk import aws_wafv2 as wafv2
 from cdk_nag import AwsSolutionsChecks
 
+from cdk.components.monitoring import web_targets
+from cdk.components.tables import table_name
 from cdk.config import ROOT, AppConfig, EnvironmentConfig, load_app_config
 from cdk.constants import (
     ACCOUNT_STACK,
@@ -16,6 +19,7 @@ from cdk.constants import (
     CHAT_API_STACK,
     CICD_STACK_NAME,
     DATA_STACK,
+    EDGE_OBSERVABILITY_STACK,
     EDGE_REGION,
     EDGE_STACK,
     OBSERVABILITY_STACK,
@@ -28,7 +32,7 @@ from cdk.stacks.chat_api import ChatApiStack
 from cdk.stacks.cicd import CicdStack
 from cdk.stacks.data import DataStack
 from cdk.stacks.edge import EdgeStack
-from cdk.stacks.observability import ObservabilityStack
+from cdk.stacks.observability import EdgeObservabilityStack, ObservabilityStack
 from cdk.stacks.web import WebStack
 from cdk.web_client import web_client_environment
 
@@ -41,9 +45,11 @@ class EnvironmentStacks:
     edge: EdgeStack
     web: WebStack
     observability: ObservabilityStack
+    edge_observability: EdgeObservabilityStack
 
     def all(self) -> list[Stack]:
-        return [self.data, self.auth, self.chat_api, self.edge, self.web, self.observability]
+        return [self.data, self.auth, self.chat_api, self.edge, self.web, self.observability,
+                self.edge_observability]  # fmt: skip
 
 
 @dataclass
@@ -134,10 +140,22 @@ def _environment(result: MotivatorApp, config: AppConfig, env_config: Environmen
         functions={fn_name: handler.function for fn_name, handler in chat_api.functions.items()},
         api_id=chat_api.chat.api.api_id,
         stage=name,
+        table_names=[table_name(data.tables.name_prefix, d) for d in data.tables.definitions.values()],
+        web=web_targets(web.web.load_balancer, web.web.service),
         env=here,
         description=f"Motivator {name}: dashboard and alarms",
     )
-    stacks = EnvironmentStacks(data, auth, chat_api, edge, web, observability)
+    visibility = edge.web_acl.visibility_config
+    assert isinstance(visibility, wafv2.CfnWebACL.VisibilityConfigProperty)
+    edge_observability = EdgeObservabilityStack(
+        app,
+        stack_name(name, EDGE_OBSERVABILITY_STACK),
+        config=env_config,
+        web_acl_metric_name=visibility.metric_name,
+        env=Environment(account=account, region=EDGE_REGION),
+        description=f"Motivator {name}: the WAF alarm and its topic (us-east-1)",
+    )
+    stacks = EnvironmentStacks(data, auth, chat_api, edge, web, observability, edge_observability)
     for stack in stacks.all():
         Tags.of(stack).add("app", APP_NAME.lower())
         Tags.of(stack).add("environment", name)

@@ -85,7 +85,12 @@ class EnvironmentConfig(_Model):
     bedrock_guardrail_id: str | None = None
     bedrock_guardrail_version: str = Field(default=Settings.model_fields["bedrock_guardrail_version"].default)
     log_level: str = "INFO"
-    alarm_email: str | None = None
+    #: Where the alarms' SNS topic sends email (`-c alarmEmail=…` overrides it for the selected environments).
+    alarm_email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    #: False only where nobody need be told (dev): staging and prod refuse to synthesize without alarm_email.
+    require_alarm_email: bool = True
+    #: Crisis answers an hour that are this environment's normal; more means a person should look.
+    crisis_referrals_per_hour_baseline: Annotated[int, Field(ge=1)] = 3
     fallback_alarm_threshold: Annotated[int, Field(ge=1)] = 5
     web: WebConfig
     domain: CustomDomain | None = None
@@ -105,10 +110,24 @@ class AppConfig(_Model):
     def selected(self, env: str) -> list[EnvironmentConfig]:
         """The environments to synthesize: one name, or `all`."""
         if env == ALL_ENVIRONMENTS:
-            return list(self.environments.values())
+            return _with_alarm_email(list(self.environments.values()))
         if env not in self.environments:
             raise ValueError(f"unknown environment {env!r}; cdk.json defines {sorted(self.environments)}")
-        return [self.environments[env]]
+        return _with_alarm_email([self.environments[env]])
+
+
+class MissingAlarmEmail(ValueError):
+    pass
+
+
+def _with_alarm_email(selected: list[EnvironmentConfig]) -> list[EnvironmentConfig]:
+    missing = [env.name for env in selected if env.require_alarm_email and not env.alarm_email]
+    if missing:
+        raise MissingAlarmEmail(
+            f'environment(s) {", ".join(missing)} need an alarm address: set "alarmEmail" in cdk.json\'s '
+            "environments.<env> or pass -c alarmEmail=ops@example.org (docs/deploy.md: Alarm address, retention)"
+        )
+    return selected
 
 
 def default_context() -> dict[str, Any]:
@@ -124,8 +143,10 @@ def _maybe_json(value: Any) -> Any:
 
 
 def load_app_config(context: dict[str, Any]) -> AppConfig:
+    # `-c alarmEmail=…` on the command line: the address of every environment synthesized.
+    email = {"alarmEmail": context["alarmEmail"]} if context.get("alarmEmail") else {}
     environments = {
-        name: EnvironmentConfig.model_validate({**_maybe_json(raw), "name": name})
+        name: EnvironmentConfig.model_validate({**_maybe_json(raw), **email, "name": name})
         for name, raw in _maybe_json(context["environments"]).items()
     }
     image = _maybe_json(context.get("webImage", {}))

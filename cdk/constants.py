@@ -228,3 +228,30 @@ class UserPoolPolicy:
 
 
 USER_POOL_POLICY = UserPoolPolicy()
+
+# Alarms of issue 15 (thresholds; the per-environment crisis baseline lives in cdk.json).
+#: The chat path's own failure rate: storage and model errors of SendMessage per message received.
+CHAT_ERROR_RATE_THRESHOLD_PERCENT = 5
+CHAT_ERROR_RATE_MINUTES = 5
+#: Healthy ALB targets may be missing this many minutes before the alarm fires (a task replaced, a deploy).
+UNHEALTHY_HOSTS_MINUTES = 3
+#: ECS running tasks below desired for this many minutes (scaling out and deploys close the gap sooner).
+TASKS_BELOW_DESIRED_MINUTES = 5
+#: WAF blocked requests per 5 minutes (the rate rule allows WAF_RATE_LIMIT_PER_5_MIN a client).
+WAF_BLOCKED_SPIKE_PER_5_MIN = 500
+WAF_BLOCKED_MINUTES = 5
+#: API Gateway IntegrationError + ExecutionError (the WebSocket API's 5xx) per 5 minutes.
+API_5XX_THRESHOLD = 10
+API_5XX_MINUTES = 5
+#: Bedrock throttles (ModelThrottles) per 5 minutes.
+MODEL_THROTTLE_THRESHOLD = 5
+MODEL_THROTTLE_MINUTES = 5
+#: DynamoDB read + write throttle events, all tables, per 5 minutes.
+DYNAMODB_THROTTLE_THRESHOLD = 1
+DYNAMODB_THROTTLE_MINUTES = 5
+CRISIS_REFERRAL_HOURS = 1
+#: X-Ray: the first request each second, then this share of the rest (the default rule's numbers, made explicit).
+XRAY_SAMPLING_RESERVOIR_PER_S = 1
+XRAY_SAMPLING_FIXED_RATE = 0.05
+#: us-east-1 beside the Edge stack: the WAF alarm and its topic ("Motivator-{env}-EdgeObservability").
+EDGE_OBSERVABILITY_STACK = "EdgeObservability"

@@ -21,6 +21,8 @@ from cdk.nag import render as render
 
 ENVIRONMENTS = ("dev", "staging", "prod")
 #: prod is synthesized with a custom domain so the Route 53 / ACM path is proved too.
+#: staging and prod refuse to synthesize without an alarm address; dev is synthesized without one.
+EXAMPLE_ALARM_EMAIL = {"staging": "ops-staging@example.com", "prod": "ops@example.com"}
 EXAMPLE_DOMAIN = {"name": "chatbot.example.com", "hostedZoneId": "Z0123456789EXAMPLE", "zoneName": "example.com"}
 
 
@@ -57,6 +59,8 @@ def synthesize(tmp_path_factory: pytest.TempPathFactory) -> Synth:
         context = default_context()
         context["envs"] = "all"
         context["environments"]["prod"] = {**context["environments"]["prod"], "domain": EXAMPLE_DOMAIN}
+        for env, email in EXAMPLE_ALARM_EMAIL.items():
+            context["environments"][env] = {**context["environments"][env], "alarmEmail": email}
         outdir = tmp_path_factory.mktemp("cdk.out")
         started = time.perf_counter()
         app = App(context=context, outdir=str(outdir))

@@ -16,6 +16,7 @@ from cdk.constants import (
     CHAT_API_STACK,
     CICD_STACK_NAME,
     DATA_STACK,
+    EDGE_OBSERVABILITY_STACK,
     EDGE_REGION,
     EDGE_STACK,
     OBSERVABILITY_STACK,
@@ -24,7 +25,8 @@ from cdk.constants import (
 
 from .conftest import ENVIRONMENTS, Synth
 
-PARTS = (DATA_STACK, AUTH_STACK, CHAT_API_STACK, EDGE_STACK, WEB_STACK, OBSERVABILITY_STACK)
+PARTS = (DATA_STACK, AUTH_STACK, CHAT_API_STACK, EDGE_STACK, WEB_STACK, OBSERVABILITY_STACK,
+         EDGE_OBSERVABILITY_STACK)  # fmt: skip
 
 
 def _manifest(synth: Synth) -> dict:
@@ -40,7 +42,7 @@ def test_every_environment_has_every_stack_in_its_region(synth: Synth) -> None:
         for name, artifact in artifacts.items()
         if artifact["type"] == "aws:cloudformation:stack"
     }
-    # Then each environment has all six stacks, the edge stack in us-east-1, plus the one CI/CD stack and one
+    # Then each environment has all seven stacks, the edge stacks in us-east-1, plus the one CI/CD stack and one
     # account-settings stack for the environments' region
     (region,) = {synth.config(env).region for env in ENVIRONMENTS}
     account = f"{APP_NAME}-{ACCOUNT_STACK}-{region}"
@@ -49,6 +51,7 @@ def test_every_environment_has_every_stack_in_its_region(synth: Synth) -> None:
     assert regions[account] == region
     for env in ENVIRONMENTS:
         assert regions[stack_name(env, EDGE_STACK)] == EDGE_REGION
+        assert regions[stack_name(env, EDGE_OBSERVABILITY_STACK)] == EDGE_REGION
         assert regions[stack_name(env, WEB_STACK)] == synth.config(env).region
 
 

@@ -43,3 +43,19 @@ def test_deploy_roles_are_scoped_to_one_repository_environment(synth: Synth) -> 
         else:
             assert all(a.startswith("ecr:") for a in actions)
             assert len(resources) == 1 and "WebImages" in resources[0]
+
+
+def test_ci_passes_the_alarm_address_wherever_staging_or_prod_is_synthesized() -> None:
+    # Given the workflow's commands (staging and prod refuse to synthesize without an alarm address)
+    import yaml
+
+    from cdk.config import ROOT
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "deploy.yml").read_text(encoding="utf-8"))
+    runs = [step.get("run", "") for job in workflow["jobs"].values() for step in job.get("steps", [])]
+    needing = [
+        r for r in runs if ("synth" in r and "envs=all" in r) or ("deploy" in r and ("staging" in r or "prod" in r))
+    ]
+    # Then each synth of every environment and each staging/prod deploy passes it from the ALARM_EMAIL variable
+    assert len(needing) >= 3
+    assert all("-c alarmEmail=${{ vars.ALARM_EMAIL }}" in r for r in needing), needing

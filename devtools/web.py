@@ -132,6 +132,7 @@ class WebClient:
             "REFLEX_USE_NPM": "1",
             "NPM_CONFIG_REGISTRY": os.environ.get("NPM_CONFIG_REGISTRY", "https://registry.npmjs.org"),
             "REFLEX_API_URL": backend_url,
+            # The page's origin: the only one whose /_event sockets and uploads Reflex accepts (webclient/rxconfig.py).
             "REFLEX_DEPLOY_URL": self.url.rstrip("/"),
             "REFLEX_TELEMETRY_ENABLED": "false",
             "PYTHONUNBUFFERED": "1",

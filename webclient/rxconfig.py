@@ -1,6 +1,7 @@
 """Reflex configuration of the Motivator web client; ports and URLs come from REFLEX_* variables at run time."""
 
 import reflex as rx
+from motivator_web.security import origin_of
 
 config = rx.Config(
     app_name="motivator_web",
@@ -16,3 +17,6 @@ config = rx.Config(
     ],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )
+# The backend takes /_event sockets and uploads from the app's own origin only (Reflex's default is "*"): the
+# origin of REFLEX_DEPLOY_URL, set by `motivator dev` locally and by the Web stack in AWS (docs/security.md).
+config.cors_allowed_origins = (origin_of(config.deploy_url or ""),)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
+from functools import cache
+from types import ModuleType
 from typing import Any
 
 from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
@@ -20,6 +23,58 @@ from cdk.components.web_service import WebNetwork, WebService
 from cdk.config import ROOT, EnvironmentConfig, ImageConfig
 from cdk.constants import WEB_ALB_PORT, WEB_DOCKERFILE_DIR
 from cdk.nag import suppress
+from cdk.web_client import WEB_DIR
+
+
+@cache
+def _security() -> ModuleType:
+    """webclient/motivator_web/security.py, loaded from its file (a Reflex app folder, not an installed package):
+    the one definition of the headers, which the Reflex server sends locally too."""
+    spec = importlib.util.spec_from_file_location("motivator_web_security", WEB_DIR / "motivator_web" / "security.py")
+    if spec is None or spec.loader is None:
+        raise ImportError("cannot load the web client's security module")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def security_headers_policy(scope: Construct, construct_id: str) -> cloudfront.ResponseHeadersPolicy:
+    """CloudFront adds the web client's security headers (security.security_headers()) to every response."""
+    headers: dict[str, str] = dict(_security().security_headers())
+    hsts = [part.strip() for part in headers.pop("Strict-Transport-Security").split(";")]
+    max_age = int(next(part for part in hsts if part.startswith("max-age=")).removeprefix("max-age="))
+    referrer = headers.pop("Referrer-Policy").upper().replace("-", "_")
+    frame = headers.pop("X-Frame-Options")
+    if headers.pop("X-Content-Type-Options") != "nosniff":
+        raise ValueError("X-Content-Type-Options must be nosniff: it is the only value CloudFront sets")
+    return cloudfront.ResponseHeadersPolicy(
+        scope,
+        construct_id,
+        comment="Motivator web client security headers (webclient/motivator_web/security.py)",
+        security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
+            content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
+                content_security_policy=headers.pop("Content-Security-Policy"), override=True
+            ),
+            strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
+                access_control_max_age=Duration.seconds(max_age),
+                include_subdomains="includeSubDomains" in hsts,
+                override=True,
+            ),
+            content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
+            frame_options=cloudfront.ResponseHeadersFrameOptions(
+                frame_option=cloudfront.HeadersFrameOption[frame], override=True
+            ),
+            referrer_policy=cloudfront.ResponseHeadersReferrerPolicy(
+                referrer_policy=cloudfront.HeadersReferrerPolicy[referrer], override=True
+            ),
+        ),
+        custom_headers_behavior=cloudfront.ResponseCustomHeadersBehavior(
+            custom_headers=[
+                cloudfront.ResponseCustomHeader(header=name, value=value, override=True)
+                for name, value in headers.items()
+            ]
+        ),
+    )
 
 
 def web_image(scope: Construct, image: ImageConfig) -> ecs.ContainerImage:
@@ -95,6 +150,7 @@ class WebStack(Stack):
                 # Reflex pages and its /_event websocket are per user: nothing is cached.
                 cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
                 origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER,
+                response_headers_policy=security_headers_policy(self, "SecurityHeaders"),
             ),
             web_acl_id=web_acl_arn,
             domain_names=domain_names,
@@ -116,6 +172,12 @@ class WebStack(Stack):
             route53.ARecord(self, "WebAlias", zone=zone, record_name=config.domain.name, target=alias)
             route53.AaaaRecord(self, "WebAliasV6", zone=zone, record_name=config.domain.name, target=alias)
         CfnOutput(self, "WebUrl", value=url)
+        # The app's own origin: Reflex accepts /_event sockets and uploads from it alone (webclient/rxconfig.py),
+        # and the frontend reaches its backend there (same origin through CloudFront).
+        container = self.web.service.task_definition.default_container
+        assert container is not None
+        container.add_environment("REFLEX_DEPLOY_URL", url)
+        container.add_environment("REFLEX_API_URL", url)
 
         suppress(
             self.distribution,

@@ -90,7 +90,7 @@ def test_health_check_and_arm64_task(synth: Synth, env: str) -> None:
     assert container["Name"] == WEB_CONTAINER_NAME
     assert {e["Name"] for e in container["Environment"]} == {
         ENV_NAMES[field] for field in ("ws_url", "client_id", "region", "user_pool_id")
-    }
+    } | {"REFLEX_DEPLOY_URL", "REFLEX_API_URL"}  # the app's own URL: the one origin Reflex accepts
     # the image comes from ECR by tag: nothing is built at synth
     assert "motivator-web:latest" in render(container["Image"])
 
@@ -173,3 +173,47 @@ def test_internal_alb_admits_cloudfront_vpc_origin_traffic_on_the_origin_port(sy
     ]
     (listener,) = resources_of(template, "AWS::ElasticLoadBalancingV2::Listener").values()
     assert listener["Properties"]["Port"] == port
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_cloudfront_adds_the_web_clients_security_headers(synth: Synth, env: str) -> None:
+    # Given the distribution and its response headers policy
+    from motivator_web.security import PERMISSIONS_POLICY, content_security_policy
+
+    template = synth.stack(env, WEB_STACK)
+    (distribution,) = resources_of(template, "AWS::CloudFront::Distribution").values()
+    (policy_id,) = resources_of(template, "AWS::CloudFront::ResponseHeadersPolicy")
+    behavior = distribution["Properties"]["DistributionConfig"]["DefaultCacheBehavior"]
+    policy = template["Resources"][policy_id]["Properties"]["ResponseHeadersPolicyConfig"]
+    security = policy["SecurityHeadersConfig"]
+    # Then every response carries the CSP the Reflex server sends (own origin only, no framing), HSTS for a year
+    # with subdomains, nosniff, DENY, same-origin referrers and no powerful features, each overriding the origin's
+    assert behavior["ResponseHeadersPolicyId"] == {"Ref": policy_id}
+    assert security["ContentSecurityPolicy"] == {"ContentSecurityPolicy": content_security_policy(), "Override": True}
+    assert "frame-ancestors 'none'" in security["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    assert security["StrictTransportSecurity"] == {
+        "AccessControlMaxAgeSec": 31536000,
+        "IncludeSubdomains": True,
+        "Override": True,
+    }
+    assert security["ContentTypeOptions"] == {"Override": True}
+    assert security["FrameOptions"] == {"FrameOption": "DENY", "Override": True}
+    assert security["ReferrerPolicy"] == {"ReferrerPolicy": "same-origin", "Override": True}
+    assert policy["CustomHeadersConfig"]["Items"] == [
+        {"Header": "Permissions-Policy", "Value": PERMISSIONS_POLICY, "Override": True}
+    ]
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_reflex_accepts_sockets_only_from_the_distributions_own_origin(synth: Synth, env: str) -> None:
+    # Given the web container's environment
+    (task,) = resources_of(synth.stack(env, WEB_STACK), "AWS::ECS::TaskDefinition").values()
+    (container,) = task["Properties"]["ContainerDefinitions"]
+    environment = {variable["Name"]: render(variable["Value"]) for variable in container["Environment"]}
+    # Then Reflex's deploy URL (whose origin rxconfig.py allows alone) and its API URL are the app's HTTPS URL
+    config = synth.config(env)
+    expected = f"https://{config.domain.name}" if config.domain else environment["REFLEX_DEPLOY_URL"]
+    assert environment["REFLEX_DEPLOY_URL"] == environment["REFLEX_API_URL"] == expected
+    assert expected.startswith("https://")
+    if not config.domain:
+        assert "Cdn" in expected and "DomainName" in expected

@@ -106,14 +106,20 @@ def image(tmp_path_factory: pytest.TempPathFactory) -> Image:
     return Image(builder, stage, port, seconds)
 
 
-def _container_environment(task: DeployedTask, endpoints: dict[str, Any]) -> dict[str, str]:
-    """The task definition's variables, each value naming an AWS resource replaced by the local stack's, plus the
-    one override AWS does not need: where Cognito is (moto)."""
+#: The task's variables that hold the app's own public URL (the distribution's): the one origin Reflex accepts.
+OWN_URL_VARIABLES = ("REFLEX_DEPLOY_URL", "REFLEX_API_URL")
+
+
+def _container_environment(task: DeployedTask, endpoints: dict[str, Any], own_url: str) -> dict[str, str]:
+    """The task definition's variables, each value naming an AWS resource replaced by the local stack's (the app's
+    own CloudFront URL by the container's loopback one), plus the one override AWS does not need: where Cognito is."""
     field_of = {name: field for field, name in ENV_NAMES.items()}
     values = {}
     for name, value in task.environment.items():
         field = field_of.get(name)
         values[name] = str(endpoints[field]) if field in LOOPBACK_FIELDS else str(value)
+    assert set(OWN_URL_VARIABLES) <= set(values), "the task names the app's own URL"
+    values |= dict.fromkeys(OWN_URL_VARIABLES, own_url)
     return {**values, **environment(cognito_url=endpoints["cognito_url"])}
 
 
@@ -123,13 +129,13 @@ def container(image: Image, task: DeployedTask, endpoints: dict[str, Any], run_d
     assert image.stage.cmd
     home = run_dir / "home"
     home.mkdir()
-    env = {**image.stage.env, "HOME": str(home), **_container_environment(task, endpoints)}
+    url = f"http://127.0.0.1:{image.port}"
+    env = {**image.stage.env, "HOME": str(home), **_container_environment(task, endpoints, url)}
     command = list(image.stage.cmd)
     command[command.index("--port") + 1] = str(image.port)
     command[command.index("--host") + 1] = "127.0.0.1"  # the task binds 0.0.0.0; tests stay on loopback
     executable = shutil.which(command[0], path=env["PATH"])
     assert executable, f"{command[0]} is not on the image's PATH {env['PATH']}"
-    url = f"http://127.0.0.1:{image.port}"
     log_path = run_dir / "container.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(

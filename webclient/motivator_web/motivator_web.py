@@ -3,11 +3,13 @@
 from typing import Any
 
 import reflex as rx
+from reflex.config import get_config
 
 from motivator_web.components.auth import confirm_page, forgot_page, sign_in_page, sign_up_page
 from motivator_web.components.chat import composer, transcript
 from motivator_web.components.sidebar import desktop_sidebar, header, mobile_sidebar
 from motivator_web.country_state import CountryState
+from motivator_web.security import origin_of, security_headers, with_security_headers
 from motivator_web.state import AuthState, ChatState
 
 TITLE = "Motivator — encouragement and Scripture"
@@ -59,8 +61,18 @@ STYLE: dict[Any, Any] = {
     },
 }
 
+
+def _local_headers() -> dict[str, str]:
+    """The headers CloudFront adds in AWS, from the Reflex server too; the backend's origin is allowed to connect
+    when it is not the page's own (locally the frontend and the backend listen on different ports)."""
+    config = get_config()
+    same = origin_of(config.api_url) == origin_of(config.deploy_url or config.api_url)
+    return security_headers(() if same else (config.api_url,))
+
+
 app = rx.App(
     style=STYLE,
+    api_transformer=with_security_headers(_local_headers()),
     head_components=[
         rx.el.meta(name="description", content=DESCRIPTION),
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),

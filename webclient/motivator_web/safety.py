@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
+from motivator_web.security import allowed_link
 from shared.protocol import Safety
 
 #: A concern answer shows this many help lines at once; the others open under "More ways to reach someone".
@@ -37,6 +38,8 @@ class Resource:
     call_label: str = ""
     text_label: str = ""
     link_label: str = ""
+    #: `url` when it is https to an allowed help-line host (security.LINK_HOSTS), else "" and no link is shown.
+    link_href: str = ""
     #: The service's language (BCP 47), "en" unless the server says otherwise: the row carries it as `lang`.
     lang: str = "en"
 
@@ -69,6 +72,7 @@ def resource_of(item: Any) -> Resource:
         call_label=call.format(text["phone"]) if text["phone"] else "",
         text_label=write.format(text["sms"]) if text["sms"] else "",
         link_label=(url_label or open_.format(_host(text["url"]))) if text["url"] else "",
+        link_href=allowed_link(text["url"]),
         lang=lang,
     )
 

@@ -34,8 +34,15 @@ def _actions(resource, call: dict[str, str], text: dict[str, str], link: dict[st
     return [
         _action(resource.tel_href, resource.call_label, resource.name, "phone", "resource-call", call),
         _action(resource.sms_href, resource.text_label, resource.name, "message-square", "resource-text", text),
+        # Only an allowed help-line host is linked (security.LINK_HOSTS); any other url shows no link.
         _action(
-            resource.url, resource.link_label, resource.name, "external-link", "resource-link", link, external=True
+            resource.link_href,
+            resource.link_label,
+            resource.name,
+            "external-link",
+            "resource-link",
+            link,
+            external=True,
         ),
     ]
 

@@ -1,0 +1,143 @@
+"""The web tier against hostile pages and content: foreign origins refused, the CSP enforced, text shown as typed."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import AsyncIterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import pytest_asyncio
+import websockets
+from motivator_web.security import origin_of, security_headers
+
+from cdk.web_client import WEB_DIR
+from tests.e2e.conftest import DESKTOP
+
+pytestmark = pytest.mark.integration
+
+FIRST_LOAD_MS = 180_000
+HOSTILE = (
+    "<script>alert('x')</script> <img src=x onerror=alert(1)> [click](javascript:alert(2)) "
+    '![pic](https://evil.example/p.png) <a href="https://evil.example">link</a> \u202egnp.exe'
+)
+
+
+def _event_url() -> str:
+    """The running backend's /_event socket, as the frontend was told (webclient/.web/env.json)."""
+    event: str = json.loads((WEB_DIR / ".web" / "env.json").read_text())["EVENT"]
+    return event + "/?EIO=4&transport=websocket"
+
+
+async def test_a_websocket_from_another_origin_is_refused_and_the_apps_own_is_accepted(
+    web_stack: dict[str, Any],
+) -> None:
+    # Given the backend's event socket and the app's own origin
+    url, own = _event_url(), origin_of(web_stack["web_url"])
+    # When a hostile page's origin opens it
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        async with websockets.connect(url, origin=websockets.Origin("https://evil.example")):
+            pass
+    # Then the handshake is refused
+    assert refused.value.response.status_code == 403  # granian, when the app closes the handshake
+    # And the app's own origin still connects
+    async with websockets.connect(url, origin=websockets.Origin(own)) as socket:
+        assert str(await socket.recv()).startswith("0")  # engine.io "open" packet
+
+
+def test_the_backend_sends_the_headers_and_refuses_a_foreign_upload_preflight(web_stack: dict[str, Any]) -> None:
+    # Given the Reflex backend (locally on its own port)
+    backend = "http://" + urlsplit(_event_url()).netloc
+    # When it answers a request
+    with urllib.request.urlopen(backend + "/ping", timeout=10) as response:
+        headers = response.headers
+    # Then it carries the same security headers CloudFront adds in AWS
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+    # And a hostile page's preflight for an upload is refused, while the app's own is allowed
+    def preflight(origin: str) -> tuple[int, str | None]:
+        request = urllib.request.Request(backend + "/_upload", method="OPTIONS", headers={
+            "Origin": origin, "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "reflex-client-token"})  # fmt: skip
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                return answer.status, answer.headers["Access-Control-Allow-Origin"]
+        except urllib.error.HTTPError as refused:
+            return refused.code, refused.headers["Access-Control-Allow-Origin"]
+
+    assert preflight("https://evil.example") == (400, None)
+    own = origin_of(web_stack["web_url"])
+    assert preflight(own) == (200, own)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def secured(browser: Any, web_stack: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
+    """A desktop tab whose pages carry the app's CSP (added to the dev server's documents, as CloudFront does),
+    recording CSP violations, dialogs and requests to other hosts."""
+    context = await browser.new_context(viewport=DESKTOP)
+    # A fulfilled document counts as public to Chromium's Local Network Access checks; the app is on loopback.
+    await context.grant_permissions(["local-network-access"])
+    tab = await context.new_page()
+    tab.set_default_timeout(30_000)
+    web = web_stack["web_url"]
+    backend = "http://" + urlsplit(_event_url()).netloc
+    # The backend is on its own port locally; Vite's HMR socket (dev server only, not in the bundle) on localhost.
+    headers = security_headers([backend, web.replace("127.0.0.1", "localhost")])
+    seen: dict[str, Any] = {"violations": [], "dialogs": [], "foreign": [], "tab": tab}
+
+    async def with_csp(route: Any) -> None:
+        response = await route.fetch()
+        await route.fulfill(response=response, headers={**response.headers, **headers})
+
+    await tab.route(lambda url: url.startswith(web) and "." not in urlsplit(url).path.rsplit("/", 1)[-1], with_csp)
+    tab.on("console", lambda m: "Content Security Policy" in m.text and seen["violations"].append(m.text))
+    tab.on("dialog", lambda d: seen["dialogs"].append(d.message))
+    local = {"127.0.0.1", "localhost"}
+    tab.on("request", lambda r: urlsplit(r.url).hostname not in local and seen["foreign"].append(r.url))
+    yield seen
+    await context.close()
+
+
+async def test_sign_in_and_chat_load_under_the_csp_without_violations(
+    secured: dict[str, Any], web_stack: dict[str, Any]
+) -> None:
+    tab = secured["tab"]
+    # Given the sign-in page served with the CSP
+    response = await tab.goto(web_stack["web_url"] + "signin")
+    assert "frame-ancestors 'none'" in (await response.all_headers())["content-security-policy"]
+    await tab.get_by_label("Email").wait_for(timeout=FIRST_LOAD_MS)
+    # When the demo user signs in
+    await tab.get_by_label("Email").fill(web_stack["demo_username"])
+    await tab.get_by_label("Password").fill(web_stack["demo_password"])
+    await tab.get_by_role("button", name="Sign in").click()
+    # Then the chat opens and connects, and the browser reported no CSP violation
+    await tab.get_by_label("Your message").wait_for(timeout=FIRST_LOAD_MS)
+    await tab.locator('[data-testid="connection-status"][data-state="connected"]').wait_for()
+    assert secured["violations"] == []
+
+
+async def test_hostile_text_is_shown_as_typed_in_the_chat_and_history(secured: dict[str, Any]) -> None:
+    tab = secured["tab"]
+    # Given the signed-in chat (previous test)
+    box = tab.get_by_label("Your message")
+    # When someone sends markup, a javascript: link, markdown image and an RTL override
+    await box.fill(HOSTILE)
+    await box.press("Enter")
+    # Then the question shows exactly as typed, as text, in the chat
+    await tab.get_by_text(HOSTILE, exact=True).first.wait_for()
+    # And the conversation's title in the history is the same text, as text
+    entry = tab.locator('[aria-label^="Open conversation: <script>alert"]').first
+    await entry.wait_for(timeout=60_000)
+    assert (await entry.inner_text()).startswith("<script>alert('x')</script>")
+    # And nothing was executed, loaded from another host or turned into an element
+    assert secured["dialogs"] == []
+    assert secured["foreign"] == []
+    assert await tab.locator('img[src="x"], img[src*="evil.example"], a[href^="javascript:"]').count() == 0
+    assert await tab.locator('a[href*="evil.example"]').count() == 0
+    assert secured["violations"] == []

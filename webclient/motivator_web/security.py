@@ -1,0 +1,120 @@
+"""The web tier's browser-facing security facts: allowed origins and response headers, for Reflex and CloudFront alike.
+
+Pure and free of Reflex and aws_cdk imports: rxconfig.py and the app's ASGI middleware use it, and so does the
+CloudFront response headers policy (cdk/stacks/web.py loads it like cdk/web_client.py loads config.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from typing import Any
+from urllib.parse import urlsplit
+
+#: One year, in seconds (HSTS max-age).
+HSTS_MAX_AGE_S = 365 * 24 * 3600
+REFERRER_POLICY = "same-origin"
+#: Nothing the chat needs: every powerful feature is switched off for the page and any frame.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), fullscreen=(), "
+    "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), sync-xhr=(), usb=(), "
+    "xr-spatial-tracking=()"
+)
+
+#: What Reflex 0.10 needs (docs/security.md has the evidence): React Router's SPA shell has inline <script>s
+#: (window.__reactRouterContext, the module loader) -> 'unsafe-inline'; rx.call_script (the country detection in
+#: country_state.py) and its callbacks run through eval() in .web/utils/state.js -> 'unsafe-eval'; Radix/Emotion
+#: set inline styles -> style-src 'unsafe-inline'. Everything else is the app's own origin.
+SCRIPT_SRC = ("'self'", "'unsafe-inline'", "'unsafe-eval'")
+STYLE_SRC = ("'self'", "'unsafe-inline'")
+
+
+#: The only hosts an answer may link to (the help lines of shared/engine/resources.py); any other link, or any
+#: scheme but https, is shown without its link.
+LINK_HOSTS = frozenset({"988lifeline.org", "988lineadevida.org", "veteranscrisisline.net", "findahelpline.com"})
+
+
+def allowed_link(url: str) -> str:
+    """`url` if it is https to an allowed host (or a subdomain of one), else ""."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "https" or parts.username or parts.password:
+        return ""
+    return url.strip() if any(host == h or host.endswith("." + h) for h in LINK_HOSTS) else ""
+
+
+def origin_of(url: str) -> str:
+    """scheme://host[:port] of a URL: what a browser sends as `Origin`."""
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        raise ValueError(f"not an absolute URL: {url!r}")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def websocket_origin(url: str) -> str:
+    """The ws:// or wss:// origin of an http(s) URL (the Reflex backend's /_event socket)."""
+    origin = origin_of(url)
+    return "wss" + origin[len("https") :] if origin.startswith("https:") else "ws" + origin[len("http") :]
+
+
+def content_security_policy(backends: Iterable[str] = ()) -> str:
+    """The CSP: the app's own scripts, styles, fonts, images and backend; `backends` adds the Reflex backend's
+    origin when it is not the page's own (locally the frontend is :3000 and the backend :8000)."""
+    extra = [o for url in backends for o in (origin_of(url), websocket_origin(url))]
+    directives = {
+        "default-src": ["'self'"],
+        "script-src": list(SCRIPT_SRC),
+        "style-src": list(STYLE_SRC),
+        "font-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'", *extra],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
+
+
+def security_headers(backends: Iterable[str] = ()) -> dict[str, str]:
+    """Every header the web tier adds to a response (CloudFront in AWS, the Reflex server locally)."""
+    return {
+        "Content-Security-Policy": content_security_policy(backends),
+        "Strict-Transport-Security": f"max-age={HSTS_MAX_AGE_S}; includeSubDomains",
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": REFERRER_POLICY,
+        "Permissions-Policy": PERMISSIONS_POLICY,
+    }
+
+
+#: scope, receive, send -> None (the ASGI 3 interface, as starlette.types.ASGIApp).
+ASGIApp = Callable[
+    [MutableMapping[str, Any], Callable[[], Awaitable[MutableMapping[str, Any]]],
+     Callable[[MutableMapping[str, Any]], Awaitable[None]]],
+    Awaitable[None],
+]  # fmt: skip
+
+
+def with_security_headers(headers: dict[str, str]) -> Callable[[ASGIApp], ASGIApp]:
+    """An ASGI middleware factory (for rx.App(api_transformer=…)) adding `headers` to every HTTP response."""
+    encoded = [(name.lower().encode(), value.encode()) for name, value in headers.items()]
+    names = {name for name, _ in encoded}
+
+    def wrap(app: ASGIApp) -> ASGIApp:
+        async def secured(scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
+            if scope["type"] != "http":
+                await app(scope, receive, send)
+                return
+
+            async def send_with_headers(message: MutableMapping[str, Any]) -> None:
+                if message["type"] == "http.response.start":
+                    kept = [(n, v) for n, v in message.get("headers", []) if n.lower() not in names]
+                    message = {**message, "headers": kept + encoded}
+                await send(message)
+
+            await app(scope, receive, send_with_headers)
+
+        return secured
+
+    return wrap

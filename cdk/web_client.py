@@ -15,22 +15,23 @@ from types import ModuleType
 from cdk.constants import WEB_DOCKERFILE_DIR
 
 WEB_DIR = Path(__file__).resolve().parent.parent / WEB_DOCKERFILE_DIR
-_CONFIG = WEB_DIR / "motivator_web" / "config.py"
-_MODULE = "motivator_web_config"
 
 
 @cache
-def _web_config() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(_MODULE, _CONFIG)
+def web_module(name: str) -> ModuleType:
+    """webclient/motivator_web/<name>.py, loaded from its file (it must import nothing of Reflex or the app)."""
+    path = WEB_DIR / "motivator_web" / f"{name}.py"
+    module_name = f"motivator_web_{name}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
     if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load the web client's settings from {_CONFIG}")
+        raise ImportError(f"cannot load the web client's {name} module from {path}")
     module = importlib.util.module_from_spec(spec)
-    sys.modules[_MODULE] = module  # pydantic resolves the model's annotations through sys.modules
+    sys.modules[module_name] = module  # pydantic resolves the model's annotations through sys.modules
     spec.loader.exec_module(module)
     return module
 
 
 def web_client_environment(**values: str) -> dict[str, str]:
     """Environment variables for WebSettings fields, e.g. `ws_url=…` -> {"MOTIVATOR_WS_URL": …}."""
-    environment: dict[str, str] = _web_config().environment(**values)
+    environment: dict[str, str] = web_module("config").environment(**values)
     return environment

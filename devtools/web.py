@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from cdk.web_client import WEB_DIR, web_client_environment
+from cdk.web_client import WEB_DIR, web_client_environment, web_module
 from devtools.http import http_ok
 from devtools.stack import LocalStack, StackError, ensure_free, free_port
 
@@ -131,9 +131,8 @@ class WebClient:
             "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
             "REFLEX_USE_NPM": "1",
             "NPM_CONFIG_REGISTRY": os.environ.get("NPM_CONFIG_REGISTRY", "https://registry.npmjs.org"),
-            "REFLEX_API_URL": backend_url,
             # The page's origin: the only one whose /_event sockets and uploads Reflex accepts (webclient/rxconfig.py).
-            "REFLEX_DEPLOY_URL": self.url.rstrip("/"),
+            **web_module("security").own_url_environment(self.url, backend_url),
             "REFLEX_TELEMETRY_ENABLED": "false",
             "PYTHONUNBUFFERED": "1",
             "NO_COLOR": "1",

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-from functools import cache
-from types import ModuleType
 from typing import Any
 
 from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
@@ -23,24 +20,12 @@ from cdk.components.web_service import WebNetwork, WebService
 from cdk.config import ROOT, EnvironmentConfig, ImageConfig
 from cdk.constants import WEB_ALB_PORT, WEB_DOCKERFILE_DIR
 from cdk.nag import suppress
-from cdk.web_client import WEB_DIR
-
-
-@cache
-def _security() -> ModuleType:
-    """webclient/motivator_web/security.py, loaded from its file (a Reflex app folder, not an installed package):
-    the one definition of the headers, which the Reflex server sends locally too."""
-    spec = importlib.util.spec_from_file_location("motivator_web_security", WEB_DIR / "motivator_web" / "security.py")
-    if spec is None or spec.loader is None:
-        raise ImportError("cannot load the web client's security module")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from cdk.web_client import web_module
 
 
 def security_headers_policy(scope: Construct, construct_id: str) -> cloudfront.ResponseHeadersPolicy:
     """CloudFront adds the web client's security headers (security.security_headers()) to every response."""
-    headers: dict[str, str] = dict(_security().security_headers())
+    headers: dict[str, str] = dict(web_module("security").security_headers())
     hsts = [part.strip() for part in headers.pop("Strict-Transport-Security").split(";")]
     max_age = int(next(part for part in hsts if part.startswith("max-age=")).removeprefix("max-age="))
     referrer = headers.pop("Referrer-Policy").upper().replace("-", "_")
@@ -176,8 +161,8 @@ class WebStack(Stack):
         # and the frontend reaches its backend there (same origin through CloudFront).
         container = self.web.service.task_definition.default_container
         assert container is not None
-        container.add_environment("REFLEX_DEPLOY_URL", url)
-        container.add_environment("REFLEX_API_URL", url)
+        for name, value in web_module("security").own_url_environment(url).items():
+            container.add_environment(name, value)
 
         suppress(
             self.distribution,

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from motivator_web.config import ENV_NAMES, environment
+from motivator_web.security import own_url_environment
 
 from cdk.app_builder import stack_name
 from cdk.constants import WEB_STACK
@@ -106,10 +107,6 @@ def image(tmp_path_factory: pytest.TempPathFactory) -> Image:
     return Image(builder, stage, port, seconds)
 
 
-#: The task's variables that hold the app's own public URL (the distribution's): the one origin Reflex accepts.
-OWN_URL_VARIABLES = ("REFLEX_DEPLOY_URL", "REFLEX_API_URL")
-
-
 def _container_environment(task: DeployedTask, endpoints: dict[str, Any], own_url: str) -> dict[str, str]:
     """The task definition's variables, each value naming an AWS resource replaced by the local stack's (the app's
     own CloudFront URL by the container's loopback one), plus the one override AWS does not need: where Cognito is."""
@@ -118,8 +115,9 @@ def _container_environment(task: DeployedTask, endpoints: dict[str, Any], own_ur
     for name, value in task.environment.items():
         field = field_of.get(name)
         values[name] = str(endpoints[field]) if field in LOOPBACK_FIELDS else str(value)
-    assert set(OWN_URL_VARIABLES) <= set(values), "the task names the app's own URL"
-    values |= dict.fromkeys(OWN_URL_VARIABLES, own_url)
+    own = own_url_environment(own_url)
+    assert set(own) <= set(values), "the task names the app's own URL"
+    values |= own
     return {**values, **environment(cognito_url=endpoints["cognito_url"])}
 
 

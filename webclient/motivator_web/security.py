@@ -31,6 +31,17 @@ STYLE_SRC = ("'self'", "'unsafe-inline'")
 
 #: The only hosts an answer may link to (the help lines of shared/engine/resources.py); any other link, or any
 #: scheme but https, is shown without its link.
+#: Reflex's variables for the app's own public URL and its backend's: the origin it accepts (rxconfig.py) comes from
+#: the first. Set by `motivator dev` (devtools/web.py) and on the container by the Web stack (cdk/stacks/web.py).
+DEPLOY_URL_VARIABLE = "REFLEX_DEPLOY_URL"
+API_URL_VARIABLE = "REFLEX_API_URL"
+
+
+def own_url_environment(page_url: str, backend_url: str | None = None) -> dict[str, str]:
+    """The app's own URLs for Reflex: the page's (its one allowed origin) and its backend's (the same by default)."""
+    return {DEPLOY_URL_VARIABLE: page_url.rstrip("/"), API_URL_VARIABLE: (backend_url or page_url).rstrip("/")}
+
+
 LINK_HOSTS = frozenset({"988lifeline.org", "988lineadevida.org", "veteranscrisisline.net", "findahelpline.com"})
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,6 +14,7 @@ import pytest
 import pytest_asyncio
 import websockets
 from motivator_web.security import origin_of, security_headers
+from playwright.async_api import expect
 
 from cdk.web_client import WEB_DIR
 from tests.e2e.conftest import DESKTOP
@@ -76,11 +78,10 @@ def test_the_backend_sends_the_headers_and_refuses_a_foreign_upload_preflight(we
     assert preflight(own) == (200, own)
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def secured(browser: Any, web_stack: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
-    """A desktop tab whose pages carry the app's CSP (added to the dev server's documents, as CloudFront does),
-    recording CSP violations, dialogs and requests to other hosts."""
-    context = await browser.new_context(viewport=DESKTOP)
+async def csp_tab(browser: Any, web_stack: dict[str, Any], **context_options: Any) -> dict[str, Any]:
+    """A new tab whose pages carry the app's CSP (added to the dev server's documents, as CloudFront does),
+    recording CSP violations, dialogs and requests to other hosts; its context is `seen["context"]`."""
+    context = await browser.new_context(viewport=DESKTOP, **context_options)
     # A fulfilled document counts as public to Chromium's Local Network Access checks; the app is on loopback.
     await context.grant_permissions(["local-network-access"])
     tab = await context.new_page()
@@ -89,7 +90,7 @@ async def secured(browser: Any, web_stack: dict[str, Any]) -> AsyncIterator[dict
     backend = "http://" + urlsplit(_event_url()).netloc
     # The backend is on its own port locally; Vite's HMR socket (dev server only, not in the bundle) on localhost.
     headers = security_headers([backend, web.replace("127.0.0.1", "localhost")])
-    seen: dict[str, Any] = {"violations": [], "dialogs": [], "foreign": [], "tab": tab}
+    seen: dict[str, Any] = {"violations": [], "dialogs": [], "foreign": [], "tab": tab, "context": context}
 
     async def with_csp(route: Any) -> None:
         response = await route.fetch()
@@ -100,8 +101,15 @@ async def secured(browser: Any, web_stack: dict[str, Any]) -> AsyncIterator[dict
     tab.on("dialog", lambda d: seen["dialogs"].append(d.message))
     local = {"127.0.0.1", "localhost"}
     tab.on("request", lambda r: urlsplit(r.url).hostname not in local and seen["foreign"].append(r.url))
+    return seen
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def secured(browser: Any, web_stack: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
+    """A desktop tab with the app's CSP enforced (csp_tab)."""
+    seen = await csp_tab(browser, web_stack)
     yield seen
-    await context.close()
+    await seen["context"].close()
 
 
 async def test_sign_in_and_chat_load_under_the_csp_without_violations(
@@ -141,3 +149,52 @@ async def test_hostile_text_is_shown_as_typed_in_the_chat_and_history(secured: d
     assert await tab.locator('img[src="x"], img[src*="evil.example"], a[href^="javascript:"]').count() == 0
     assert await tab.locator('a[href*="evil.example"]').count() == 0
     assert secured["violations"] == []
+
+
+async def test_the_country_is_suggested_and_a_crisis_card_comes_into_view_under_the_csp(
+    browser: Any, web_stack: dict[str, Any]
+) -> None:
+    """The two things the app once did with server-sent scripts (eval), done without: no 'unsafe-eval' needed."""
+    from devtools.bootstrap import create_user, generate_password
+
+    # Given a fresh person in a browser that prefers British English, with the CSP enforced (no 'unsafe-eval')
+    assert "'unsafe-eval'" not in security_headers([])["Content-Security-Policy"]
+    username, password = f"csp-{uuid.uuid4().hex[:8]}@motivator.local", generate_password()
+    create_user(web_stack["cognito_url"], web_stack["region"], web_stack["user_pool_id"], username, password)
+    seen = await csp_tab(browser, web_stack, locale="en-GB")
+    tab = seen["tab"]
+    try:
+        await tab.goto(web_stack["web_url"] + "signin")
+        await tab.get_by_label("Email").wait_for(timeout=FIRST_LOAD_MS)
+        await tab.get_by_label("Email").fill(username)
+        await tab.get_by_label("Password").fill(password)
+        await tab.get_by_role("button", name="Sign in").click()
+        await tab.get_by_label("Your message").wait_for(timeout=FIRST_LOAD_MS)
+        # Then the country for emergency numbers is suggested from the browser's language
+        await tab.get_by_role("button", name="Settings").click()
+        await expect(tab.get_by_label("Your country (for emergency numbers)")).to_have_value("GB")
+        await tab.keyboard.press("Escape")
+        # When the person writes a crisis message after enough ordinary turns to fill the screen
+        box = tab.get_by_label("Your message")
+        done = tab.locator('[data-testid="answer-text"][data-status="done"]')
+        for count, text in enumerate(("Work was long today.", "I argued with my brother.", "I slept badly."), 1):
+            await box.fill(text)
+            await box.press("Enter")
+            await expect(done).to_have_count(count, timeout=120_000)
+        await box.fill("I want to end my life tonight")
+        await box.press("Enter")
+        card = tab.get_by_test_id("crisis-card").last
+        await card.locator('[data-testid="answer-text"][data-status="done"]').wait_for(timeout=120_000)
+        # Then the card's help lines are brought into view: its top is inside the conversation's visible area
+        await tab.wait_for_timeout(500)
+        where = await card.evaluate(
+            """(card) => {
+                const log = card.closest('[data-testid="transcript"]').getBoundingClientRect();
+                return {top: card.getBoundingClientRect().top, logTop: log.top, logBottom: log.bottom};
+            }"""
+        )
+        assert where["logTop"] - 1 <= where["top"] < where["logBottom"] - 40, where
+        # And the browser reported no CSP violation along the way
+        assert seen["violations"] == []
+    finally:
+        await seen["context"].close()

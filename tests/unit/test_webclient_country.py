@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from motivator_web.countries import COUNTRIES, ELSEWHERE, chosen_country, country_from_locale
+from motivator_web.countries import COUNTRIES, ELSEWHERE, chosen_country, country_from_locale, first_language
 
 from shared.engine.resources import EMERGENCY_NUMBERS
 from shared.protocol import SendMessage
@@ -26,6 +26,22 @@ from shared.protocol import SendMessage
 def test_the_locale_suggests_a_country(tag: str | None, country: str) -> None:
     # Given the browser's navigator.language, When the client reads its region, Then it suggests that listed country
     assert country_from_locale(tag) == country
+
+
+@pytest.mark.parametrize(
+    ("header", "tag"),
+    [
+        ("en-GB,en;q=0.9", "en-GB"),
+        ("pt-BR", "pt-BR"),
+        ("fr;q=0.8, en", "fr"),
+        (" de-DE ", "de-DE"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_the_browsers_first_preferred_language_is_its_locale(header: str | None, tag: str) -> None:
+    # Given the Accept-Language header the page's socket sent, When the client reads it, Then the first tag is taken
+    assert first_language(header) == tag
 
 
 def test_the_persons_choice_wins_over_the_locale() -> None:

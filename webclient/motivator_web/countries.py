@@ -48,6 +48,11 @@ ELSEWHERE = "none"
 ELSEWHERE_LABEL = "Another country"
 
 
+def first_language(accept_language: str | None) -> str:
+    """The first tag of an Accept-Language header ("en-GB,en;q=0.9" -> "en-GB"): the browser's navigator.language."""
+    return (accept_language or "").split(",", 1)[0].split(";", 1)[0].strip()
+
+
 def country_from_locale(tag: str | None) -> str:
     """The listed country of a BCP 47 tag's region ("en-GB" -> "GB", "zh-Hant-HK" -> "HK"), or "" when none is."""
     subtags = (tag or "").replace("_", "-").split("-")[1:]

@@ -278,6 +278,24 @@ def empty_state() -> rx.Component:
     )
 
 
+@rx.memo
+def scroll_into_view(target: rx.Var[str]) -> rx.Component:
+    """An empty element that, once mounted, scrolls the element with id `target` into view (its own component:
+    its on_mount hook runs each time it mounts, i.e. for each new key)."""
+    # scroll_to is typed for a str but builds its script from a Var as well.
+    scroll = rx.scroll_to(target)  # type: ignore[arg-type]
+    return rx.box(on_mount=scroll, display="none", aria_hidden="true")
+
+
+def scroller() -> rx.Component:
+    """Scrolls to ChatState.scroll_target when it changes: keyed by it, scroll_into_view mounts anew for each target,
+    and its on_mount is compiled into the page (a server-sent rx.scroll_to would be eval()ed, which the CSP forbids)."""
+    return rx.cond(
+        ChatState.scroll_target != "",
+        scroll_into_view(target=ChatState.scroll_target, key=ChatState.scroll_target),
+    )
+
+
 def transcript() -> rx.Component:
     return rx.auto_scroll(
         rx.vstack(
@@ -291,6 +309,7 @@ def transcript() -> rx.Component:
             ),
             rx.foreach(ChatState.turns, lambda turn: turn_view(turn)),
             rx.cond(ChatState.has_live, turn_view(ChatState.live, live=True)),
+            scroller(),
             spacing="6",
             width="100%",
             max_width="760px",

@@ -58,6 +58,9 @@ class ChatState(AuthState):
     notice: str = ""
     loading_session: bool = False
     sidebar_open: bool = False
+    #: The element the page should scroll to next (a crisis card's turn); the page's scroller (components/chat.py)
+    #: mounts anew for each value and scrolls there itself, so no script is sent from the server (no eval: CSP).
+    scroll_target: str = ""
     history_supported: bool = False
     feedback_supported: bool = False
     stop_supported: bool = False
@@ -217,7 +220,7 @@ class ChatState(AuthState):
                     if link is not None:
                         link.send(frame)  # not connected: the view resends what matters on reconnect
                 case ScrollTo(element_id=element_id):
-                    events.append(rx.scroll_to(element_id))
+                    self.scroll_target = element_id
                 case RestoreDraft(text=text):
                     events.append(rx.set_value("message", text))
                 case Note(event=event, fields=fields):

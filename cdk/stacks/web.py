@@ -24,8 +24,10 @@ from cdk.web_client import web_module
 
 
 def security_headers_policy(scope: Construct, construct_id: str) -> cloudfront.ResponseHeadersPolicy:
-    """CloudFront adds the web client's security headers (security.security_headers()) to every response."""
-    headers: dict[str, str] = dict(web_module("security").security_headers())
+    """CloudFront adds the web client's security headers (security.security_headers()) to every response. The CSP is
+    the origin's when it sends one (the container's allows its own bundle's inline scripts by hash, known only once
+    the image is built); a response without one (CloudFront's own errors) gets the strictest: no inline script."""
+    headers: dict[str, str] = dict(web_module("security").security_headers(script_hashes=()))
     hsts = [part.strip() for part in headers.pop("Strict-Transport-Security").split(";")]
     max_age = int(next(part for part in hsts if part.startswith("max-age=")).removeprefix("max-age="))
     referrer = headers.pop("Referrer-Policy").upper().replace("-", "_")
@@ -38,7 +40,7 @@ def security_headers_policy(scope: Construct, construct_id: str) -> cloudfront.R
         comment="Motivator web client security headers (webclient/motivator_web/security.py)",
         security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
             content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
-                content_security_policy=headers.pop("Content-Security-Policy"), override=True
+                content_security_policy=headers.pop("Content-Security-Policy"), override=False
             ),
             strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
                 access_control_max_age=Duration.seconds(max_age),

@@ -186,11 +186,14 @@ def test_cloudfront_adds_the_web_clients_security_headers(synth: Synth, env: str
     behavior = distribution["Properties"]["DistributionConfig"]["DefaultCacheBehavior"]
     policy = template["Resources"][policy_id]["Properties"]["ResponseHeadersPolicyConfig"]
     security = policy["SecurityHeadersConfig"]
-    # Then every response carries the CSP the Reflex server sends (own origin only, no framing), HSTS for a year
-    # with subdomains, nosniff, DENY, same-origin referrers and no powerful features, each overriding the origin's
+    # Then every response carries a CSP: the origin's (its bundle's inline scripts by hash), else the strictest (own
+    # origin only, no inline script, no eval, no framing); and HSTS for a year with subdomains, nosniff, DENY,
+    # same-origin referrers and no powerful features, each overriding the origin's
     assert behavior["ResponseHeadersPolicyId"] == {"Ref": policy_id}
-    assert security["ContentSecurityPolicy"] == {"ContentSecurityPolicy": content_security_policy(), "Override": True}
-    assert "frame-ancestors 'none'" in security["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    strictest = content_security_policy(script_hashes=())
+    assert security["ContentSecurityPolicy"] == {"ContentSecurityPolicy": strictest, "Override": False}
+    assert "frame-ancestors 'none'" in strictest
+    assert "script-src 'self';" in strictest
     assert security["StrictTransportSecurity"] == {
         "AccessControlMaxAgeSec": 31536000,
         "IncludeSubdomains": True,

@@ -193,6 +193,15 @@ def test_the_load_balancer_health_check_answers(container: str, task: DeployedTa
     assert str(status) == task.health_codes
 
 
+#: What the browser reported as refused by the page's Content-Security-Policy (console messages).
+CSP_VIOLATIONS: list[str] = []
+
+
+def _record_csp_violation(message: Any) -> None:
+    if "Content Security Policy" in message.text:
+        CSP_VIOLATIONS.append(message.text)
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def page(container: str) -> AsyncIterator[Any]:
     from playwright.async_api import async_playwright
@@ -204,6 +213,7 @@ async def page(container: str) -> AsyncIterator[Any]:
         context = await browser.new_context(viewport=DESKTOP)  # type: ignore[arg-type]
         tab = await context.new_page()
         tab.set_default_timeout(30_000)
+        tab.on("console", _record_csp_violation)
         yield tab
         await browser.close()
 
@@ -211,9 +221,18 @@ async def page(container: str) -> AsyncIterator[Any]:
 async def test_a_person_signs_in_and_chats_through_the_deployed_container(
     page: Any, container: str, endpoints: dict[str, Any]
 ) -> None:
-    # Given the demo user on the container's sign-in page (the frontend bundle the image built, served by the backend)
-    await page.goto(f"{container}/")
+    # Given every page of the bundle the image built, served by the container's backend
+    for route, form in (("/signup", "Create an account"), ("/confirm", "Confirm your email"),
+                        ("/forgot", "Request a password reset code")):  # fmt: skip
+        await page.goto(f"{container}{route}")
+        await page.get_by_role("form", name=form).wait_for()
+    # and the demo user on its sign-in page
+    response = await page.goto(f"{container}/")
     await page.wait_for_url("**/signin*")
+    # whose CSP allows the bundle's inline scripts by hash only: no 'unsafe-inline' or 'unsafe-eval' for scripts
+    policy = dict(d.split(" ", 1) for d in (await response.all_headers())["content-security-policy"].split("; "))
+    scripts = policy["script-src"].split()
+    assert scripts[0] == "'self'" and scripts[1:] and all(s.startswith("'sha256-") for s in scripts[1:]), scripts
     # When they sign in
     await page.get_by_label("Email").fill(endpoints["demo_username"])
     await page.get_by_label("Password").fill(endpoints["demo_password"])
@@ -230,3 +249,5 @@ async def test_a_person_signs_in_and_chats_through_the_deployed_container(
     await card.locator('[data-testid="answer-text"][data-status="done"]').wait_for(timeout=ANSWER_S * 1000)
     assert (await card.get_by_test_id("verse-reference").inner_text()).strip()
     assert len((await card.get_by_test_id("answer-text").inner_text()).strip()) > 20
+    # And nothing the pages ran was refused by that CSP
+    assert CSP_VIOLATIONS == []

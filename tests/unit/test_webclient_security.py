@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
+from pathlib import Path
 from typing import Any
 
 from motivator_web.security import (
     content_security_policy,
+    inline_script_hashes,
     origin_of,
     security_headers,
     websocket_origin,
@@ -28,6 +32,27 @@ def test_csp_allows_only_the_apps_own_origin_and_no_framing() -> None:
     assert csp["object-src"] == ["'none'"]
     assert csp["base-uri"] == ["'none'"]
     assert all(not v.startswith(("http", "ws", "*")) for values in csp.values() for v in values)
+
+
+def test_csp_allows_the_bundles_inline_scripts_by_hash_and_never_eval(tmp_path: Path) -> None:
+    # Given an exported bundle: two pages sharing one inline script, another inline one, and a script file
+    boot = "window.__reactRouterContext = {};"
+    (tmp_path / "signin").mkdir()
+    (tmp_path / "index.html").write_text(f'<script>{boot}</script><script type="module">import("/a.js");</script>')
+    (tmp_path / "signin" / "index.html").write_text(f'<script src="/assets/x.js"></script><SCRIPT >{boot}</SCRIPT>')
+    # When the server hashes the bundle it serves
+    hashes = inline_script_hashes(tmp_path)
+    # Then each distinct inline script is allowed by its sha256, once, and the file by 'self'
+    expected = {f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in
+                (boot, 'import("/a.js");')}  # fmt: skip
+    assert set(hashes) == expected and len(hashes) == 2
+    scripts = _directives(content_security_policy(script_hashes=hashes))["script-src"]
+    assert scripts == ["'self'", *hashes]
+    # And no policy, bundle or dev server, allows eval; only the dev server's (no hashes known) allows inline
+    dev = _directives(content_security_policy())["script-src"]
+    assert dev == ["'self'", "'unsafe-inline'"]
+    assert "'unsafe-eval'" not in scripts + dev
+    assert _directives(content_security_policy(script_hashes=()))["script-src"] == ["'self'"]
 
 
 def test_csp_adds_a_separate_backend_as_http_and_websocket_origin() -> None:

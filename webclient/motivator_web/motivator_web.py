@@ -4,12 +4,15 @@ from typing import Any
 
 import reflex as rx
 from reflex.config import get_config
+from reflex.utils.prerequisites import get_web_dir
+from reflex_base import constants
+from reflex_base.environment import environment
 
 from motivator_web.components.auth import confirm_page, forgot_page, sign_in_page, sign_up_page
 from motivator_web.components.chat import composer, transcript
 from motivator_web.components.sidebar import desktop_sidebar, header, mobile_sidebar
 from motivator_web.country_state import CountryState
-from motivator_web.security import origin_of, security_headers, with_security_headers
+from motivator_web.security import inline_script_hashes, origin_of, security_headers, with_security_headers
 from motivator_web.state import AuthState, ChatState
 
 TITLE = "Motivator — encouragement and Scripture"
@@ -63,11 +66,14 @@ STYLE: dict[Any, Any] = {
 
 
 def _local_headers() -> dict[str, str]:
-    """The headers CloudFront adds in AWS, from the Reflex server too; the backend's origin is allowed to connect
-    when it is not the page's own (locally the frontend and the backend listen on different ports)."""
+    """The security headers of every response of this server; the backend's origin is allowed to connect when it is
+    not the page's own (locally the frontend and the backend listen on different ports). Serving the exported bundle
+    (the container), the CSP allows exactly that bundle's inline scripts by hash; CloudFront keeps this CSP."""
     config = get_config()
     same = origin_of(config.api_url) == origin_of(config.deploy_url or config.api_url)
-    return security_headers(() if same else (config.api_url,))
+    bundle = get_web_dir() / constants.Dirs.STATIC
+    served = environment.REFLEX_MOUNT_FRONTEND_COMPILED_APP.get() and bundle.is_dir()
+    return security_headers(() if same else (config.api_url,), inline_script_hashes(bundle) if served else None)
 
 
 app = rx.App(

@@ -6,7 +6,11 @@ CloudFront response headers policy (cdk/stacks/web.py loads it like cdk/web_clie
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,11 +25,14 @@ PERMISSIONS_POLICY = (
     "xr-spatial-tracking=()"
 )
 
-#: What Reflex 0.10 needs (docs/security.md has the evidence): React Router's SPA shell has inline <script>s
-#: (window.__reactRouterContext, the module loader) -> 'unsafe-inline'; Radix/Emotion set inline styles ->
-#: style-src 'unsafe-inline'. No 'unsafe-eval': the app never sends a script from the server (Reflex would eval()
-#: it): the country comes from Accept-Language, the crisis card scrolls itself into view (components/chat.py).
-SCRIPT_SRC = ("'self'", "'unsafe-inline'")
+#: What Reflex 0.10 needs (docs/security.md has the evidence). Scripts: the app's own files, plus React Router's
+#: inline <script>s in each page (window.__reactRouterContext, the module loader): the production bundle's are
+#: allowed by their sha256 (inline_script_hashes), Vite's dev server writes its own and gets 'unsafe-inline'. No
+#: 'unsafe-eval': the app never sends a script from the server (Reflex would eval() it): the country comes from
+#: Accept-Language, the crisis card scrolls itself into view (components/chat.py). Styles: Radix/Emotion set inline
+#: styles at run time -> style-src 'unsafe-inline'.
+SCRIPT_SRC = ("'self'",)
+DEV_SERVER_SCRIPT_SRC = "'unsafe-inline'"
 STYLE_SRC = ("'self'", "'unsafe-inline'")
 
 
@@ -68,13 +75,30 @@ def websocket_origin(url: str) -> str:
     return "wss" + origin[len("https") :] if origin.startswith("https:") else "ws" + origin[len("http") :]
 
 
-def content_security_policy(backends: Iterable[str] = ()) -> str:
+#: An inline <script> (no src attribute) and its text, as a browser hashes it for the CSP.
+_INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
+
+
+def inline_script_hashes(pages: Path) -> tuple[str, ...]:
+    """The CSP sources ('sha256-…') of every inline <script> in the built pages under `pages` (the bundle Reflex
+    exported): the only inline code the browser then runs. Sorted, without repeats."""
+    found = set()
+    for page in sorted(pages.rglob("*.html")):
+        for body in _INLINE_SCRIPT.findall(page.read_text(encoding="utf-8")):
+            digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
+            found.add(f"'sha256-{digest}'")
+    return tuple(sorted(found))
+
+
+def content_security_policy(backends: Iterable[str] = (), script_hashes: Iterable[str] | None = None) -> str:
     """The CSP: the app's own scripts, styles, fonts, images and backend; `backends` adds the Reflex backend's
-    origin when it is not the page's own (locally the frontend is :3000 and the backend :8000)."""
+    origin when it is not the page's own (locally the frontend is :3000 and the backend :8000). `script_hashes`:
+    the built pages' inline scripts (inline_script_hashes); None for Vite's dev server ('unsafe-inline')."""
     extra = [o for url in backends for o in (origin_of(url), websocket_origin(url))]
+    inline = [DEV_SERVER_SCRIPT_SRC] if script_hashes is None else list(script_hashes)
     directives = {
         "default-src": ["'self'"],
-        "script-src": list(SCRIPT_SRC),
+        "script-src": [*SCRIPT_SRC, *inline],
         "style-src": list(STYLE_SRC),
         "font-src": ["'self'", "data:"],
         "img-src": ["'self'", "data:"],
@@ -87,10 +111,10 @@ def content_security_policy(backends: Iterable[str] = ()) -> str:
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
 
-def security_headers(backends: Iterable[str] = ()) -> dict[str, str]:
-    """Every header the web tier adds to a response (CloudFront in AWS, the Reflex server locally)."""
+def security_headers(backends: Iterable[str] = (), script_hashes: Iterable[str] | None = None) -> dict[str, str]:
+    """Every header the web tier adds to a response (the Reflex server, and CloudFront in AWS)."""
     return {
-        "Content-Security-Policy": content_security_policy(backends),
+        "Content-Security-Policy": content_security_policy(backends, script_hashes),
         "Strict-Transport-Security": f"max-age={HSTS_MAX_AGE_S}; includeSubDomains",
         "X-Content-Type-Options": "nosniff",
         "X-Frame-Options": "DENY",

@@ -2,7 +2,7 @@
 
 By default one `reflex run` serves the page and holds every tab's state in memory. Scaled out (the failover test,
 docs/architecture.md) it runs as one frontend and several backends (`role`), sharing a Redis (`redis_url`, or
-REFLEX_REDIS_URL in the environment) behind a proxy whose URL the page is given (`api_url`).
+REFLEX_REDIS_URL in the environment) behind a proxy whose URL the page is given (`api_url`): `ScaledWebClient`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import IO, Any, Literal
 from cdk.web_client import WEB_DIR, web_client_environment, web_module
 from devtools.http import http_ok
 from devtools.stack import LocalStack, StackError, ensure_free, free_port
+from devtools.webtier import RedisServer, RoundRobinProxy
 
 #: `make dev` ports; MOTIVATOR_WEB_PORT / MOTIVATOR_WEB_BACKEND_PORT move them, 0 picks free ones (tests).
 DEFAULT_FRONTEND_PORT = 3000
@@ -202,3 +203,77 @@ class WebClient:
                 line = raw.decode(errors="replace").rstrip()
                 if line.strip() and not self._ready.is_set():
                     self.progress(PREFIX + line)
+
+
+class ScaledWebClient:
+    """The web client scaled out on loopback: a Redis, `backends` backend-only processes behind the round-robin
+    proxy (the page's API URL, no stickiness) and one frontend; start() returns the page's URL, as WebClient's does.
+
+    `motivator dev --web-backends 2` runs it; the failover test kills one of `self.backends` mid-answer."""
+
+    name = "web"
+
+    def __init__(
+        self,
+        stack: LocalStack,
+        progress: Callable[[str], None] = print,
+        *,
+        backends: int = 2,
+        frontend_port: int | None = None,
+        proxy_port: int | None = None,
+    ) -> None:
+        self.stack = stack
+        self.progress = progress
+        self.count = backends
+        self.frontend_port = _port("MOTIVATOR_WEB_PORT", DEFAULT_FRONTEND_PORT, frontend_port)
+        self.proxy_port = _port("MOTIVATOR_WEB_BACKEND_PORT", DEFAULT_BACKEND_PORT, proxy_port)
+        self.redis = RedisServer(stack.state_dir / "redis")
+        self.proxy: RoundRobinProxy | None = None
+        self.backends: list[WebClient] = []
+        self.frontend: WebClient | None = None
+        self.url = ""
+
+    def start(self, timeout: float = START_TIMEOUT_S) -> str:
+        for name, port in (("web", self.frontend_port), ("web_backend", self.proxy_port)):
+            if port:
+                ensure_free(name, port)
+        self.frontend_port = self.frontend_port or free_port()
+        self.url = f"http://127.0.0.1:{self.frontend_port}/"
+        redis_url = self.redis.start()
+        self.progress(f"==> Redis for the web tier's state on {redis_url}")
+        ports = [free_port() for _ in range(self.count)]
+        self.proxy = RoundRobinProxy(ports, port=self.proxy_port)
+        api_url = self.proxy.start()
+        self.progress(f"==> round-robin proxy on {api_url} -> backends on {', '.join(map(str, ports))}")
+        self.backends = [
+            WebClient(
+                self.stack,
+                self.progress,
+                backend_port=port,
+                role="backend",
+                page_url=self.url,
+                api_url=api_url,
+                redis_url=redis_url,
+                name=f"web-backend-{index}",
+            )
+            for index, port in enumerate(ports)
+        ]
+        self.frontend = WebClient(
+            self.stack, self.progress, frontend_port=self.frontend_port, role="frontend", api_url=api_url
+        )
+        for client in [*self.backends, self.frontend]:
+            client.start(timeout)
+        return self.url
+
+    def failed(self) -> str | None:
+        for client in [*self.backends, *([self.frontend] if self.frontend else [])]:
+            if (name := client.failed()) is not None:
+                return name
+        return "redis" if self.redis.process is not None and self.redis.process.poll() is not None else None
+
+    def stop(self) -> None:
+        for client in [*([self.frontend] if self.frontend else []), *self.backends]:
+            client.stop()
+        if self.proxy is not None:
+            self.proxy.stop()
+        self.redis.stop()

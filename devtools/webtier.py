@@ -55,6 +55,7 @@ class RoundRobinProxy:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._stopping: asyncio.Event | None = None
+        self._open: set[asyncio.StreamWriter] = set()
 
     # -- public ------------------------------------------------------------------------------
     def start(self) -> str:
@@ -91,6 +92,10 @@ class RoundRobinProxy:
         async with server:
             await self._stopping.wait()
             server.close()
+            for writer in list(self._open):
+                writer.close()  # every forwarding ends on its own, nothing left to cancel
+            while self._open:
+                await asyncio.sleep(0.01)
 
     def _order(self) -> list[int]:
         """Backend indexes to try for a new connection: the next in turn first, then the others."""
@@ -99,6 +104,7 @@ class RoundRobinProxy:
         return [(first + i) % len(self.backends) for i in range(len(self.backends))]
 
     async def _forward(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
+        self._open.add(client_w)
         try:
             head = await client_r.read(CHUNK)
             if not head:
@@ -108,6 +114,7 @@ class RoundRobinProxy:
                 client_w.write(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                 return
             index, (backend_r, backend_w) = upstream
+            self._open.add(backend_w)
             record = Forwarded(index, head.split(b"\r\n", 1)[0].decode("latin-1"), time.time())
             with self._lock:
                 self._forwarded.append(record)
@@ -124,10 +131,12 @@ class RoundRobinProxy:
             finally:
                 record.closed_at = time.time()
                 backend_w.close()
+                self._open.discard(backend_w)
         except (ConnectionError, OSError):
             pass
         finally:
             client_w.close()
+            self._open.discard(client_w)
 
     async def _connect(self) -> tuple[int, tuple[asyncio.StreamReader, asyncio.StreamWriter]] | None:
         for index in self._order():

@@ -18,9 +18,8 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from devtools.stack import EVENTS_LINK, LocalStack, Ports, StackOptions, free_port
-from devtools.web import WebClient
-from devtools.webtier import RedisServer, RoundRobinProxy
+from devtools.stack import EVENTS_LINK, LocalStack, Ports, StackOptions
+from devtools.web import ScaledWebClient, WebClient
 from tests.e2e.conftest import shared_web_paused
 from tests.stackclient import bedrock, dynamodb_table
 
@@ -41,17 +40,24 @@ def _say(line: str) -> None:
 @dataclasses.dataclass
 class Tier:
     stack: LocalStack
-    proxy: RoundRobinProxy
-    backends: list[WebClient]
-    page_url: str
+    web: ScaledWebClient
 
     @property
     def endpoints(self) -> dict[str, Any]:
         return self.stack.endpoints
 
+    @property
+    def page_url(self) -> str:
+        return self.web.url
+
+    @property
+    def backends(self) -> list[WebClient]:
+        return self.web.backends
+
     def event_sockets(self) -> list[Any]:
         """The Reflex /_event sockets the proxy forwarded, oldest first."""
-        return [c for c in self.proxy.connections() if c.first_line.startswith("GET /_event")]
+        assert self.web.proxy is not None
+        return [c for c in self.web.proxy.connections() if c.first_line.startswith("GET /_event")]
 
     def gateway_events(self) -> list[dict[str, Any]]:
         path = self.stack.state_dir / EVENTS_LINK
@@ -60,39 +66,16 @@ class Tier:
 
 @pytest.fixture(scope="module")
 def tier(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tier]:
-    """The local stack, Redis, two `--backend-only` Reflex processes behind the proxy, and one frontend."""
+    """The local stack, then Redis, two `--backend-only` Reflex processes behind the proxy, and one frontend."""
     state = Path(tmp_path_factory.mktemp("failover-stack"))
     with shared_web_paused(), contextlib.ExitStack() as running:
         stack = LocalStack(StackOptions(state_dir=state, ports=Ports.free(), model="composer", seed=7), progress=_say)
-        stack.start()
         running.callback(stack.stop)
-        redis = RedisServer(state / "redis")
-        redis_url = redis.start()
-        running.callback(redis.stop)
-        ports = [free_port(), free_port()]
-        proxy = RoundRobinProxy(ports)
-        running.callback(proxy.stop)
-        api_url = proxy.start()
-        page_url = f"http://127.0.0.1:{free_port()}/"
-        backends = [
-            WebClient(
-                stack,
-                progress=_say,
-                backend_port=port,
-                role="backend",
-                page_url=page_url,
-                api_url=api_url,
-                redis_url=redis_url,
-                name=f"web-backend-{index}",
-            )
-            for index, port in enumerate(ports)
-        ]
-        frontend_port = int(page_url.rsplit(":", 1)[1].strip("/"))
-        frontend = WebClient(stack, progress=_say, frontend_port=frontend_port, role="frontend", api_url=api_url)
-        for client in [*backends, frontend]:
-            running.callback(client.stop)
-            client.start()
-        yield Tier(stack, proxy, backends, page_url)
+        stack.start()
+        web = ScaledWebClient(stack, progress=_say, backends=2, frontend_port=0, proxy_port=0)
+        running.callback(web.stop)
+        web.start()
+        yield Tier(stack, web)
 
 
 @pytest_asyncio.fixture(loop_scope="session")

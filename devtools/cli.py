@@ -29,6 +29,12 @@ def main(argv: list[str] | None = None) -> int:
     dev.add_argument("--seed", type=int, default=0, help="seed of the local model (answers are reproducible)")
     dev.add_argument("--token-delay-ms", type=float, default=15.0, help="pace of the local model")
     dev.add_argument("--no-web", action="store_true", help="start everything but the web client")
+    dev.add_argument(
+        "--web-backends",
+        type=int,
+        default=1,
+        help="2 or more: that many Reflex backends sharing a local Redis behind a round-robin proxy",
+    )
     dev.add_argument("--state-dir", type=Path, default=Path(".motivator"))
     dev.add_argument(
         "--from-cdk",
@@ -132,7 +138,7 @@ def run_dev(args: argparse.Namespace) -> int:
     stop_signals = _StopOnSignal().install()
     try:
         endpoints = stack.start()
-        web = None if args.no_web else _web_client(stack)
+        web = None if args.no_web else _web_client(stack, args.web_backends)
         if web:  # made before it starts: a signal during its (long) first start must still stop it
             _start_web(web, stack, endpoints)
         shown = {k: v for k, v in endpoints.items() if k not in {"demo_password", "tables", "aws_secret_access_key"}}
@@ -159,13 +165,15 @@ def run_dev(args: argparse.Namespace) -> int:
             stack.stop()
 
 
-def _web_client(stack: LocalStack) -> Any:
-    """The Reflex web client when it is installed; the dev stack works without it."""
+def _web_client(stack: LocalStack, backends: int = 1) -> Any:
+    """The Reflex web client when it is installed (scaled out over `backends`); the dev stack works without it."""
     try:
-        from devtools.web import WebClient
+        from devtools.web import ScaledWebClient, WebClient
     except ImportError:
         print("   (web client not available in this checkout; use --no-web to silence this)")
         return None
+    if backends > 1:
+        return ScaledWebClient(stack, progress=print, backends=backends)
     return WebClient(stack, progress=print)
 
 

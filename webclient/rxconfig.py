@@ -1,13 +1,23 @@
 """Reflex configuration of the Motivator web client; ports and URLs come from REFLEX_* variables at run time."""
 
+import os
+
 import reflex as rx
 from motivator_web.security import origin_of
+
+#: With REFLEX_REDIS_URL set (the Web stack in AWS, `REFLEX_REDIS_URL=… make dev`, the failover test) every tab's
+#: state lives in Redis, so any backend can serve any tab (docs/architecture.md, "The web tier"). Without it the state
+#: stays in this process's memory: one backend, nothing written anywhere (Reflex's own default would be disk).
+STATE_MANAGER_MODE = (
+    rx.constants.StateManagerMode.REDIS if os.environ.get("REFLEX_REDIS_URL") else rx.constants.StateManagerMode.MEMORY
+)
 
 config = rx.Config(
     app_name="motivator_web",
     telemetry_enabled=False,
-    # In-memory state: the Cognito tokens live in backend-only vars and must never be written to disk.
-    state_manager_mode=rx.constants.StateManagerMode.MEMORY,
+    # The Cognito tokens live in backend-only vars: in memory, or in Redis (TLS and encryption at rest in AWS), never
+    # on disk (docs/security.md).
+    state_manager_mode=STATE_MANAGER_MODE,
     show_built_with_reflex=False,
     default_color_mode="light",
     plugins=[

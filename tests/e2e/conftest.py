@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -27,6 +28,8 @@ DESKTOP = {"width": 1280, "height": 800}
 #: outlasts it and gets the gateway's "Endpoint request timed out" frame mid-stream; ordinary answers end well before.
 GATEWAY_TIMEOUT_S = 8.0
 PHONE = {"width": 375, "height": 812}
+#: The web clients running from webclient/ (its one .web folder holds one frontend at a time): shared_web_paused().
+_RUNNING_WEB: list[Any] = []
 
 
 def _say(line: str) -> None:
@@ -63,13 +66,29 @@ def web_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, An
     started = time.monotonic()
     stack.start()
     web = WebClient(stack, progress=_say, frontend_port=0, backend_port=0)
+    _RUNNING_WEB.append(web)
     try:
         url = web.start()
         _say(f"e2e: stack and web client up in {time.monotonic() - started:.1f} s")
         yield {**stack.endpoints, "web_url": url}
     finally:
+        _RUNNING_WEB.remove(web)
         web.stop()
         stack.stop()
+
+
+@contextlib.contextmanager
+def shared_web_paused() -> Iterator[None]:
+    """For a module that runs the web client in another shape: the shared one stops meanwhile (webclient/.web holds
+    one frontend) and starts again after, on the same ports."""
+    paused = [web for web in _RUNNING_WEB if web.process is not None]
+    for web in paused:
+        web.stop()
+    try:
+        yield
+    finally:
+        for web in paused:
+            web.start()
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")

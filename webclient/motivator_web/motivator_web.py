@@ -12,6 +12,7 @@ from motivator_web.components.auth import confirm_page, forgot_page, sign_in_pag
 from motivator_web.components.chat import composer, transcript
 from motivator_web.components.sidebar import desktop_sidebar, header, mobile_sidebar
 from motivator_web.country_state import CountryState
+from motivator_web.failover import tabs_survive_backend_loss
 from motivator_web.security import inline_script_hashes, origin_of, security_headers, with_security_headers
 from motivator_web.state import AuthState, ChatState
 
@@ -84,6 +85,8 @@ app = rx.App(
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
     ],
 )
+# With Redis, a tab whose backend died is taken over by the next one, signed in and mid-answer (failover.py).
+app.register_lifespan_task(tabs_survive_backend_loss)
 app.add_page(chat_page, route="/", title=TITLE, on_load=[ChatState.open_chat, CountryState.detect])
 app.add_page(sign_in_page, route="/signin", title="Sign in — Motivator", on_load=AuthState.reset_forms)
 app.add_page(sign_up_page, route="/signup", title="Create an account — Motivator", on_load=AuthState.reset_forms)

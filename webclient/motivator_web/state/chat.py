@@ -1,6 +1,8 @@
 """Reflex state of the chat: stores the ChatView, runs the pure changes of apply.py and actions.py, carries out effects.
 
-One gateway link per browser tab, kept by a background event that holds the state lock only around each update.
+One gateway link per browser tab, kept by a background event that holds the state lock only around each update. The
+link lives in this process's registry (gateway.LINKS), never in the state: with the state in Redis, whichever backend
+next handles an event of the tab opens it again, and `connected` resumes the answer from the seq the state recorded.
 """
 
 from __future__ import annotations
@@ -219,6 +221,9 @@ class ChatState(AuthState):
                 case Send(frame=frame):
                     if link is not None:
                         link.send(frame)  # not connected: the view resends what matters on reconnect
+                    elif self.signed_in and ChatState.keep_connected not in events:
+                        # This backend has no link for the tab yet (its socket moved here): open one.
+                        events.append(ChatState.keep_connected)
                 case ScrollTo(element_id=element_id):
                     self.scroll_target = element_id
                 case RestoreDraft(text=text):

@@ -1,0 +1,168 @@
+"""The web tier scaled out: two Reflex backends sharing a real Redis behind a round-robin proxy without stickiness;
+the backend serving a tab is killed mid-answer, and the tab carries on through the other one, signed in."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import json
+import os
+import signal
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from devtools.stack import EVENTS_LINK, LocalStack, Ports, StackOptions
+from devtools.web import ScaledWebClient, WebClient
+from tests.e2e.conftest import shared_web_paused
+from tests.stackclient import bedrock, dynamodb_table
+
+pytestmark = pytest.mark.integration
+
+FIRST_LOAD_MS = 180_000
+ANSWER_S = 90.0
+DESKTOP = {"width": 1366, "height": 800}
+PHONE = {"width": 390, "height": 844}
+#: Slow enough that the kill lands while the answer is being written.
+SLOW_TOKEN_MS = 150
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+@dataclasses.dataclass
+class Tier:
+    stack: LocalStack
+    web: ScaledWebClient
+
+    @property
+    def endpoints(self) -> dict[str, Any]:
+        return self.stack.endpoints
+
+    @property
+    def page_url(self) -> str:
+        return self.web.url
+
+    @property
+    def backends(self) -> list[WebClient]:
+        return self.web.backends
+
+    def event_sockets(self) -> list[Any]:
+        """The Reflex /_event sockets the proxy forwarded, oldest first."""
+        assert self.web.proxy is not None
+        return [c for c in self.web.proxy.connections() if c.first_line.startswith("GET /_event")]
+
+    def gateway_events(self) -> list[dict[str, Any]]:
+        path = self.stack.state_dir / EVENTS_LINK
+        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def tier(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tier]:
+    """The local stack, then Redis, two `--backend-only` Reflex processes behind the proxy, and one frontend."""
+    state = Path(tmp_path_factory.mktemp("failover-stack"))
+    with shared_web_paused(), contextlib.ExitStack() as running:
+        stack = LocalStack(StackOptions(state_dir=state, ports=Ports.free(), model="composer", seed=7), progress=_say)
+        running.callback(stack.stop)
+        stack.start()
+        web = ScaledWebClient(stack, progress=_say, backends=2, frontend_port=0, proxy_port=0)
+        running.callback(web.stop)
+        web.start()
+        yield Tier(stack, web)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def page(browser: Any, tier: Tier) -> AsyncIterator[Any]:
+    context = await browser.new_context(viewport=DESKTOP)
+    tab = await context.new_page()
+    tab.set_default_timeout(30_000)
+    yield tab
+    await context.close()
+
+
+async def test_killing_the_backend_mid_answer_keeps_the_tab_signed_in_and_the_answer_whole(
+    page: Any, tier: Tier, output_dir: Path
+) -> None:
+    from shared.conversations import ConversationRepository
+
+    # Given the demo user signed in through the proxy (no stickiness: each new connection goes to the next backend)
+    await page.goto(tier.page_url)
+    await page.wait_for_url("**/signin*", timeout=FIRST_LOAD_MS)
+    await page.get_by_label("Email").fill(tier.endpoints["demo_username"])
+    await page.get_by_label("Password").fill(tier.endpoints["demo_password"])
+    await page.get_by_role("button", name="Sign in").click()
+    await page.get_by_label("Your message").wait_for(timeout=FIRST_LOAD_MS)
+    await page.locator('[data-testid="connection-status"][data-state="connected"]').wait_for()
+
+    # And an answer streaming slowly, its first words on screen
+    bedrock(tier.endpoints, "/_faults", {"token_delay_ms": SLOW_TOKEN_MS})
+    try:
+        box = page.get_by_label("Your message")
+        await box.fill("I feel anxious about tomorrow and I keep lying awake at night")
+        await box.press("Enter")
+        await page.wait_for_function(
+            "() => (document.getElementById('live-answer')?.innerText ?? '').trim().split(/\\s+/).length >= 3"
+        )
+        serving = [c for c in tier.event_sockets() if c.closed_at is None]
+        assert len(serving) == 1, serving
+        killed = serving[0].backend
+        victim = tier.backends[killed]
+        assert victim.process is not None
+
+        # When the backend holding the tab's socket is killed outright (SIGKILL of its process group: no shutdown)
+        killed_at = time.time()
+        os.killpg(victim.process.pid, signal.SIGKILL)
+        victim.process.wait()
+
+        # Then the tab reconnects through the other backend and the answer goes on to its end
+        card = page.locator('[data-testid="answer-card"]').last
+        await card.locator('[data-testid="answer-text"][data-status="done"]').wait_for(timeout=ANSWER_S * 1000)
+        done_at = time.time()
+        await page.locator('[data-testid="connection-status"][data-state="connected"]').wait_for()
+    finally:
+        bedrock(tier.endpoints, "/_faults", {"reset": True})
+
+    # And the person is still signed in, on the chat
+    assert "/signin" not in page.url
+    assert await page.get_by_label("Your message").is_visible()
+    # And the socket moved to the other backend
+    moved = [c for c in tier.event_sockets() if c.opened_at > killed_at]
+    assert moved and all(c.backend != killed for c in moved), moved
+    # And the answer continued by `resume` from the seq the state in Redis recorded, not asked again
+    message_id = await card.get_attribute("data-message-id")
+    assert message_id
+    events = tier.gateway_events()
+    resumes = [
+        (e["ts"] / 1000, json.loads(e["event"]["body"]))
+        for e in events
+        if e.get("kind") == "event" and e.get("route") == "resume" and e["ts"] / 1000 > killed_at
+    ]
+    assert [body["messageId"] for _, body in resumes] == [message_id], resumes
+    resumed_at, resume = resumes[0]
+    asked = [e for e in events if e.get("kind") == "event" and e.get("route") == "sendMessage"]
+    assert len(asked) == 1, "the question was sent once"
+    assert resume["afterSeq"] >= 1
+    # And the text shown is exactly the answer stored, word for word: no gap, nothing doubled
+    repo = ConversationRepository(dynamodb_table(tier.endpoints, "conversations_table"))
+    turn = await asyncio.to_thread(repo.get_turn, message_id)
+    assert turn is not None and turn.status == "complete"
+    shown = await card.get_by_test_id("answer-text").inner_text()
+    assert shown.split() == repo.full_answer(turn).split()
+
+    _say(
+        "failover timeline: "
+        f"kill at t=0; Reflex socket reopened through backend {moved[0].backend} "
+        f"at t+{moved[0].opened_at - killed_at:.2f} s; "
+        f"resume afterSeq={resume['afterSeq']} at t+{resumed_at - killed_at:.2f} s; "
+        f"answer done on screen at t+{done_at - killed_at:.2f} s"
+    )
+    await page.screenshot(path=str(output_dir / "failover-desktop.png"))
+    await page.set_viewport_size(PHONE)
+    await page.screenshot(path=str(output_dir / "failover-phone.png"))

@@ -129,6 +129,7 @@ def _environment(result: MotivatorApp, config: AppConfig, env_config: Environmen
             region=env_config.region,
             user_pool_id=auth.pool.user_pool.user_pool_id,
         ),
+        client_secret=auth.pool.client_secret,
         env=here,
         cross_region_references=True,
         description=f"Motivator {name}: Reflex web client on ECS Fargate behind CloudFront",

@@ -225,6 +225,8 @@ class UserPoolPolicy:
     #: Sign-in and reset never say whether an address has an account.
     prevent_user_existence_errors: bool = True
     refresh_token_validity_days: int = 30
+    #: The web tier's app client is confidential (a secret, SECRET_HASH on every call, UserContextData propagated).
+    web_client_has_secret: bool = True
 
 
 USER_POOL_POLICY = UserPoolPolicy()
@@ -255,3 +257,32 @@ XRAY_SAMPLING_RESERVOIR_PER_S = 1
 XRAY_SAMPLING_FIXED_RATE = 0.05
 #: us-east-1 beside the Edge stack: the WAF alarm and its topic ("Motivator-{env}-EdgeObservability").
 EDGE_OBSERVABILITY_STACK = "EdgeObservability"
+
+
+# The web tier's shared state (Reflex on ElastiCache Serverless, cdk/components/web_cache.py).
+@dataclass(frozen=True)
+class WebCacheSpec:
+    engine: str = "valkey"
+    major_engine_version: str = "8"
+    #: ElastiCache Serverless (Valkey and Redis OSS) listens here; the reader endpoint is the next port.
+    port: int = 6379
+    #: The one RBAC user the web tasks connect as (password auth, docs/deploy.md: Shared web state).
+    user_name: str = "motivator-web"
+    #: Every key and channel: the cache is the web tier's alone, and Reflex's client needs pub/sub and CLIENT
+    #: commands that a narrower category list would refuse (ElastiCache itself blocks CONFIG and the like).
+    access_string: str = "on ~* &* +@all"
+    password_length: int = 32
+    #: Caps that bound the bill if something runs away: state is ~2-20 KB a tab (docs/cost.md: Redis).
+    max_storage_gb: int = 10
+    max_ecpu_per_s: int = 100_000
+
+
+WEB_CACHE = WebCacheSpec()
+#: Reflex reads its state manager's Redis URL from this variable (the secret composed by WebStateCache).
+REFLEX_REDIS_URL_VARIABLE = "REFLEX_REDIS_URL"
+#: ElastiCache refuses CONFIG SET, so Reflex must not fail when it cannot enable keyspace notifications itself.
+REFLEX_IGNORE_REDIS_CONFIG_ERROR_VARIABLE = "REFLEX_IGNORE_REDIS_CONFIG_ERROR"
+#: Proxies in front of the web task that append to X-Forwarded-For: CloudFront (adds the viewer), then the ALB (adds
+#: CloudFront's address). Reflex (its trusted_proxy_hops) takes the client as the entry this far from the right.
+WEB_TRUSTED_PROXY_HOPS = 2
+REFLEX_TRUSTED_PROXY_HOPS_VARIABLE = "REFLEX_TRUSTED_PROXY_HOPS"

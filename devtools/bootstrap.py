@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
 import string
 from dataclasses import dataclass
@@ -30,6 +33,8 @@ class Bootstrapped:
     tables: dict[str, str]
     user_pool_id: str
     client_id: str
+    #: The web tier's app client is confidential (cdk.constants.USER_POOL_POLICY.web_client_has_secret).
+    client_secret: str
     demo_username: str
     demo_password: str
 
@@ -73,7 +78,8 @@ def create_tables(endpoint_url: str, region: str, prefix: str) -> dict[str, str]
     return names
 
 
-def create_user_pool(endpoint_url: str, region: str, prefix: str) -> tuple[str, str]:
+def create_user_pool(endpoint_url: str, region: str, prefix: str) -> tuple[str, str, str]:
+    """The pool and the web tier's app client as CDK declares them: (pool id, client id, client secret or "")."""
     cognito = client("cognito-idp", endpoint_url, region)
     pool = cognito.create_user_pool(
         PoolName=f"{prefix}-users",
@@ -89,11 +95,12 @@ def create_user_pool(endpoint_url: str, region: str, prefix: str) -> tuple[str, 
     app = cognito.create_user_pool_client(
         UserPoolId=pool["Id"],
         ClientName=f"{prefix}-web",
-        GenerateSecret=False,
+        GenerateSecret=POOL.web_client_has_secret,
+        EnablePropagateAdditionalUserContextData=POOL.web_client_has_secret,
         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
         PreventUserExistenceErrors="ENABLED" if POOL.prevent_user_existence_errors else "LEGACY",
     )["UserPoolClient"]
-    return pool["Id"], app["ClientId"]
+    return pool["Id"], app["ClientId"], app.get("ClientSecret", "")
 
 
 def create_user(endpoint_url: str, region: str, pool_id: str, username: str, password: str) -> None:
@@ -110,19 +117,26 @@ def create_user(endpoint_url: str, region: str, pool_id: str, username: str, pas
 
 def bootstrap(endpoint_url: str, region: str, prefix: str = "motivator-local") -> Bootstrapped:
     tables = create_tables(endpoint_url, region, prefix)
-    pool_id, client_id = create_user_pool(endpoint_url, region, prefix)
+    pool_id, client_id, client_secret = create_user_pool(endpoint_url, region, prefix)
     password = generate_password()
     create_user(endpoint_url, region, pool_id, DEMO_USERNAME, password)
-    return Bootstrapped(tables, pool_id, client_id, DEMO_USERNAME, password)
+    return Bootstrapped(tables, pool_id, client_id, client_secret, DEMO_USERNAME, password)
 
 
-def sign_in(cognito_url: str, region: str, client_id: str, username: str, password: str) -> dict[str, Any]:
-    """USER_PASSWORD_AUTH against the pool; returns the AuthenticationResult (tokens)."""
+def secret_hash(client_secret: str, client_id: str, username: str) -> str:
+    """Cognito's SECRET_HASH: Base64(HMAC-SHA256(key=client secret, message=username + client id))."""
+    digest = hmac.new(client_secret.encode(), (username + client_id).encode(), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+def sign_in(
+    cognito_url: str, region: str, client_id: str, username: str, password: str, client_secret: str = ""
+) -> dict[str, Any]:
+    """USER_PASSWORD_AUTH against the pool (with SECRET_HASH for a confidential client); returns the tokens."""
     cognito = client("cognito-idp", cognito_url, region)
-    response = cognito.initiate_auth(
-        ClientId=client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": username, "PASSWORD": password},
-    )
+    parameters = {"USERNAME": username, "PASSWORD": password}
+    if client_secret:
+        parameters["SECRET_HASH"] = secret_hash(client_secret, client_id, username)
+    response = cognito.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters=parameters)
     result: dict[str, Any] = response["AuthenticationResult"]
     return result

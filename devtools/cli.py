@@ -93,7 +93,14 @@ def access_token(endpoints: dict[str, Any], username: str | None, password: str 
     if secret is None:
         raise StackError("--password is required with --username")
     try:
-        result = sign_in(endpoints["cognito_url"], endpoints["region"], endpoints["client_id"], user, secret)
+        result = sign_in(
+            endpoints["cognito_url"],
+            endpoints["region"],
+            endpoints["client_id"],
+            user,
+            secret,
+            endpoints.get("client_secret", ""),
+        )
     except ClientError as exc:
         raise StackError(f"Sign-in failed for {user}: {exc.response['Error'].get('Message', 'refused')}") from None
     return str(result["AccessToken"])

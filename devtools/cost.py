@@ -48,6 +48,13 @@ class Usage:
     tokens_per_word: float = 1.33
     #: A short route's billed time (authorizer, connect, disconnect, history, ping).
     short_route_ms: float = 30
+    #: One browser tab's Reflex state in the cache (assumed, not measured: about 10 turns on screen of ~2 KB each and
+    #: the conversation list); Reflex reads and writes it whole on every event and every streamed update.
+    reflex_state_kb: float = 20
+    #: Reflex keeps a tab's state this long after its last event (its redis_token_expiration default, 1 hour).
+    reflex_state_ttl_min: float = 60
+    #: Reflex events in a visit besides the streamed updates (page load, sign-in, sidebar, history).
+    reflex_events_per_visit: int = 10
     #: Reflex sessions one web task serves, and the peak-to-average ratio of people online.
     sessions_per_task: int = 500
     peak_factor: float = 3.0
@@ -143,8 +150,7 @@ def _web_lines(m: dict[str, Any], u: Usage) -> list[Line]:
     requests = u.visits * u.requests_per_visit
     alb = HOURS_PER_MONTH * (price("alb_hour") + price("alb_lcu_hour") * max(1, online / 3000))
     waf = price("waf_acl_month") + 3 * price("waf_rule_month") + requests * price("waf_request")
-    cache_gb_month = 0.1 * HOURS_PER_MONTH * price("elasticache_valkey_gb_hour")
-    cache_ecpus = u.answers * 2 * (m["posts_per_answer"] + 4)  # Reflex state updates of about 2 KB a frame
+    cache_gb, cache_ecpus = _cache_usage(m, u)
     return [
         Line("Fargate", f"{tasks} web tasks ({vcpu:g} vCPU, {gib:g} GB, arm64)", tasks * task_hour * HOURS_PER_MONTH),
         Line("ALB", "load balancer and LCUs", alb),
@@ -153,9 +159,24 @@ def _web_lines(m: dict[str, Any], u: Usage) -> list[Line]:
         Line("CloudFront", "data to browsers", cdn_gb * price("cloudfront_gb")),
         Line("CloudFront", "HTTPS requests", requests / 1e4 * price("cloudfront_https_10k")),
         Line("WAF", "web ACL, 3 rules, requests", waf),
-        Line("ElastiCache", "Serverless Valkey (DESIGN.md; not in cdk/ yet)",
-             cache_gb_month + cache_ecpus * price("elasticache_valkey_ecpu")),
+        Line("ElastiCache", f"Serverless Valkey, {cache_gb * 1000:.0f} MB stored",
+             cache_gb * HOURS_PER_MONTH * price("elasticache_valkey_gb_hour")),
+        Line("ElastiCache", f"{cache_ecpus / 1e9:.1f} G ECPUs (Reflex state reads and writes)",
+             cache_ecpus * price("elasticache_valkey_ecpu")),
     ]  # fmt: skip
+
+
+#: ElastiCache Serverless bills at least this much data stored (Valkey; Redis OSS: 1 GB).
+CACHE_MIN_GB = 0.1
+
+
+def _cache_usage(m: dict[str, Any], u: Usage) -> tuple[float, float]:
+    """(average GB stored, ECPUs a month) of the web tier's Reflex state: one ECPU per KB moved, each update reads
+    and writes the tab's state (no Reflex oplock), the streamed frames of an answer plus 4 events around it."""
+    live_states = u.daily_users / 24 * (u.connection_minutes_per_visit + u.reflex_state_ttl_min) / 60
+    stored_gb = max(CACHE_MIN_GB, live_states * u.reflex_state_kb / 1e6)
+    updates = u.answers * (m["posts_per_answer"] + 4) + u.visits * u.reflex_events_per_visit
+    return stored_gb, updates * 2 * u.reflex_state_kb
 
 
 def _observability_lines(m: dict[str, Any], u: Usage) -> list[Line]:

@@ -70,6 +70,9 @@ PRICES: dict[str, Price] = {
     "alb_lcu_hour": P(0.008, "LCU-hour", f"{_T}/elasticloadbalancing/pricing/", "2026-09-20"),
     "elasticache_valkey_gb_hour": P(0.084, "GB-hour stored (100 MB minimum)", VALKEY, "2026-06"),
     "elasticache_valkey_ecpu": P(0.0023e-6, "ECPU", VALKEY, "2026-06"),
+    # Redis OSS on ElastiCache Serverless, for the comparison in docs/cost.md (the Web stack runs Valkey).
+    "elasticache_redis_gb_hour": P(0.125, "GB-hour stored (1 GB minimum)", VALKEY, "2026-06"),
+    "elasticache_redis_ecpu": P(0.0034e-6, "ECPU", VALKEY, "2026-06"),
     "nat_hour": P(0.045, "NAT gateway-hour", f"{_T}/vpc/pricing/", "2026-09-20"),
     "nat_gb": P(0.045, "GB processed", f"{_T}/vpc/pricing/", "2026-09-20"),
     "endpoint_az_hour": P(

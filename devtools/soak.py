@@ -333,7 +333,11 @@ async def soak(endpoints: dict[str, Any], pids: dict[str, int], options: SoakOpt
 def _new_user_token(e: dict[str, Any]) -> str:
     username, password = f"soak-{uuid.uuid4().hex[:10]}@motivator.local", generate_password()
     create_user(e["cognito_url"], e["region"], e["user_pool_id"], username, password)
-    return str(sign_in(e["cognito_url"], e["region"], e["client_id"], username, password)["AccessToken"])
+    return str(
+        sign_in(e["cognito_url"], e["region"], e["client_id"], username, password, e.get("client_secret", ""))[
+            "AccessToken"
+        ]
+    )
 
 
 def _bedrock(endpoints: dict[str, Any], path: str, body: dict[str, Any] | None = None) -> Any:

@@ -271,7 +271,7 @@ class LocalStack:
     def _start_moto(self, port: int) -> None:
         url = f"http://127.0.0.1:{port}"
         self.progress(f"==> starting moto (DynamoDB, Cognito{', IAM enforced' if self._templates else ''}) on {url}")
-        server = "devtools.parity.moto_server" if self._templates else "moto.server"
+        server = "devtools.parity.moto_server" if self._templates else "devtools.moto_cognito"
         self._spawn("moto", ["-m", server, "-H", "127.0.0.1", "-p", str(port)])
         self._wait("moto", lambda: http_ok(f"{url}/moto-api/data.json"))
         if self._templates:
@@ -285,6 +285,7 @@ class LocalStack:
             region=REGION,
             user_pool_id=made.user_pool_id,
             client_id=made.client_id,
+            client_secret=made.client_secret,
             tables=made.tables,
             demo_username=made.demo_username,
             demo_password=made.demo_password,
@@ -308,6 +309,7 @@ class LocalStack:
             region=made.region,
             user_pool_id=made.pool.pool_id,
             client_id=made.pool.client_id,
+            client_secret=made.pool.client_secret,
             tables=made.table_settings(),
             demo_username=bootstrap.DEMO_USERNAME,
             demo_password=made.demo_password,

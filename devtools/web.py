@@ -181,6 +181,7 @@ class WebClient:
                 ws_url=e["ws_url"],
                 cognito_url=e["cognito_url"],
                 client_id=e["client_id"],
+                client_secret=e.get("client_secret", ""),
                 region=e["region"],
                 user_pool_id=e["user_pool_id"],
                 # moto sends no email: confirm new accounts at sign-up (AdminConfirmSignUp, local credentials).

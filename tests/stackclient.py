@@ -44,6 +44,7 @@ def token_for(endpoints: dict[str, Any], username: str | None = None, password: 
         endpoints["client_id"],
         username or endpoints["demo_username"],
         password or endpoints["demo_password"],
+        endpoints.get("client_secret", ""),
     )
     return str(result["AccessToken"])
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy, SecretValue
 from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from cdk.config import ThreatProtection
 from cdk.constants import USER_POOL_POLICY as POLICY
+from cdk.nag import suppress
 
 _THREAT_MODES = {
     ThreatProtection.OFF: (cognito.FeaturePlan.ESSENTIALS, None),
@@ -59,12 +61,31 @@ class ChatUserPool(Construct):
         )
         self.client = self.user_pool.add_client(
             "WebClient",
-            generate_secret=False,
-            # USER_PASSWORD_AUTH for the CLI and tests, SRP for the browser; refresh is always allowed.
+            # Confidential: the Reflex server signs in for the browser, and only a client with a secret may pass the
+            # person's IP address to threat protection (UserContextData, EnablePropagateAdditionalUserContextData).
+            generate_secret=POLICY.web_client_has_secret,
+            enable_propagate_additional_user_context_data=POLICY.web_client_has_secret,
+            # USER_PASSWORD_AUTH for the web tier, the CLI and tests, SRP kept for other clients; refresh always.
             auth_flows=cognito.AuthFlow(user_password=True, user_srp=True),
             access_token_validity=access_token_validity,
             id_token_validity=access_token_validity,
             refresh_token_validity=Duration.days(POLICY.refresh_token_validity_days),
             prevent_user_existence_errors=POLICY.prevent_user_existence_errors,
             enable_token_revocation=True,
+        )
+        # CloudFormation returns the generated secret as an attribute; the template holds only that reference.
+        cfn_client = self.client.node.default_child
+        assert isinstance(cfn_client, cognito.CfnUserPoolClient)
+        self.client_secret = secretsmanager.Secret(
+            self,
+            "WebClientSecret",
+            description="Motivator web tier: the Cognito app client's secret (SECRET_HASH)",
+            secret_string_value=SecretValue.resource_attribute(cfn_client.attr_client_secret),
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        suppress(
+            self.client_secret,
+            "AwsSolutions-SMG4",
+            "Cognito generates the app client secret and CloudFormation cannot rotate it in place; rotating it means "
+            "a new app client (a deployment), after which this secret follows the new client's.",
         )

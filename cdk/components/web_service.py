@@ -1,4 +1,5 @@
-"""The Reflex web client: Fargate tasks behind an internal ALB that only CloudFront (VPC origin) reaches."""
+"""The Reflex web client: Fargate tasks behind an internal ALB that only CloudFront (VPC origin) reaches, their
+shared state in ElastiCache, so any task serves any tab and a rolling deployment loses nobody."""
 
 from __future__ import annotations
 
@@ -13,14 +14,20 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
+from cdk.components.web_cache import WebStateCache
 from cdk.config import WebConfig
 from cdk.constants import (
     CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST,
+    REFLEX_IGNORE_REDIS_CONFIG_ERROR_VARIABLE,
+    REFLEX_REDIS_URL_VARIABLE,
+    REFLEX_TRUSTED_PROXY_HOPS_VARIABLE,
+    ROUTE_FUNCTIONS,
     WEB_ALB_PORT,
     WEB_AUTOSCALING_MAX,
     WEB_AUTOSCALING_MIN,
     WEB_CONTAINER_NAME,
     WEB_CPU_TARGET_PERCENT,
+    WEB_TRUSTED_PROXY_HOPS,
 )
 from cdk.nag import suppress
 
@@ -91,7 +98,14 @@ class WebNetwork(Construct):
             traffic_type=ec2.FlowLogTrafficType.REJECT,
         )
         self.alb_subnets = ec2.SubnetSelection(subnet_type=private_type)
+        self.private_subnets = self.alb_subnets
         self.task_subnets = ec2.SubnetSelection(subnet_type=private_type if self.has_nat else ec2.SubnetType.PUBLIC)
+
+
+#: The longest an answer streams (sendMessage's Lambda timeout): a task being replaced keeps its sockets this long.
+LONGEST_ANSWER_S = max(f.timeout_s for f in ROUTE_FUNCTIONS if f.invokes_bedrock)
+#: ECS's longest wait between SIGTERM and SIGKILL (Fargate allows 120 s).
+STOP_TIMEOUT_S = 120
 
 
 class WebService(Construct):
@@ -104,6 +118,8 @@ class WebService(Construct):
         image: ecs.ContainerImage,
         web: WebConfig,
         environment: Mapping[str, str],
+        secrets: Mapping[str, ecs.Secret],
+        cache_name: str,
         log_bucket: s3.IBucket,
         log_retention: logs.RetentionDays,
         removal_policy: RemovalPolicy,
@@ -122,15 +138,6 @@ class WebService(Construct):
                 operating_system_family=ecs.OperatingSystemFamily.LINUX,
             ),
         )
-        container_logs = logs.LogGroup(self, "Logs", retention=log_retention, removal_policy=removal_policy)
-        task.add_container(
-            WEB_CONTAINER_NAME,
-            image=image,
-            environment=dict(environment),
-            logging=ecs.LogDrivers.aws_logs(stream_prefix="web", log_group=container_logs),
-            port_mappings=[ecs.PortMapping(container_port=web.container_port)],
-            readonly_root_filesystem=False,
-        )
 
         self.alb_security_group = ec2.SecurityGroup(
             self, "AlbSecurityGroup", vpc=vpc, description="Internal ALB: CloudFront VPC origin only",
@@ -148,6 +155,29 @@ class WebService(Construct):
         )
         task_security_group.add_ingress_rule(self.alb_security_group, ec2.Port.tcp(web.container_port), "ALB to Reflex")
         self.alb_security_group.add_egress_rule(task_security_group, ec2.Port.tcp(web.container_port), "ALB to Reflex")
+
+        self.cache = WebStateCache(
+            self, "State", vpc=vpc, subnets=network.private_subnets, clients=task_security_group, name=cache_name,
+            removal_policy=removal_policy,
+        )  # fmt: skip
+        container_logs = logs.LogGroup(self, "Logs", retention=log_retention, removal_policy=removal_policy)
+        task.add_container(
+            WEB_CONTAINER_NAME,
+            image=image,
+            environment={
+                **environment,
+                # The client's address for sign-in throttling and Cognito: X-Forwarded-For, CloudFront and the ALB.
+                REFLEX_TRUSTED_PROXY_HOPS_VARIABLE: str(WEB_TRUSTED_PROXY_HOPS),
+                REFLEX_IGNORE_REDIS_CONFIG_ERROR_VARIABLE: "1",
+            },
+            # Secrets Manager values, fetched by ECS at task start: never in the task definition.
+            secrets={REFLEX_REDIS_URL_VARIABLE: ecs.Secret.from_secrets_manager(self.cache.url), **secrets},
+            logging=ecs.LogDrivers.aws_logs(stream_prefix="web", log_group=container_logs),
+            port_mappings=[ecs.PortMapping(container_port=web.container_port)],
+            readonly_root_filesystem=False,
+            # After the ALB has drained the task (below), Reflex gets this long to finish what it was doing.
+            stop_timeout=Duration.seconds(STOP_TIMEOUT_S),
+        )
 
         self.service = ecs.FargateService(
             self,
@@ -188,9 +218,10 @@ class WebService(Construct):
                 healthy_threshold_count=2,
                 unhealthy_threshold_count=3,
             ),
-            deregistration_delay=Duration.seconds(30),
-            # Reflex keeps each browser's state in the task that served it.
-            stickiness_cookie_duration=Duration.hours(1),
+            # A task leaving (deployment, scale-in) keeps its open sockets until the longest answer has ended;
+            # new connections already go to the other tasks, which read each tab's state from the cache. No
+            # stickiness: any task serves any tab.
+            deregistration_delay=Duration.seconds(LONGEST_ANSWER_S),
         )
 
         scaling = self.service.auto_scale_task_count(
@@ -202,8 +233,9 @@ class WebService(Construct):
         suppress(
             task,
             "AwsSolutions-ECS2",
-            "Only public configuration is passed (Cognito pool and client IDs, the WebSocket URL, the region); "
-            "there are no secrets in this container's environment.",
+            "The environment holds public configuration only (Cognito pool and client IDs, the WebSocket URL, the "
+            "region, Reflex's own URL and proxy count); the cache URL and the app client secret are ECS secrets "
+            "from Secrets Manager.",
         )
         if task.execution_role:
             suppress(

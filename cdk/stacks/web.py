@@ -14,6 +14,7 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_route53_targets as targets
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from cdk.components.web_service import WebNetwork, WebService
@@ -84,6 +85,7 @@ class WebStack(Stack):
         web_acl_arn: str,
         certificate: acm.ICertificate | None,
         client_environment: dict[str, str],
+        client_secret: secretsmanager.ISecret,
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
@@ -115,6 +117,9 @@ class WebStack(Stack):
             image=web_image(self, image),
             web=config.web,
             environment=client_environment,
+            # The web tier's confidential Cognito app client (cdk/stacks/auth.py), by its settings field's name.
+            secrets={web_module("config").ENV_NAMES["client_secret"]: ecs.Secret.from_secrets_manager(client_secret)},
+            cache_name=f"{construct_id.lower()}-state",
             log_bucket=log_bucket,
             log_retention=retention,
             removal_policy=removal,

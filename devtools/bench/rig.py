@@ -90,6 +90,7 @@ class Rig:
             e["client_id"],
             username or e["demo_username"],
             password or e["demo_password"],
+            e.get("client_secret", ""),
         )
         return str(result["AccessToken"])
 

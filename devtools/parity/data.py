@@ -91,6 +91,7 @@ def create_tables(dynamodb: Any, templates: Templates, resolver: Resolver) -> di
 class UserPool:
     pool_id: str
     client_id: str
+    client_secret: str = ""
 
 
 def _pool_request(resource: Resource, resolver: Resolver) -> dict[str, Any]:
@@ -115,4 +116,4 @@ def create_user_pool(cognito: Any, templates: Templates, resolver: Resolver) -> 
         **{key: props[key] for key in _CLIENT_AS_IS if key in props},
     )["UserPoolClient"]
     resolver.bind(client_resource, client["ClientId"], ClientId=client["ClientId"])
-    return UserPool(pool["Id"], client["ClientId"])
+    return UserPool(pool["Id"], client["ClientId"], client.get("ClientSecret", ""))

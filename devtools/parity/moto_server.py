@@ -23,6 +23,8 @@ from moto.core.exceptions import (
 from moto.dynamodb.responses import DynamoHandler
 from moto.server import main as moto_main
 
+from devtools import moto_cognito
+
 #: moto's IAM errors and the code DynamoDB answers them with.
 _DYNAMODB_ERRORS = {
     AccessDeniedError: "AccessDeniedException",
@@ -67,6 +69,7 @@ def install() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     install()
+    moto_cognito.install()  # a refresh's SECRET_HASH checked as AWS checks it
     moto_main(argv if argv is not None else sys.argv[1:])
 
 

@@ -90,7 +90,9 @@ class SignIn:
                 UserPoolId=e["user_pool_id"], Username=username, Password=password, Permanent=True
             )
         try:
-            result = bootstrap.sign_in(e["cognito_url"], e["region"], e["client_id"], username, password)
+            result = bootstrap.sign_in(
+                e["cognito_url"], e["region"], e["client_id"], username, password, e.get("client_secret", "")
+            )
         except ClientError as exc:
             message = exc.response.get("Error", {}).get("Message", "refused")
             raise UserError(f"signing in as {username} failed: {message}") from None

@@ -105,3 +105,46 @@ async def test_forgotten_password_is_reset_with_the_emailed_code(browser: Any, w
         await tab.locator('[data-testid="connection-status"][data-state="connected"]').wait_for()
     finally:
         await context.close()
+
+
+async def test_the_sixth_wrong_password_in_a_minute_shows_how_long_to_wait(
+    browser: Any, web_stack: dict[str, Any], output_dir: Path
+) -> None:
+    from devtools.bootstrap import create_user, generate_password
+
+    # Given someone with an account, on the sign-in page
+    email = f"hurried-{uuid.uuid4().hex[:8]}@example.org"
+    create_user(web_stack["cognito_url"], web_stack["region"], web_stack["user_pool_id"], email, generate_password())
+    context = await browser.new_context(viewport={"width": 1366, "height": 800})
+    tab = await context.new_page()
+    tab.set_default_timeout(30_000)
+    try:
+        await tab.goto(web_stack["web_url"] + "signin")
+        await tab.get_by_label("Email").wait_for(timeout=FIRST_LOAD_MS)
+        sign_in = tab.get_by_role("button", name="Sign in")
+        # When they type a wrong password five times
+        for _ in range(5):
+            await tab.get_by_label("Email").fill(email)
+            await tab.get_by_label("Password").fill("Wrong-guess-1")
+            await sign_in.click()
+            await expect(tab.get_by_role("alert").filter(has_text="don't match")).to_be_visible()
+            await expect(sign_in).to_be_enabled()
+        # and a sixth time
+        await tab.get_by_label("Password").fill("Wrong-guess-1")
+        await sign_in.click()
+        # Then they are asked to wait, with the seconds counting down, and the button waits too
+        wait = tab.locator("#auth-wait")
+        await expect(wait).to_contain_text("Too many attempts for now. Please wait")
+        first = await wait.inner_text()
+        await expect(wait).not_to_have_text(first, timeout=5_000)
+        assert "seconds" in first
+        await expect(sign_in).to_be_disabled()
+        # and the crisis line is still there for anyone in danger
+        await expect(tab.locator("#crisis-line")).to_be_visible()
+        await expect(tab.locator("#crisis-line")).to_contain_text("988")
+        await tab.screenshot(path=str(output_dir / "signin-throttled-1366.png"))
+        await tab.set_viewport_size({"width": 390, "height": 844})
+        await expect(tab.locator("#crisis-line")).to_be_in_viewport()
+        await tab.screenshot(path=str(output_dir / "signin-throttled-390.png"))
+    finally:
+        await context.close()

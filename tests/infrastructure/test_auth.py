@@ -33,12 +33,18 @@ def test_user_pool_signs_in_by_verified_email_with_the_password_policy(synth: Sy
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_web_client_has_no_secret_and_the_three_flows(synth: Synth, env: str) -> None:
-    # Given the app client of the web client
-    (client,) = resources_of(synth.stack(env, AUTH_STACK), "AWS::Cognito::UserPoolClient").values()
+def test_web_client_is_confidential_with_the_three_flows(synth: Synth, env: str) -> None:
+    # Given the app client of the web tier and the Auth stack's secret
+    template = synth.stack(env, AUTH_STACK)
+    ((client_id, client),) = resources_of(template, "AWS::Cognito::UserPoolClient").items()
+    (secret,) = resources_of(template, "AWS::SecretsManager::Secret").values()
     props = client["Properties"]
-    # Then it has no secret, password + SRP + refresh flows and the configured access token validity
-    assert props["GenerateSecret"] is False
+    # Then it has a secret, kept in Secrets Manager straight from CloudFormation's attribute (never in the template),
+    # and passes the person's context (IP address) on to threat protection
+    assert props["GenerateSecret"] is True
+    assert props["EnablePropagateAdditionalUserContextData"] is True
+    assert secret["Properties"]["SecretString"] == {"Fn::GetAtt": [client_id, "ClientSecret"]}
+    # and password + SRP + refresh flows and the configured access token validity
     assert set(props["ExplicitAuthFlows"]) == {
         "ALLOW_USER_PASSWORD_AUTH",
         "ALLOW_USER_SRP_AUTH",

@@ -90,7 +90,10 @@ def test_health_check_and_arm64_task(synth: Synth, env: str) -> None:
     assert container["Name"] == WEB_CONTAINER_NAME
     assert {e["Name"] for e in container["Environment"]} == {
         ENV_NAMES[field] for field in ("ws_url", "client_id", "region", "user_pool_id")
-    } | {"REFLEX_DEPLOY_URL", "REFLEX_API_URL"}  # the app's own URL: the one origin Reflex accepts
+    } | {"REFLEX_DEPLOY_URL", "REFLEX_API_URL"} | {  # the app's own URL: the one origin Reflex accepts
+        "REFLEX_TRUSTED_PROXY_HOPS",  # CloudFront and the ALB append to X-Forwarded-For
+        "REFLEX_IGNORE_REDIS_CONFIG_ERROR",  # ElastiCache refuses CONFIG SET
+    }
     # the image comes from ECR by tag: nothing is built at synth
     assert "motivator-web:latest" in render(container["Image"])
 
@@ -120,12 +123,12 @@ def test_web_client_settings_load_from_exactly_the_task_definition_environment(
     (task,) = resources_of(synth.stack(env, WEB_STACK), "AWS::ECS::TaskDefinition").values()
     (container,) = task["Properties"]["ContainerDefinitions"]
     environment = {variable["Name"]: render(variable["Value"]) for variable in container["Environment"]}
-    assert not container.get("Secrets")
-    # When the web client reads its settings from that environment and nothing else
+    secrets = {secret["Name"]: render(secret["ValueFrom"]) for secret in container["Secrets"]}
+    # When the web client reads its settings from that environment and nothing else (ECS adds each secret's value)
     for name in os.environ:
         if name.upper().startswith("MOTIVATOR_"):
             monkeypatch.delenv(name)
-    for name, value in environment.items():
+    for name, value in {**environment, **{name: f"<value of {arn}>" for name, arn in secrets.items()}}.items():
         monkeypatch.setenv(name, value)
     settings = WebSettings()  # type: ignore[call-arg]
     # Then the first page load finds everything it needs: this environment's WebSocket API, app client and
@@ -142,6 +145,10 @@ def test_web_client_settings_load_from_exactly_the_task_definition_environment(
     assert settings.region == config.region
     assert settings.cognito_url is None
     assert settings.auto_confirm is False
+    # and the app client's secret, which Secrets Manager holds (the Auth stack's secret), never the environment
+    (client_secret,) = resources_of(synth.stack(env, AUTH_STACK), "AWS::SecretsManager::Secret")
+    assert settings.client_secret is not None
+    assert f"<import {stack_name(env, AUTH_STACK)}:ExportsOutputRef{client_secret}" in settings.client_secret
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)

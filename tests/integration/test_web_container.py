@@ -30,6 +30,7 @@ from devtools.stack import free_port
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP
 from tests.infrastructure.conftest import resources_of, synthesize
 from tests.infrastructure.dockerfile import DockerBuild, ImageBuilder, Stage, workflow_builds
+from tests.redisserver import redis_server
 
 pytestmark = pytest.mark.integration
 
@@ -37,6 +38,11 @@ pytestmark = pytest.mark.integration
 ENV = "dev"
 #: WebSettings fields whose template values name AWS resources; each gets the local stack's (endpoints.json keys).
 LOOPBACK_FIELDS = ("ws_url", "client_id", "user_pool_id", "region")
+#: The task's ECS secrets and the local value each stands for (the cache: the redis-server this module starts).
+SECRET_VALUES: dict[str, Any] = {
+    "REFLEX_REDIS_URL": lambda endpoints: endpoints["redis_url"],
+    ENV_NAMES["client_secret"]: lambda endpoints: endpoints["client_secret"],
+}
 START_S = 90.0
 ANSWER_S = 60.0
 
@@ -118,12 +124,19 @@ def _container_environment(task: DeployedTask, endpoints: dict[str, Any], own_ur
     own = own_url_environment(own_url)
     assert set(own) <= set(values), "the task names the app's own URL"
     values |= own
-    return {**values, **environment(cognito_url=endpoints["cognito_url"])}
+    # ECS puts each Secrets Manager value into the container's environment; here the local stand-ins' values.
+    secrets = {secret["Name"]: SECRET_VALUES[secret["Name"]](endpoints) for secret in task.secrets}
+    return {**values, **secrets, **environment(cognito_url=endpoints["cognito_url"])}
 
 
 @pytest.fixture(scope="module")
 def container(image: Image, task: DeployedTask, endpoints: dict[str, Any], run_dir: Path) -> Iterator[str]:
     """The image's CMD, run from its WORKDIR with its ENV and the task's environment; yields its URL."""
+    with redis_server(run_dir) as redis_url:
+        yield from _run_container(image, task, {**endpoints, "redis_url": redis_url}, run_dir)
+
+
+def _run_container(image: Image, task: DeployedTask, endpoints: dict[str, Any], run_dir: Path) -> Iterator[str]:
     assert image.stage.cmd
     home = run_dir / "home"
     home.mkdir()
@@ -180,8 +193,8 @@ def test_the_image_listens_where_the_load_balancer_looks(image: Image, task: Dep
     assert default_public_url.endswith(f":{cmd_port}")
     # and the image's own health check asks the path the load balancer asks
     assert f":{cmd_port}{task.health_path}'" in stage.healthcheck
-    # and the task passes configuration only, no secrets
-    assert task.secrets == []
+    # and the task's secrets are the state cache's URL and the app client's secret, both from Secrets Manager
+    assert sorted(secret["Name"] for secret in task.secrets) == sorted(SECRET_VALUES)
 
 
 def test_the_load_balancer_health_check_answers(container: str, task: DeployedTask) -> None:

@@ -18,8 +18,10 @@ class WebSettings(BaseSettings):
 
     #: The gateway's WebSocket URL (wss://{api}.execute-api.{region}.amazonaws.com/{stage} in AWS).
     ws_url: NonEmpty
-    #: The Cognito app client of the web client (no secret).
+    #: The Cognito app client of the web tier: confidential, so Cognito accepts the person's IP (UserContextData).
     client_id: NonEmpty
+    #: Its secret (Secrets Manager through ECS in AWS; the local pool's locally). None: a public client.
+    client_secret: str | None = None
     region: NonEmpty
     #: Set only when Cognito lives elsewhere than AWS (the moto server of the local stack).
     cognito_url: str | None = None

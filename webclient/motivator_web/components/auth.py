@@ -43,6 +43,7 @@ def auth_shell(title: str, subtitle: str, *children: rx.Component) -> rx.Compone
                 size="1",
                 color="var(--gray-10)",
                 text_align="center",
+                id="crisis-line",  # stays on every sign-in page, throttled or not
             ),
             spacing="5",
             align="center",
@@ -57,6 +58,12 @@ def auth_shell(title: str, subtitle: str, *children: rx.Component) -> rx.Compone
 
 def messages() -> rx.Component:
     return rx.fragment(
+        rx.cond(
+            AuthState.wait_s > 0,
+            rx.callout(
+                AuthState.wait_message, icon="timer", color_scheme="amber", role="alert", width="100%", id="auth-wait"
+            ),
+        ),
         rx.cond(
             AuthState.auth_error != "",
             rx.callout(AuthState.auth_error, icon="circle-alert", color_scheme="tomato", role="alert", width="100%"),
@@ -137,7 +144,7 @@ def password_rules() -> rx.Component:
 
 def submit(label: str, busy_label: str, disabled=None) -> rx.Component:
     # Not until the page is live: a form sent before the app has connected would be lost.
-    blocked = AuthState.busy | ~rx.State.is_hydrated
+    blocked = AuthState.busy | ~rx.State.is_hydrated | (AuthState.wait_s > 0)
     return rx.button(
         rx.cond(AuthState.busy, rx.spinner(size="2"), None),
         rx.cond(AuthState.busy, busy_label, label),

@@ -1,6 +1,7 @@
 """Reflex state of signing in: sign up, confirm, sign in, forgotten password (Cognito through boto3, off the loop).
 
-Tokens live in backend-only vars (never sent to the browser); the state manager keeps them in memory only.
+Tokens live in backend-only vars (never sent to the browser). Every attempt is throttled per client IP and email
+first (throttle.py); the person's address goes to Cognito with each call (cognito.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any, TypeVar
 
 import reflex as rx
 
-from motivator_web import cognito
+from motivator_web import cognito, throttle
 from motivator_web.config import settings
 
 T = TypeVar("T")
@@ -42,10 +43,14 @@ class AuthState(rx.State):
     reset_code_sent: bool = False
     #: The pool confirms new accounts itself (MOTIVATOR_AUTO_CONFIRM, the local stack): the UI says so.
     auto_confirm: bool = False
+    #: Seconds until a throttled form may be sent again (counts down on the page).
+    wait_s: int = 0
 
     _access_token: str = ""
     _refresh_token: str = ""
     _expires_at: float = 0.0
+    _username: str = ""
+    _counting: bool = False
 
     # -- computed -------------------------------------------------------------------------------
     @rx.var
@@ -56,6 +61,10 @@ class AuthState(rx.State):
     @rx.var
     def password_ok(self) -> bool:
         return all(cognito.password_checks(self.password).values())
+
+    @rx.var
+    def wait_message(self) -> str:
+        return throttle.wait_sentence(self.wait_s) if self.wait_s > 0 else ""
 
     @rx.var
     def email_ok(self) -> bool:
@@ -83,10 +92,41 @@ class AuthState(rx.State):
         self.auth_error = ""
         self.auth_info = ""
 
-    async def _cognito(self, call: Callable[..., T], *args: Any) -> T | cognito.AuthError:
-        """One Cognito exchange off the event loop; a refusal is returned, its sentence already on the form."""
+    def _client_ip(self) -> str:
+        """The person's address: Reflex takes it from X-Forwarded-For past REFLEX_TRUSTED_PROXY_HOPS proxies."""
+        return self.router.session.client_ip
+
+    async def _throttled(self, action: str, email: str) -> bool:
+        """Count this attempt; when the address or email has used its window up, say how long to wait."""
+        verdict = await throttle.admit(action, ip=self._client_ip(), email=email)
+        if verdict.allowed:
+            return False
+        self.wait_s = verdict.retry_after_s
+        return True
+
+    @rx.event(background=True)
+    async def count_down(self):
+        """Tick the wait down once a second (one ticker per tab: a second one ends at once)."""
+        async with self:
+            if self._counting:
+                return
+            self._counting = True
         try:
-            return await asyncio.to_thread(call, *args)
+            while True:
+                await asyncio.sleep(1)
+                async with self:
+                    self.wait_s = max(0, self.wait_s - 1)
+                    if self.wait_s == 0:
+                        return
+        finally:
+            async with self:
+                self._counting = False
+
+    async def _cognito(self, call: Callable[..., T], *args: Any) -> T | cognito.AuthError:
+        """One Cognito exchange off the event loop, with the person's address; a refusal is returned, its sentence
+        already on the form."""
+        try:
+            return await asyncio.to_thread(call, *args, ip=self._client_ip())
         except cognito.AuthError as exc:
             if exc.code == cognito.NOT_CONFIRMED:
                 self.auth_info = str(exc)  # not a mistake: the next step is the code
@@ -100,9 +140,10 @@ class AuthState(rx.State):
         self._access_token = tokens.access_token
         self._refresh_token = tokens.refresh_token
         self._expires_at = tokens.expires_at
+        self._username = tokens.username or self._username
 
     def _tokens(self) -> cognito.Tokens:
-        return cognito.Tokens(self._access_token, self._refresh_token, self._expires_at)
+        return cognito.Tokens(self._access_token, self._refresh_token, self._expires_at, self._username)
 
     def _signed_in(self, email: str, tokens: cognito.Tokens) -> None:
         self._store(tokens)
@@ -111,7 +152,7 @@ class AuthState(rx.State):
         self.password = ""
 
     def _signed_out(self, info: str) -> None:
-        self._access_token = self._refresh_token = ""
+        self._access_token = self._refresh_token = self._username = ""
         self._expires_at = 0.0
         self.signed_in = False
         self.auth_info = info
@@ -125,10 +166,15 @@ class AuthState(rx.State):
         if not email or not password:
             self.auth_error = "Please enter your email and password."
             return
-        self.busy = True
         self.email = email
+        if await self._throttled("sign_in", email):
+            yield AuthState.count_down
+            return
+        self.busy = True
         yield
         tokens = await self._cognito(cognito.sign_in, email, password)
+        if isinstance(tokens, cognito.AuthError) and tokens.code in cognito.WRONG_CREDENTIALS:
+            await throttle.failed("sign_in", ip=self._client_ip(), email=email)
         if isinstance(tokens, cognito.AuthError):
             if tokens.code == cognito.NOT_CONFIRMED:
                 yield rx.redirect("/confirm")
@@ -148,6 +194,9 @@ class AuthState(rx.State):
             return
         if not all(cognito.password_checks(password).values()):
             self.auth_error = RULES_UNMET
+            return
+        if await self._throttled("sign_up", email):
+            yield AuthState.count_down
             return
         self.busy = True
         yield
@@ -170,6 +219,9 @@ class AuthState(rx.State):
         if not email or not code:
             self.auth_error = "Please enter your email and the code."
             return
+        if await self._throttled("sign_up", email):
+            yield AuthState.count_down
+            return
         self.busy = True
         yield
         if isinstance(await self._cognito(cognito.confirm_sign_up, email, code), cognito.AuthError):
@@ -184,6 +236,9 @@ class AuthState(rx.State):
         if not self.email:
             self.auth_error = "Enter your email first."
             return
+        if await self._throttled("sign_up", self.email):
+            yield AuthState.count_down
+            return
         if isinstance(await self._cognito(cognito.resend_code, self.email), cognito.AuthError):
             return
         self.auth_info = f"We sent a new code to {self.email}."
@@ -196,8 +251,11 @@ class AuthState(rx.State):
         if not cognito.EMAIL_PATTERN.match(email):
             self.auth_error = BAD_EMAIL
             return
-        self.busy = True
         self.email = email
+        if await self._throttled("reset", email):
+            yield AuthState.count_down
+            return
+        self.busy = True
         yield
         if isinstance(await self._cognito(cognito.forgot_password, email), cognito.AuthError):
             return
@@ -215,6 +273,9 @@ class AuthState(rx.State):
         if not all(cognito.password_checks(password).values()):
             self.auth_error = RULES_UNMET
             return
+        if await self._throttled("reset", self.email):
+            yield AuthState.count_down
+            return
         self.busy = True
         yield
         changed = await self._cognito(cognito.confirm_forgot_password, self.email, code, password)
@@ -231,6 +292,6 @@ class AuthState(rx.State):
         self._clear_messages()
 
 
-def _sign_up_and_in(email: str, password: str) -> cognito.Tokens | None:
+def _sign_up_and_in(email: str, password: str, ip: str = "") -> cognito.Tokens | None:
     """Create the account; signed in at once when the pool confirmed it, else None (a code must be entered)."""
-    return cognito.sign_in(email, password) if cognito.sign_up(email, password) else None
+    return cognito.sign_in(email, password, ip) if cognito.sign_up(email, password, ip) else None

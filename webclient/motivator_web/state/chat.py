@@ -260,7 +260,7 @@ class ChatState(AuthState):
         link = GatewayLink(
             cfg.ws_url,
             self._tokens(),
-            _refreshed,
+            functools.partial(_refreshed, self._tokens().username),
             present=functools.partial(_browser_attached, client_token),
             refresh_margin_s=cfg.refresh_margin_s,
             initial_s=cfg.reconnect_initial_s,
@@ -277,10 +277,10 @@ def _unwrapped(value: Any) -> Any:
     return value
 
 
-async def _refreshed(refresh_token: str) -> cognito.Tokens | None:
+async def _refreshed(username: str, refresh_token: str) -> cognito.Tokens | None:
     """The link's Refresh: new tokens; None when the pool is unreachable; AuthRejected when it refuses."""
     try:
-        return await asyncio.to_thread(cognito.refresh, refresh_token)
+        return await asyncio.to_thread(cognito.refresh, refresh_token, username)
     except cognito.AuthError as exc:
         if exc.code == cognito.UNREACHABLE:
             return None

@@ -15,6 +15,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from devtools import ops
 from devtools.replay import cli as replay_cli
 from devtools.replay.render import GATEWAY_TIMEOUT
 from devtools.stack import LocalStack, StackError, StackOptions, load_endpoints
@@ -57,11 +58,14 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     replay_cli.add_parser(sub)
+    ops.add_parser(sub)
 
     args = parser.parse_args(argv)
     try:
         if args.command == "replay":
             return replay_cli.run(args)
+        if args.command == "ops":
+            return ops.run(args)
         if args.command == "dev":
             return run_dev(args)
         if args.command == "token":

@@ -139,11 +139,14 @@ def run_dev(args: argparse.Namespace) -> int:
         web = None if args.no_web else _web_client(stack)
         if web:  # made before it starts: a signal during its (long) first start must still stop it
             _start_web(web, stack, endpoints)
-        shown = {k: v for k, v in endpoints.items() if k not in {"demo_password", "tables", "aws_secret_access_key"}}
+        hidden = {"demo_password", "operator_password", "tables", "aws_secret_access_key"}
+        shown = {k: v for k, v in endpoints.items() if k not in hidden}
         print(f"==> ready in {time.monotonic() - started:.1f} s; endpoints in {args.state_dir / 'endpoints.json'}")
         for key, value in shown.items():
             print(f"   {key:16} {value}")
         print("   try: .venv/bin/motivator chat      (Ctrl-C here stops everything)")
+        if "operator_username" in endpoints:
+            print(ops.operator_hint(endpoints, args.state_dir))
         while True:
             failed = stack.failed() or (web and web.failed())
             if failed:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from devtools.stack import StackError
-from shared.dashboard import Dashboard, dashboard
+from shared.dashboard import Dashboard, Thresholds, dashboard
 from shared.ops_eval import ALARM, Samples, view
 
 #: Where the local stack's handlers write their log lines (EMF metrics among them): the gateway's output.
@@ -29,14 +30,29 @@ def add_parser(sub: Any) -> None:
     ops.add_argument("--log", type=Path, default=None, help="the handler log (default STATE_DIR/logs/gateway.log)")
 
 
-def local_dashboard(env: str) -> Dashboard:
-    """The dashboard with the thresholds cdk.json gives `env`, as the CDK stack builds it."""
+def operator_hint(endpoints: dict[str, Any], state_dir: Path) -> str:
+    """The line `motivator dev` prints about the local operator (its password stays in endpoints.json)."""
+    page = f"{endpoints['web_url']}ops" if endpoints.get("web_url") else "the web client's /ops page"
+    return (
+        f"   ops: .venv/bin/motivator ops, or {page} signed in as {endpoints['operator_username']} "
+        f"(password: operator_password in {state_dir / 'endpoints.json'})"
+    )
+
+
+def page_settings(logs_dir: Path, env: str = "dev") -> dict[str, str]:
+    """The web client's /ops settings (WebSettings.ops_log, ops_thresholds): this stack's log, `env`'s thresholds."""
+    thresholds = local_thresholds(env)
+    return {"ops_log": str(logs_dir / HANDLER_LOG.name), "ops_thresholds": json.dumps(dataclasses.asdict(thresholds))}
+
+
+def local_thresholds(env: str) -> Thresholds:
+    """The alarm thresholds cdk.json gives `env`, as the CDK stack reads them."""
     from cdk.config import default_context, load_app_config
 
     environments = load_app_config(default_context()).environments
     if env not in environments:
         raise StackError(f"unknown environment {env!r}; cdk.json defines {', '.join(sorted(environments))}")
-    return dashboard(environments[env].thresholds)
+    return environments[env].thresholds
 
 
 def run(args: argparse.Namespace) -> int:
@@ -47,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     log = args.log or args.state_dir / HANDLER_LOG
     if not log.exists():
         raise StackError(f"No handler log at {log}: start the local stack (make dev) or pass --log <file>")
-    board, samples = local_dashboard(args.env), Samples(log)
+    board, samples = dashboard(local_thresholds(args.env)), Samples(log)
     if args.once:
         snapshot = view(board, samples, minutes=args.minutes)
         sys.stdout.write((json.dumps(snapshot, indent=1) if args.json else _plain(snapshot)) + "\n")

@@ -288,6 +288,8 @@ class LocalStack:
             tables=made.tables,
             demo_username=made.demo_username,
             demo_password=made.demo_password,
+            operator_username=made.operator_username,
+            operator_password=made.operator_password,
             jwks_url=f"{url}/{made.user_pool_id}/.well-known/jwks.json",
             **bootstrap.LOCAL_CREDENTIALS,  # the developer's own keys: moto accepts any while it does not enforce IAM
         )

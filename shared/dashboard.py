@@ -14,6 +14,8 @@ from shared.metric_names import MetricName
 
 MINUTE_S = 60
 HOUR_S = 3600
+#: The Cognito group whose members may open the web client's /ops page (its ID token's `cognito:groups`).
+OPERATORS_GROUP = "operators"
 
 # Alarm thresholds on the application's own metrics (the AWS services' alarms keep theirs in cdk/constants.py).
 TTFT_P90_THRESHOLD_MS = 5000

@@ -8,6 +8,7 @@ from constructs import Construct
 
 from cdk.config import ThreatProtection
 from cdk.constants import USER_POOL_POLICY as POLICY
+from shared.dashboard import OPERATORS_GROUP
 
 _THREAT_MODES = {
     ThreatProtection.OFF: (cognito.FeaturePlan.ESSENTIALS, None),
@@ -57,6 +58,11 @@ class ChatUserPool(Construct):
             deletion_protection=retain,
             removal_policy=RemovalPolicy.RETAIN if retain else RemovalPolicy.DESTROY,
         )
+        # Members may open the web client's /ops page (the page checks the ID token's cognito:groups).
+        self.operators = cognito.CfnUserPoolGroup(
+            self, "Operators", user_pool_id=self.user_pool.user_pool_id, group_name=OPERATORS_GROUP,
+            description="May open the ops dashboard",
+        )  # fmt: skip
         self.client = self.user_pool.add_client(
             "WebClient",
             generate_secret=False,

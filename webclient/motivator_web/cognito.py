@@ -43,6 +43,8 @@ class Tokens:
     refresh_token: str
     #: Unix time when the access token expires.
     expires_at: float
+    #: The ID token: who the person is, and their groups (`cognito:groups`, read by the /ops page's state).
+    id_token: str = ""
 
     def __repr__(self) -> str:  # never print a token by accident
         return f"Tokens(expires_at={self.expires_at:.0f})"
@@ -107,6 +109,7 @@ def _tokens(result: dict[str, Any], refresh_token: str | None = None) -> Tokens:
         access_token=result["AccessToken"],
         refresh_token=result.get("RefreshToken") or refresh_token or "",
         expires_at=time.time() + float(result.get("ExpiresIn", 3600)),
+        id_token=result.get("IdToken", ""),
     )
 
 

@@ -46,6 +46,7 @@ class AuthState(rx.State):
     _access_token: str = ""
     _refresh_token: str = ""
     _expires_at: float = 0.0
+    _id_token: str = ""
 
     # -- computed -------------------------------------------------------------------------------
     @rx.var
@@ -100,9 +101,10 @@ class AuthState(rx.State):
         self._access_token = tokens.access_token
         self._refresh_token = tokens.refresh_token
         self._expires_at = tokens.expires_at
+        self._id_token = tokens.id_token
 
     def _tokens(self) -> cognito.Tokens:
-        return cognito.Tokens(self._access_token, self._refresh_token, self._expires_at)
+        return cognito.Tokens(self._access_token, self._refresh_token, self._expires_at, self._id_token)
 
     def _signed_in(self, email: str, tokens: cognito.Tokens) -> None:
         self._store(tokens)
@@ -111,7 +113,7 @@ class AuthState(rx.State):
         self.password = ""
 
     def _signed_out(self, info: str) -> None:
-        self._access_token = self._refresh_token = ""
+        self._access_token = self._refresh_token = self._id_token = ""
         self._expires_at = 0.0
         self.signed_in = False
         self.auth_info = info

@@ -97,10 +97,14 @@ async def test_an_operator_watches_the_alarms_flip_as_traffic_arrives(
 
         await expect(tab.get_by_test_id("value-crisis_referrals-0")).to_have_text(str(len(CRISIS)), timeout=20_000)
         await expect(crisis_alarm).to_have_attribute("data-state", "ALARM")
-        await expect(crisis_alarm).to_contain_text("> 3")
+        await expect(crisis_alarm).to_contain_text("alarm when > 3")
         expected_bad = 1 + (0 if before == "–" else int(before))
         await expect(tab.get_by_test_id("value-bad_requests-0")).to_have_text(str(expected_bad))
-        assert await tab.locator(".recharts-line").count() >= len(board.widgets)
+        # and every widget draws its chart, the crisis answers as a bar in the current minute
+        assert await tab.locator('[data-testid^="widget-"] .recharts-surface').count() == len(board.widgets)
+        await expect(
+            tab.get_by_test_id("widget-crisis_referrals").locator(".recharts-bar-rectangle")
+        ).not_to_have_count(0)
         await tab.screenshot(path=str(output_dir / "ops-1366.png"), full_page=True)
 
         await tab.set_viewport_size(PHONE)

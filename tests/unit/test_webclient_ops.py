@@ -43,21 +43,31 @@ def test_only_an_operators_current_id_token_opens_the_page() -> None:
 def test_the_cards_show_each_series_and_alarm_from_one_snapshot() -> None:
     """Given a snapshot of the ops view with two minutes of one widget and one alarm,
     When turned into the page's texts and chart rows,
-    Then each number is formatted once, the rows carry one point per minute and series, and the alarm its rule."""
+    Then each number is formatted once, the rows carry one point per minute and series, and each alarm says its
+    rule and how far it is from firing."""
     snapshot = {
         "firstMinuteMs": 1_700_000_040_000,
         "windowMinutes": 2,
         "widgets": {"messages": {"series": [
-            {"window": 3.0, "latest": None, "points": [1.0, 2.0]},
-            {"window": 2.5, "latest": 2.5, "points": [None, 2.5]},
+            {"window": 3.0, "latest": None, "points": [1.0, 2.0], "periodSeconds": 60},
+            {"window": 2.5, "latest": 9.0, "points": [None, 2.5], "periodSeconds": 3600},
         ]}},
-        "alarms": {"CrisisReferrals": {"state": "ALARM", "value": 4.0, "threshold": 3, "comparison": ">",
-                                       "breachingPeriods": 1, "evaluationPeriods": 1, "datapointsToAlarm": 1}},
+        "alarms": {
+            "CrisisReferrals": {"state": "ALARM", "value": 4.0, "threshold": 3, "comparison": ">",
+                                "periodSeconds": 3600, "breachingPeriods": 1, "evaluationPeriods": 1,
+                                "datapointsToAlarm": 1},
+            "ChatErrorRate": {"state": "OK", "value": 20.0, "threshold": 5, "comparison": ">=", "periodSeconds": 60,
+                              "breachingPeriods": 2, "evaluationPeriods": 5, "datapointsToAlarm": 5},
+        },
     }  # fmt: skip
     texts, charts = _cards(snapshot)
     assert texts["messages.0.window"] == "3" and texts["messages.0.latest"] == "–"
-    assert texts["messages.1.window"] == "2.5"
+    assert texts["messages.1.window"] == "9"  # an hourly series is shown over its hour, not the 2-minute window
     assert [(row["s0"], row["s1"]) for row in charts["messages"]] == [(1.0, None), (2.0, 2.5)]
     assert len({row["minute"] for row in charts["messages"]}) == 2
     assert texts["CrisisReferrals.state"] == "ALARM" and texts["CrisisReferrals.value"] == "4"
-    assert texts["CrisisReferrals.rule"] == "> 3, 1 of 1 periods breaching (needs 1)"
+    assert (texts["CrisisReferrals.rule"], texts["CrisisReferrals.periods"]) == ("> 3", "over the last hour")
+    assert (texts["ChatErrorRate.rule"], texts["ChatErrorRate.periods"]) == (
+        "≥ 5",
+        "2 of the last 5 minutes breaching, 5 needed",
+    )

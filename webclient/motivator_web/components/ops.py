@@ -9,7 +9,7 @@ import reflex as rx
 
 from motivator_web.components.auth import brand
 from motivator_web.state.ops import MINUTES, OpsState
-from shared.dashboard import Dashboard, Thresholds, Widget, dashboard
+from shared.dashboard import Dashboard, Metric, Series, Thresholds, Widget, dashboard
 
 #: The shape of the page (titles, series, alarm names); the numbers, thresholds included, come from the state.
 LAYOUT: Dashboard = dashboard(Thresholds())
@@ -34,11 +34,12 @@ def alarm_card(alarm_id: str) -> rx.Component:
             rx.text(
                 "now ",
                 rx.text.strong(_text(f"{alarm_id}.value")),
-                " ",
+                " · alarm when ",
                 _text(f"{alarm_id}.rule"),
                 size="1",
                 color="var(--gray-11)",
             ),
+            rx.text(_text(f"{alarm_id}.periods"), size="1", color="var(--gray-10)"),
             spacing="1",
             width="100%",
         ),
@@ -72,31 +73,47 @@ def _legend(widget: Widget) -> rx.Component:
     return rx.vstack(*rows, spacing="1", width="100%")
 
 
+def _plot(widget: Widget, index: int, series: Series) -> rx.Component:
+    """Counts as bars per minute; percentiles, averages and ratios as lines with a dot per minute that has data."""
+    colour = _COLOURS[index % len(_COLOURS)]
+    if isinstance(series, Metric) and series.stat == "Sum":
+        return rx.recharts.bar(data_key=f"s{index}", name=series.title, fill=colour, is_animation_active=False)
+    return rx.recharts.line(
+        data_key=f"s{index}",
+        name=series.title,
+        stroke=colour,
+        dot={"r": 2},
+        is_animation_active=False,
+        connect_nulls=False,
+        type_="monotone",
+    )
+
+
+def over(widget: Widget) -> str:
+    """What the numbers beside the legend cover: the widget's own period when it is longer than the window."""
+    return "last hour" if all(s.period_s >= MINUTES * 60 for s in widget.series) else f"last {MINUTES} min"
+
+
 def widget_card(widget: Widget) -> rx.Component:
-    lines = [
-        rx.recharts.line(
-            data_key=f"s{i}",
-            name=series.title,
-            stroke=_COLOURS[i % len(_COLOURS)],
-            dot=False,
-            is_animation_active=False,
-            connect_nulls=False,
-            type_="monotone",
-        )
-        for i, series in enumerate(widget.series)
-    ]
     return rx.card(
         rx.vstack(
-            rx.heading(widget.title, size="3", as_="h2"),
+            rx.hstack(
+                rx.heading(widget.title, size="3", as_="h2"),
+                rx.text(over(widget), size="1", color="var(--gray-10)"),
+                justify="between",
+                align="baseline",
+                width="100%",
+            ),
             _legend(widget),
-            rx.recharts.line_chart(
-                *lines,
+            rx.recharts.composed_chart(
+                *(_plot(widget, i, s) for i, s in enumerate(widget.series)),
                 rx.recharts.x_axis(data_key="minute", min_tick_gap=24, font_size=10),
-                rx.recharts.y_axis(width=36, font_size=10, allow_decimals=False),
+                rx.recharts.y_axis(width=36, font_size=10),
                 rx.recharts.graphing_tooltip(),
                 data=OpsState.charts.get(widget.key, []),
                 width="100%",
                 height=120,
+                bar_gap=1,
             ),
             spacing="2",
             width="100%",
@@ -113,10 +130,13 @@ def _refused() -> rx.Component:
                 brand(),
                 rx.heading("Operations", size="5", as_="h1"),
                 rx.callout(OpsState.message, icon="lock", color_scheme="amber", role="alert", width="100%"),
-                rx.cond(
-                    OpsState.access == "refused",
-                    rx.link("Sign in", href="/signin", weight="medium"),
+                rx.hstack(
+                    rx.cond(
+                        OpsState.access == "refused",
+                        rx.link("Sign in as an operator", href="/signin", weight="medium"),
+                    ),
                     rx.link("Back to the chat", href="/", weight="medium"),
+                    spacing="5",
                 ),
                 spacing="4",
                 width="100%",

@@ -74,6 +74,18 @@ def _number(value: float | None) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
+def _periods(alarm: dict[str, Any]) -> str:
+    """How the alarm is evaluated and how far it is from firing, in words."""
+    span = alarm["periodSeconds"] // 60
+    if alarm["evaluationPeriods"] == 1:
+        return f"over the last {'hour' if span == 60 else f'{span} minutes'}"
+    unit = "minutes" if span == 1 else f"{span}-minute periods"
+    return (
+        f"{alarm['breachingPeriods']} of the last {alarm['evaluationPeriods']} {unit} breaching, "
+        f"{alarm['datapointsToAlarm']} needed"
+    )
+
+
 def _cards(snapshot: dict[str, Any]) -> tuple[dict[str, str], dict[str, list[dict[str, Any]]]]:
     """Display texts keyed "<widget>.<series>.<window|latest>" and "<alarm>.<state|value|rule>", and chart rows."""
     texts: dict[str, str] = {}
@@ -85,7 +97,9 @@ def _cards(snapshot: dict[str, Any]) -> tuple[dict[str, str], dict[str, list[dic
             for i in range(snapshot["windowMinutes"])
         ]
         for index, series in enumerate(widget["series"]):
-            texts[f"{key}.{index}.window"] = _number(series["window"])
+            # A series whose period is longer than the window (crisis answers per hour) is shown over its period.
+            longer = series["periodSeconds"] >= snapshot["windowMinutes"] * 60
+            texts[f"{key}.{index}.window"] = _number(series["latest" if longer else "window"])
             texts[f"{key}.{index}.latest"] = _number(series["latest"])
             for row, value in zip(rows, series["points"], strict=True):
                 row[f"s{index}"] = value
@@ -93,10 +107,9 @@ def _cards(snapshot: dict[str, Any]) -> tuple[dict[str, str], dict[str, list[dic
     for name, alarm in snapshot["alarms"].items():
         texts[f"{name}.state"] = alarm["state"]
         texts[f"{name}.value"] = _number(alarm["value"])
-        texts[f"{name}.rule"] = (
-            f"{alarm['comparison']} {_number(alarm['threshold'])}, {alarm['breachingPeriods']} of "
-            f"{alarm['evaluationPeriods']} periods breaching (needs {alarm['datapointsToAlarm']})"
-        )
+        comparison = "≥" if alarm["comparison"] == ">=" else ">"
+        texts[f"{name}.rule"] = f"{comparison} {_number(alarm['threshold'])}"
+        texts[f"{name}.periods"] = _periods(alarm)
     return texts, charts
 
 

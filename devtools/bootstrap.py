@@ -113,12 +113,17 @@ def create_user(endpoint_url: str, region: str, pool_id: str, username: str, pas
     cognito.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=password, Permanent=True)
 
 
-def create_operator(endpoint_url: str, region: str, pool_id: str) -> str:
-    """The operators group and its one member, OPERATOR_USERNAME; returns the operator's fresh password."""
+def create_groups(endpoint_url: str, region: str, pool_id: str) -> None:
+    """The pool's groups as cdk/components/user_pool.py declares them: the operators group."""
     cognito = client("cognito-idp", endpoint_url, region)
     cognito.create_group(UserPoolId=pool_id, GroupName=OPERATORS_GROUP, Description="May open the ops dashboard")
+
+
+def create_operator(endpoint_url: str, region: str, pool_id: str) -> str:
+    """OPERATOR_USERNAME, a member of the operators group; returns the operator's fresh password."""
     password = generate_password()
     create_user(endpoint_url, region, pool_id, OPERATOR_USERNAME, password)
+    cognito = client("cognito-idp", endpoint_url, region)
     cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=OPERATOR_USERNAME, GroupName=OPERATORS_GROUP)
     return password
 
@@ -128,6 +133,7 @@ def bootstrap(endpoint_url: str, region: str, prefix: str = "motivator-local") -
     pool_id, client_id = create_user_pool(endpoint_url, region, prefix)
     password = generate_password()
     create_user(endpoint_url, region, pool_id, DEMO_USERNAME, password)
+    create_groups(endpoint_url, region, pool_id)
     operator_password = create_operator(endpoint_url, region, pool_id)
     return Bootstrapped(tables, pool_id, client_id, DEMO_USERNAME, password, OPERATOR_USERNAME, operator_password)
 

@@ -313,6 +313,8 @@ class LocalStack:
             tables=made.table_settings(),
             demo_username=bootstrap.DEMO_USERNAME,
             demo_password=made.demo_password,
+            operator_username=bootstrap.OPERATOR_USERNAME,
+            operator_password=made.operator_password,
             jwks_url=f"{url}/{made.pool.pool_id}/.well-known/jwks.json",
             from_cdk=self.options.from_cdk,
             templates=str(templates),

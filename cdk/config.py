@@ -5,25 +5,28 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from aws_cdk.aws_logs import RetentionDays
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from shared.dashboard import Thresholds
 from shared.settings import Settings
+
+if TYPE_CHECKING:
+    from aws_cdk.aws_logs import RetentionDays
 
 ROOT = Path(__file__).resolve().parent.parent
 CDK_JSON = ROOT / "cdk.json"
 
 ALL_ENVIRONMENTS = "all"
 
+#: Days -> aws_cdk.aws_logs.RetentionDays member (looked up when read: the local ops tools read this config
+#: without loading aws_cdk).
 _RETENTION = {
-    1: RetentionDays.ONE_DAY, 3: RetentionDays.THREE_DAYS, 5: RetentionDays.FIVE_DAYS,
-    7: RetentionDays.ONE_WEEK, 14: RetentionDays.TWO_WEEKS, 30: RetentionDays.ONE_MONTH,
-    60: RetentionDays.TWO_MONTHS, 90: RetentionDays.THREE_MONTHS, 120: RetentionDays.FOUR_MONTHS,
-    150: RetentionDays.FIVE_MONTHS, 180: RetentionDays.SIX_MONTHS, 365: RetentionDays.ONE_YEAR,
-    400: RetentionDays.THIRTEEN_MONTHS, 545: RetentionDays.EIGHTEEN_MONTHS, 731: RetentionDays.TWO_YEARS,
+    1: "ONE_DAY", 3: "THREE_DAYS", 5: "FIVE_DAYS", 7: "ONE_WEEK", 14: "TWO_WEEKS", 30: "ONE_MONTH",
+    60: "TWO_MONTHS", 90: "THREE_MONTHS", 120: "FOUR_MONTHS", 150: "FIVE_MONTHS", 180: "SIX_MONTHS",
+    365: "ONE_YEAR", 400: "THIRTEEN_MONTHS", 545: "EIGHTEEN_MONTHS", 731: "TWO_YEARS",
 }  # fmt: skip
 
 
@@ -97,7 +100,14 @@ class EnvironmentConfig(_Model):
 
     @property
     def log_retention(self) -> RetentionDays:
-        return _RETENTION[self.log_retention_days]
+        from aws_cdk.aws_logs import RetentionDays
+
+        return getattr(RetentionDays, _RETENTION[self.log_retention_days])
+
+    @property
+    def thresholds(self) -> Thresholds:
+        """The alarm thresholds of shared.dashboard this environment sets."""
+        return Thresholds(self.fallback_alarm_threshold, self.crisis_referrals_per_hour_baseline)
 
 
 class AppConfig(_Model):

@@ -5,6 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from shared import route_table, tables
+from shared.dashboard import (  # noqa: F401  (the application's alarms are defined with the dashboard)
+    CHAT_ERROR_RATE_MINUTES,
+    CHAT_ERROR_RATE_THRESHOLD_PERCENT,
+    CRISIS_REFERRAL_HOURS,
+    FALLBACK_SPIKE_MINUTES,
+    JWKS_FAILURE_MINUTES,
+    MODEL_THROTTLE_MINUTES,
+    MODEL_THROTTLE_THRESHOLD,
+    TTFT_P90_MINUTES,
+    TTFT_P90_THRESHOLD_MS,
+)
+from shared.metric_names import MetricName
 from shared.tables import TableDefinition
 
 APP_NAME = "Motivator"
@@ -194,12 +206,8 @@ WAF_MANAGED_RULE_GROUPS = ("AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnown
 # Alarms.
 ERROR_RATE_THRESHOLD_PERCENT = 5
 ERROR_RATE_MINUTES = 5
-TTFT_P90_THRESHOLD_MS = 5000
-TTFT_P90_MINUTES = 3
-FALLBACK_SPIKE_MINUTES = 5
 #: Counted from the authorizer's log (a CloudWatch Logs metric filter on shared.auth.JWKS_FETCH_FAILED), not emitted.
-JWKS_FETCH_FAILURES = "JwksFetchFailures"
-JWKS_FAILURE_MINUTES = 3
+JWKS_FETCH_FAILURES = MetricName.JWKS_FETCH_FAILURES
 
 # GitHub OIDC.
 GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com"
@@ -232,9 +240,6 @@ class UserPoolPolicy:
 USER_POOL_POLICY = UserPoolPolicy()
 
 # Alarms of issue 15 (thresholds; the per-environment crisis baseline lives in cdk.json).
-#: The chat path's own failure rate: storage and model errors of SendMessage per message received.
-CHAT_ERROR_RATE_THRESHOLD_PERCENT = 5
-CHAT_ERROR_RATE_MINUTES = 5
 #: Healthy ALB targets may be missing this many minutes before the alarm fires (a task replaced, a deploy).
 UNHEALTHY_HOSTS_MINUTES = 3
 #: ECS running tasks below desired for this many minutes (scaling out and deploys close the gap sooner).
@@ -245,13 +250,9 @@ WAF_BLOCKED_MINUTES = 5
 #: API Gateway IntegrationError + ExecutionError (the WebSocket API's 5xx) per 5 minutes.
 API_5XX_THRESHOLD = 10
 API_5XX_MINUTES = 5
-#: Bedrock throttles (ModelThrottles) per 5 minutes.
-MODEL_THROTTLE_THRESHOLD = 5
-MODEL_THROTTLE_MINUTES = 5
 #: DynamoDB read + write throttle events, all tables, per 5 minutes.
 DYNAMODB_THROTTLE_THRESHOLD = 1
 DYNAMODB_THROTTLE_MINUTES = 5
-CRISIS_REFERRAL_HOURS = 1
 #: X-Ray: the first request each second, then this share of the rest (the default rule's numbers, made explicit).
 XRAY_SAMPLING_RESERVOIR_PER_S = 1
 XRAY_SAMPLING_FIXED_RATE = 0.05

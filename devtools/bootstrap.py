@@ -13,10 +13,13 @@ from typing import Any
 import boto3
 
 from cdk.constants import USER_POOL_POLICY as POOL
+from shared.dashboard import OPERATORS_GROUP
 from shared.tables import ALL_TABLES, TableDefinition
 
 LOCAL_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
 DEMO_USERNAME = "demo@motivator.local"
+#: A member of the operators group (the pool's, as cdk/components/user_pool.py declares it): may open /ops.
+OPERATOR_USERNAME = "operator@motivator.local"
 #: The pool's password policy, as CDK declares it (cdk.constants.USER_POOL_POLICY, DESIGN.md section 1).
 PASSWORD_POLICY = {
     "MinimumLength": POOL.min_length,
@@ -37,6 +40,8 @@ class Bootstrapped:
     client_secret: str
     demo_username: str
     demo_password: str
+    operator_username: str = OPERATOR_USERNAME
+    operator_password: str = ""
 
 
 def table_name(definition: TableDefinition, prefix: str) -> str:
@@ -115,12 +120,31 @@ def create_user(endpoint_url: str, region: str, pool_id: str, username: str, pas
     cognito.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=password, Permanent=True)
 
 
+def create_groups(endpoint_url: str, region: str, pool_id: str) -> None:
+    """The pool's groups as cdk/components/user_pool.py declares them: the operators group."""
+    cognito = client("cognito-idp", endpoint_url, region)
+    cognito.create_group(UserPoolId=pool_id, GroupName=OPERATORS_GROUP, Description="May open the ops dashboard")
+
+
+def create_operator(endpoint_url: str, region: str, pool_id: str) -> str:
+    """OPERATOR_USERNAME, a member of the operators group; returns the operator's fresh password."""
+    password = generate_password()
+    create_user(endpoint_url, region, pool_id, OPERATOR_USERNAME, password)
+    cognito = client("cognito-idp", endpoint_url, region)
+    cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=OPERATOR_USERNAME, GroupName=OPERATORS_GROUP)
+    return password
+
+
 def bootstrap(endpoint_url: str, region: str, prefix: str = "motivator-local") -> Bootstrapped:
     tables = create_tables(endpoint_url, region, prefix)
     pool_id, client_id, client_secret = create_user_pool(endpoint_url, region, prefix)
     password = generate_password()
     create_user(endpoint_url, region, pool_id, DEMO_USERNAME, password)
-    return Bootstrapped(tables, pool_id, client_id, client_secret, DEMO_USERNAME, password)
+    create_groups(endpoint_url, region, pool_id)
+    operator_password = create_operator(endpoint_url, region, pool_id)
+    return Bootstrapped(
+        tables, pool_id, client_id, client_secret, DEMO_USERNAME, password, OPERATOR_USERNAME, operator_password
+    )
 
 
 def secret_hash(client_secret: str, client_id: str, username: str) -> str:

@@ -15,6 +15,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from devtools import ops
 from devtools.replay import cli as replay_cli
 from devtools.replay.render import GATEWAY_TIMEOUT
 from devtools.stack import LocalStack, StackError, StackOptions, load_endpoints
@@ -63,11 +64,14 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     replay_cli.add_parser(sub)
+    ops.add_parser(sub)
 
     args = parser.parse_args(argv)
     try:
         if args.command == "replay":
             return replay_cli.run(args)
+        if args.command == "ops":
+            return ops.run(args)
         if args.command == "dev":
             return run_dev(args)
         if args.command == "token":
@@ -148,11 +152,14 @@ def run_dev(args: argparse.Namespace) -> int:
         web = None if args.no_web else _web_client(stack, args.web_backends)
         if web:  # made before it starts: a signal during its (long) first start must still stop it
             _start_web(web, stack, endpoints)
-        shown = {k: v for k, v in endpoints.items() if k not in {"demo_password", "tables", "aws_secret_access_key"}}
+        hidden = {"demo_password", "operator_password", "tables", "aws_secret_access_key"}
+        shown = {k: v for k, v in endpoints.items() if k not in hidden}
         print(f"==> ready in {time.monotonic() - started:.1f} s; endpoints in {args.state_dir / 'endpoints.json'}")
         for key, value in shown.items():
             print(f"   {key:16} {value}")
         print("   try: .venv/bin/motivator chat      (Ctrl-C here stops everything)")
+        if "operator_username" in endpoints:
+            print(ops.operator_hint(endpoints, args.state_dir))
         while True:
             failed = stack.failed() or (web and web.failed())
             if failed:

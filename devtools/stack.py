@@ -289,6 +289,8 @@ class LocalStack:
             tables=made.tables,
             demo_username=made.demo_username,
             demo_password=made.demo_password,
+            operator_username=made.operator_username,
+            operator_password=made.operator_password,
             jwks_url=f"{url}/{made.user_pool_id}/.well-known/jwks.json",
             **bootstrap.LOCAL_CREDENTIALS,  # the developer's own keys: moto accepts any while it does not enforce IAM
         )
@@ -313,6 +315,8 @@ class LocalStack:
             tables=made.table_settings(),
             demo_username=bootstrap.DEMO_USERNAME,
             demo_password=made.demo_password,
+            operator_username=bootstrap.OPERATOR_USERNAME,
+            operator_password=made.operator_password,
             jwks_url=f"{url}/{made.pool.pool_id}/.well-known/jwks.json",
             from_cdk=self.options.from_cdk,
             templates=str(templates),

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 from cdk.web_client import WEB_DIR, web_client_environment, web_module
+from devtools import ops
 from devtools.http import http_ok
 from devtools.stack import LocalStack, StackError, ensure_free, free_port
 from devtools.webtier import RedisServer, RoundRobinProxy
@@ -186,6 +187,7 @@ class WebClient:
                 user_pool_id=e["user_pool_id"],
                 # moto sends no email: confirm new accounts at sign-up (AdminConfirmSignUp, local credentials).
                 auto_confirm="true",
+                **ops.page_settings(self.stack.logs_dir),
             ),
             "AWS_ACCESS_KEY_ID": "local",
             "AWS_SECRET_ACCESS_KEY": "local",

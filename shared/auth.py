@@ -16,6 +16,7 @@ from typing import Any
 import jwt
 
 from shared import limits
+from shared.metric_names import LOG_FILTERS, MetricName
 from shared.observability import logger
 
 JwksFetcher = Callable[[str], dict[str, Any]]
@@ -25,7 +26,7 @@ _SEGMENT = re.compile(r"[A-Za-z0-9_-]+")
 _DATE_CLAIMS = ("exp", "iat", "auth_time", "nbf")
 #: The log message of a failed JWKS fetch: a CloudWatch Logs metric filter counts it (the refusals that follow are
 #: 401 answers, not Lambda errors, so this is how an unreachable JWKS shows in the alarms).
-JWKS_FETCH_FAILED = "jwks fetch failed"
+JWKS_FETCH_FAILED = LOG_FILTERS[MetricName.JWKS_FETCH_FAILURES][1]
 
 
 class InvalidToken(Exception):

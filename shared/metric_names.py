@@ -29,3 +29,9 @@ class MetricName(StrEnum):
     MODEL_RAISED_RISK = "ModelRaisedRisk"
     RATE_LIMITED = "RateLimited"
     STORAGE_ERRORS = "StorageErrors"
+    #: Counted from the authorizer's log lines by a CloudWatch Logs metric filter (LOG_FILTERS), not emitted as EMF.
+    JWKS_FETCH_FAILURES = "JwksFetchFailures"
+
+
+#: The metrics a metric filter counts from JSON log lines: each line whose field has that value counts 1.
+LOG_FILTERS: dict[MetricName, tuple[str, str]] = {MetricName.JWKS_FETCH_FAILURES: ("message", "jwks fetch failed")}

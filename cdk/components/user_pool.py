@@ -10,6 +10,7 @@ from constructs import Construct
 from cdk.config import ThreatProtection
 from cdk.constants import USER_POOL_POLICY as POLICY
 from cdk.nag import suppress
+from shared.dashboard import OPERATORS_GROUP
 
 _THREAT_MODES = {
     ThreatProtection.OFF: (cognito.FeaturePlan.ESSENTIALS, None),
@@ -59,6 +60,11 @@ class ChatUserPool(Construct):
             deletion_protection=retain,
             removal_policy=RemovalPolicy.RETAIN if retain else RemovalPolicy.DESTROY,
         )
+        # Members may open the web client's /ops page (the page checks the ID token's cognito:groups).
+        self.operators = cognito.CfnUserPoolGroup(
+            self, "Operators", user_pool_id=self.user_pool.user_pool_id, group_name=OPERATORS_GROUP,
+            description="May open the ops dashboard",
+        )  # fmt: skip
         self.client = self.user_pool.add_client(
             "WebClient",
             # Confidential: the Reflex server signs in for the browser, and only a client with a secret may pass the

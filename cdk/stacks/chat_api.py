@@ -22,8 +22,10 @@ from cdk.constants import ALL_FUNCTIONS, AUTHORIZER, JWKS_FETCH_FAILURES, ROUTE_
 from cdk.lambda_asset import LambdaAsset
 from cdk.nag import finding_resource, suppress
 from shared.auth import JWKS_FETCH_FAILED
-from shared.metric_names import NAMESPACE, SERVICE
+from shared.metric_names import LOG_FILTERS, NAMESPACE, SERVICE
 from shared.settings import Settings, env_names
+
+_JWKS_FIELD, _ = LOG_FILTERS[JWKS_FETCH_FAILURES]
 
 #: Settings field -> environment variable, from the settings model itself.
 SETTINGS_ENV: dict[str, str] = dict(zip(Settings.model_fields, env_names(), strict=True))
@@ -112,7 +114,7 @@ class ChatApiStack(Stack):
             self,
             "JwksFetchFailures",
             log_group=self.functions[AUTHORIZER.name].log_group,
-            filter_pattern=logs.FilterPattern.string_value("$.message", "=", JWKS_FETCH_FAILED),
+            filter_pattern=logs.FilterPattern.string_value(f"$.{_JWKS_FIELD}", "=", JWKS_FETCH_FAILED),
             metric_namespace=NAMESPACE,
             metric_name=JWKS_FETCH_FAILURES,
             metric_value="1",

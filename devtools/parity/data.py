@@ -116,4 +116,10 @@ def create_user_pool(cognito: Any, templates: Templates, resolver: Resolver) -> 
         **{key: props[key] for key in _CLIENT_AS_IS if key in props},
     )["UserPoolClient"]
     resolver.bind(client_resource, client["ClientId"], ClientId=client["ClientId"])
+    for group in templates.resources("AWS::Cognito::UserPoolGroup"):
+        _unknown(group, ("UserPoolId", "GroupName", "Description"))
+        declared = resolver.resolve(group.properties, group.stack)
+        cognito.create_group(
+            **{key: declared[key] for key in ("UserPoolId", "GroupName", "Description") if key in declared}
+        )
     return UserPool(pool["Id"], client["ClientId"], client.get("ClientSecret", ""))

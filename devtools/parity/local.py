@@ -46,6 +46,7 @@ class Provisioned:
     admin: dict[str, str]
     demo_password: str
     moto_url: str
+    operator_password: str = ""
 
     @property
     def account_id(self) -> str:
@@ -118,8 +119,12 @@ def provision(templates_dir: Path, moto_url: str) -> Provisioned:
     admin = roles.create_admin(iam)
     demo_password = bootstrap.generate_password()
     bootstrap.create_user(moto_url, region, pool.pool_id, bootstrap.DEMO_USERNAME, demo_password)
+    operator_password = bootstrap.create_operator(moto_url, region, pool.pool_id)  # in the templates' group
     enforce_iam(moto_url)
-    return Provisioned(templates, resolver, api, api_id, region, pool, tables, sessions, admin, demo_password, moto_url)
+    return Provisioned(
+        templates, resolver, api, api_id, region, pool, tables, sessions, admin, demo_password, moto_url,
+        operator_password,
+    )  # fmt: skip
 
 
 def local_function(

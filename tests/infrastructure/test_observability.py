@@ -10,6 +10,7 @@ import pytest
 
 from cdk.constants import ALL_FUNCTIONS, AUTHORIZER, CHAT_API_STACK, OBSERVABILITY_STACK
 from shared.auth import JwksCache
+from shared.dashboard import Expression, Thresholds, dashboard
 from shared.metric_names import NAMESPACE, SERVICE, MetricName
 from shared.observability import logger
 
@@ -175,3 +176,47 @@ def test_an_unreachable_jwks_raises_an_alarm_from_the_authorizer_log(
     assert counted
     assert all(r["service"] == SERVICE for r in counted)
     assert transformation["Dimensions"] == [{"Key": "service", "Value": "$.service"}]
+
+
+_OPERATORS = {">": "GreaterThanThreshold", ">=": "GreaterThanOrEqualToThreshold"}
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_the_dashboard_and_app_alarms_are_drawn_from_the_shared_definition(synth: Synth, env: str) -> None:
+    """Given the shared definition with the environment's thresholds and the synthesized dashboard and alarms,
+    When each definition widget is looked up by title and each alarm by name,
+    Then the graph plots exactly its metrics (name, statistic, period) and expressions, and each alarm has its
+    threshold, comparison, periods and expression: what `motivator ops` evaluates is what CloudWatch does."""
+    config = synth.config(env)
+    board = dashboard(Thresholds(config.fallback_alarm_threshold, config.crisis_referrals_per_hour_baseline))
+    widgets = {w["properties"].get("title"): w["properties"] for w in _dashboard_body(synth, env)["widgets"]}
+    for widget in board.widgets:
+        drawn = widgets[widget.title]["metrics"]
+        expected = {
+            (m.name.value, m.stat, m.period_s)
+            for s in widget.series
+            for m in (s.using if isinstance(s, Expression) else (s,))
+        }
+        plotted = {(m[1], m[-1].get("stat", "Average"), m[-1].get("period", 300)) for m in drawn if m[0] == NAMESPACE}
+        assert plotted == expected, widget.title
+        expressions = {m[-1]["expression"] for m in drawn if "expression" in m[-1]}
+        assert expressions == {s.expression for s in widget.series if isinstance(s, Expression)}, widget.title
+    alarms = {a["AlarmName"]: a for a in _alarms(synth, env)}
+    for spec in board.alarms:
+        alarm = alarms[f"Motivator-{env}-{spec.id}"]
+        assert alarm["Threshold"] == spec.threshold
+        assert alarm["ComparisonOperator"] == _OPERATORS[spec.comparison]
+        assert (alarm["EvaluationPeriods"], alarm["DatapointsToAlarm"]) == (
+            spec.evaluation_periods,
+            spec.datapoints_to_alarm,
+        )
+        if isinstance(spec.series, Expression):
+            assert _math(alarm)[0] == spec.series.expression
+        else:
+            (query,) = alarm["Metrics"]
+            stat = query["MetricStat"]
+            assert (stat["Metric"]["MetricName"], stat["Stat"], stat["Period"]) == (
+                spec.series.name,
+                spec.series.stat,
+                spec.series.period_s,
+            )

@@ -254,3 +254,24 @@ async def test_a_connect_without_the_identity_source_is_refused_before_the_autho
     assert refused.value.response.status_code == 401
     events = [json.loads(line) for line in log.read_text().splitlines()[before:]]
     assert [e for e in events if e.get("route") == "$authorizer"] == []
+
+
+def test_both_pools_have_the_operators_group_with_the_local_operator_in_it(
+    endpoints: dict[str, Any], cdk_endpoints: dict[str, Any]
+) -> None:
+    """Given the pool each stack created (the fast path's from shared names, the other from the templates' groups),
+    When the local operator signs in to each,
+    Then both pools have exactly the operators group, and the operator's ID token says it belongs to it."""
+    import jwt
+
+    from devtools.bootstrap import sign_in
+    from shared.dashboard import OPERATORS_GROUP
+
+    for stack in (endpoints, cdk_endpoints):
+        cognito = _client(stack, "cognito-idp")
+        groups = [g["GroupName"] for g in cognito.list_groups(UserPoolId=stack["user_pool_id"])["Groups"]]
+        assert groups == [OPERATORS_GROUP]
+        result = sign_in(stack["cognito_url"], stack["region"], stack["client_id"], stack["operator_username"],
+                         stack["operator_password"])  # fmt: skip
+        claims = jwt.decode(result["IdToken"], options={"verify_signature": False})
+        assert claims["cognito:groups"] == [OPERATORS_GROUP]

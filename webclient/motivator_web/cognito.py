@@ -52,6 +52,8 @@ class Tokens:
     expires_at: float
     #: The pool's name for the person (the access token's `username` claim): a refresh's SECRET_HASH is over it.
     username: str = ""
+    #: The ID token: who the person is, and their groups (`cognito:groups`, read by the /ops page's state).
+    id_token: str = ""
 
     def __repr__(self) -> str:  # never print a token by accident
         return f"Tokens(expires_at={self.expires_at:.0f})"
@@ -129,6 +131,7 @@ def _tokens(result: dict[str, Any], refresh_token: str | None = None) -> Tokens:
         refresh_token=result.get("RefreshToken") or refresh_token or "",
         expires_at=time.time() + float(result.get("ExpiresIn", 3600)),
         username=pool_username(result["AccessToken"]),
+        id_token=result.get("IdToken", ""),
     )
 
 

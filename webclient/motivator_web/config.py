@@ -35,6 +35,11 @@ class WebSettings(BaseSettings):
     #: Reconnect backoff: first delay and ceiling, in seconds.
     reconnect_initial_s: Annotated[float, Field(gt=0)] = 0.5
     reconnect_max_s: Annotated[float, Field(gt=0)] = 15.0
+    #: The local stack's handler log (EMF lines) the /ops page reads; unset in AWS, where operators open the
+    #: CloudWatch dashboard the same definition draws (shared/dashboard.py).
+    ops_log: str | None = None
+    #: The alarm thresholds of shared.dashboard.Thresholds that cdk.json sets for the environment shown on /ops.
+    ops_thresholds: dict[str, int] = Field(default_factory=dict)
 
 
 #: Field -> the environment variable it is read from: the one list of names the ECS task definition (CDK) and

@@ -10,11 +10,13 @@ from reflex_base.environment import environment
 
 from motivator_web.components.auth import confirm_page, forgot_page, sign_in_page, sign_up_page
 from motivator_web.components.chat import composer, transcript
+from motivator_web.components.ops import ops_page
 from motivator_web.components.sidebar import desktop_sidebar, header, mobile_sidebar
 from motivator_web.country_state import CountryState
 from motivator_web.failover import tabs_survive_backend_loss
 from motivator_web.security import inline_script_hashes, origin_of, security_headers, with_security_headers
 from motivator_web.state import AuthState, ChatState
+from motivator_web.state.ops import OpsState
 
 TITLE = "Motivator — encouragement and Scripture"
 DESCRIPTION = "Share how you feel; receive a Bible verse and a few sentences of encouragement."
@@ -92,3 +94,4 @@ app.add_page(sign_in_page, route="/signin", title="Sign in — Motivator", on_lo
 app.add_page(sign_up_page, route="/signup", title="Create an account — Motivator", on_load=AuthState.reset_forms)
 app.add_page(confirm_page, route="/confirm", title="Confirm your email — Motivator", on_load=AuthState.reset_forms)
 app.add_page(forgot_page, route="/forgot", title="Forgotten password — Motivator", on_load=AuthState.reset_forms)
+app.add_page(ops_page, route="/ops", title="Operations — Motivator", on_load=OpsState.open_ops)

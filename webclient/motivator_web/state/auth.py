@@ -51,6 +51,7 @@ class AuthState(rx.State):
     _expires_at: float = 0.0
     _username: str = ""
     _counting: bool = False
+    _id_token: str = ""
 
     # -- computed -------------------------------------------------------------------------------
     @rx.var
@@ -141,9 +142,12 @@ class AuthState(rx.State):
         self._refresh_token = tokens.refresh_token
         self._expires_at = tokens.expires_at
         self._username = tokens.username or self._username
+        self._id_token = tokens.id_token or self._id_token
 
     def _tokens(self) -> cognito.Tokens:
-        return cognito.Tokens(self._access_token, self._refresh_token, self._expires_at, self._username)
+        return cognito.Tokens(
+            self._access_token, self._refresh_token, self._expires_at, username=self._username, id_token=self._id_token
+        )
 
     def _signed_in(self, email: str, tokens: cognito.Tokens) -> None:
         self._store(tokens)
@@ -152,7 +156,7 @@ class AuthState(rx.State):
         self.password = ""
 
     def _signed_out(self, info: str) -> None:
-        self._access_token = self._refresh_token = self._username = ""
+        self._access_token = self._refresh_token = self._username = self._id_token = ""
         self._expires_at = 0.0
         self.signed_in = False
         self.auth_info = info

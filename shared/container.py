@@ -56,6 +56,7 @@ class Container:
         # Imported here so routes that never answer (authorizer, connect, ping, resume) skip the engine at cold start.
         from concurrent.futures import ThreadPoolExecutor
 
+        from shared.admission_gate import AdmissionGate
         from shared.engine.scripture import get_catalogue
         from shared.model_client import BedrockModel
         from shared.ratelimit import RateLimiter
@@ -65,17 +66,17 @@ class Container:
         from shared.turn.write import Writer
 
         settings = self.settings
+        dynamodb = aws.dynamodb(settings)
         limiter = RateLimiter(
-            aws.dynamodb(settings).Table(settings.rate_limit_table),
-            settings.rate_limit_burst,
-            settings.rate_limit_per_minute,
+            dynamodb.Table(settings.rate_limit_table), settings.rate_limit_burst, settings.rate_limit_per_minute
         )
+        gate = AdmissionGate(self.idempotency, limiter, dynamodb.meta.client)
         # Storage calls made side by side; created once per container like the clients they use.
         io = ThreadPoolExecutor(max_workers=8, thread_name_prefix="turn-io")
         chooser = Chooser(get_catalogue(), settings.context_turns)
         model = BedrockModel(aws.bedrock_runtime(settings), settings)
         return TurnService(
-            admission=Admission(self.conversations, self.idempotency, limiter, io),
+            admission=Admission(self.conversations, self.idempotency, limiter, gate, io),
             chooser=chooser,
             writer=Writer(model, chooser, settings.model_first_token_budget_s),
             follower=self.follower,

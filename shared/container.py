@@ -6,12 +6,12 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from shared import aws
-from shared.auth import JwksCache, TokenVerifier
 from shared.connections import ConnectionRepository
 from shared.settings import Settings, get_settings
 from shared.sinks import ConnectionPoster
 
 if TYPE_CHECKING:
+    from shared.auth import TokenVerifier
     from shared.conversations import ConversationRepository
     from shared.idempotency import IdempotencyStore
     from shared.turn.follow import Follower
@@ -30,6 +30,9 @@ class Container:
 
     @cached_property
     def verifier(self) -> TokenVerifier:
+        # Only the authorizer verifies tokens: the other routes skip jwt and cryptography at cold start.
+        from shared.auth import JwksCache, TokenVerifier
+
         jwks = JwksCache(self.settings.jwks_location)
         return TokenVerifier(self.settings.cognito_issuer, self.settings.cognito_client_id, jwks)
 

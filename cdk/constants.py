@@ -142,7 +142,7 @@ ROUTE_FUNCTIONS: tuple[FunctionSpec, ...] = (
         table_actions=_on(
             (tables.CONNECTIONS, DDB_CONNECTION_CLEANUP),
             (tables.CONVERSATIONS, DDB_READ + DDB_WRITE),
-            (tables.RATE_LIMITS, ("dynamodb:GetItem", *DDB_WRITE)),
+            (tables.RATE_LIMITS, ("dynamodb:UpdateItem",)),  # one conditional update, never read first
             (tables.IDEMPOTENCY, DDB_IDEMPOTENCY),
         ),
         invokes_bedrock=True,

@@ -271,8 +271,8 @@ class LocalStack:
     def _start_moto(self, port: int) -> None:
         url = f"http://127.0.0.1:{port}"
         self.progress(f"==> starting moto (DynamoDB, Cognito{', IAM enforced' if self._templates else ''}) on {url}")
-        server = "devtools.parity.moto_server" if self._templates else "devtools.moto_cognito"
-        self._spawn("moto", ["-m", server, "-H", "127.0.0.1", "-p", str(port)])
+        # Always the project's moto (transactions atomic as in AWS, a refresh's SECRET_HASH checked as AWS does); IAM is enforced only with templates.
+        self._spawn("moto", ["-m", "devtools.parity.moto_server", "-H", "127.0.0.1", "-p", str(port)])
         self._wait("moto", lambda: http_ok(f"{url}/moto-api/data.json"))
         if self._templates:
             self._provision_from_templates(url, self._templates)

@@ -6,12 +6,12 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from shared import aws
-from shared.auth import JwksCache, TokenVerifier
 from shared.connections import ConnectionRepository
 from shared.settings import Settings, get_settings
 from shared.sinks import ConnectionPoster
 
 if TYPE_CHECKING:
+    from shared.auth import TokenVerifier
     from shared.conversations import ConversationRepository
     from shared.idempotency import IdempotencyStore
     from shared.turn.follow import Follower
@@ -30,6 +30,9 @@ class Container:
 
     @cached_property
     def verifier(self) -> TokenVerifier:
+        # Only the authorizer verifies tokens: the other routes skip jwt and cryptography at cold start.
+        from shared.auth import JwksCache, TokenVerifier
+
         jwks = JwksCache(self.settings.jwks_location)
         return TokenVerifier(self.settings.cognito_issuer, self.settings.cognito_client_id, jwks)
 
@@ -56,6 +59,7 @@ class Container:
         # Imported here so routes that never answer (authorizer, connect, ping, resume) skip the engine at cold start.
         from concurrent.futures import ThreadPoolExecutor
 
+        from shared.admission_gate import AdmissionGate
         from shared.engine.scripture import get_catalogue
         from shared.model_client import BedrockModel
         from shared.ratelimit import RateLimiter
@@ -65,17 +69,17 @@ class Container:
         from shared.turn.write import Writer
 
         settings = self.settings
+        dynamodb = aws.dynamodb(settings)
         limiter = RateLimiter(
-            aws.dynamodb(settings).Table(settings.rate_limit_table),
-            settings.rate_limit_burst,
-            settings.rate_limit_per_minute,
+            dynamodb.Table(settings.rate_limit_table), settings.rate_limit_burst, settings.rate_limit_per_minute
         )
+        gate = AdmissionGate(self.idempotency, limiter, dynamodb.meta.client)
         # Storage calls made side by side; created once per container like the clients they use.
         io = ThreadPoolExecutor(max_workers=8, thread_name_prefix="turn-io")
         chooser = Chooser(get_catalogue(), settings.context_turns)
         model = BedrockModel(aws.bedrock_runtime(settings), settings)
         return TurnService(
-            admission=Admission(self.conversations, self.idempotency, limiter, io),
+            admission=Admission(self.conversations, self.idempotency, limiter, gate, io),
             chooser=chooser,
             writer=Writer(model, chooser, settings.model_first_token_budget_s),
             follower=self.follower,

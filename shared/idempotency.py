@@ -28,6 +28,16 @@ class Claim:
     conflict: bool = False
 
 
+def held_claim(item: dict[str, Any], digest: str) -> Claim:
+    """The claim another copy holds (`item` as stored): replay its answer, unless it was for other words."""
+    return Claim(
+        False,
+        str(item.get("messageId", "")),
+        str(item.get("sessionId", "")),
+        conflict=item.get("fingerprint") != digest,
+    )
+
+
 def fingerprint(message: str, session_id: str | None) -> str:
     return hashlib.sha256(f"{session_id or ''}\x1f{message}".encode()).hexdigest()
 
@@ -53,29 +63,42 @@ class IdempotencyStore:
                 return Claim(True, message_id, session_id)
             item = self._read(key)
             if item:
-                return Claim(
-                    False,
-                    str(item.get("messageId", "")),
-                    str(item.get("sessionId", "")),
-                    conflict=item.get("fingerprint") != digest,
-                )
+                return held_claim(item, digest)
             # The holder gave the key back between our write and our read (it was refused): claim it again.
         raise StorageError("idempotency claim kept changing hands")
 
     def _put(self, key: str, digest: str, message_id: str, session_id: str) -> bool:
-        now = int(time.time())
         return conditional(
-            self._table.put_item,
-            "idempotency claim",
-            Item={
+            self._table.put_item, "idempotency claim", **self.claim_request(key, digest, message_id, session_id)
+        )
+
+    @property
+    def table_name(self) -> str:
+        return self._table.name
+
+    def claim_request(self, key: str, digest: str, message_id: str, session_id: str) -> dict[str, Any]:
+        """The conditional put that claims `key` (keyword arguments of `Table.put_item`)."""
+        now = int(time.time())
+        return {
+            "Item": {
                 "id": key,
                 "messageId": message_id,
                 "sessionId": session_id,
                 "fingerprint": digest,
                 "expiration": now + self._window,
             },
-            ConditionExpression="attribute_not_exists(id) OR expiration < :now",
-            ExpressionAttributeValues={":now": now},
+            "ConditionExpression": "attribute_not_exists(id) OR expiration < :now",
+            "ExpressionAttributeValues": {":now": now},
+        }
+
+    def release_own(self, user_id: str, client_message_id: str, message_id: str) -> None:
+        """Give the key back only if it was claimed for `message_id` (never another copy's claim)."""
+        conditional(
+            self._table.delete_item,
+            "idempotency release",
+            Key={"id": f"{user_id}#{client_message_id}"},
+            ConditionExpression="messageId = :m",
+            ExpressionAttributeValues={":m": message_id},
         )
 
     def _read(self, key: str) -> dict[str, Any]:

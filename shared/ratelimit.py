@@ -1,4 +1,13 @@
-"""A per-user token bucket in DynamoDB, kept consistent under concurrency with conditional writes."""
+"""A per-user token bucket in DynamoDB as one conditional update that needs no read first (GCRA).
+
+The bucket is stored as its theoretical arrival time `tat`: the moment it would be full again. A message is
+admitted when `max(tat, now) + interval <= now + capacity * interval`, which is a token bucket of `capacity`
+refilled at one token per `interval`. Either branch of the `max` is one conditional update DynamoDB evaluates
+atomically (`tat <= now`: set it to now + interval; otherwise add an interval while `tat <= now + (capacity - 1) *
+interval`), so a take is one write whatever other containers did, as long as the branch is guessed right: the guess
+comes from the `tat` this container last wrote, and a wrong guess comes back with the stored bucket
+(`ReturnValuesOnConditionCheckFailure`), from which the next attempt is exact.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +18,20 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from shared.storage import StorageError, call, conditional
+from boto3.dynamodb.types import TypeDeserializer
+from botocore.exceptions import BotoCoreError, ClientError
+
+from shared.storage import StorageError, conditional
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
 #: Enough attempts for dozens of simultaneous sends by one user to each get a definite answer.
 MAX_ATTEMPTS = 200
+_CONDITION_FAILED = "ConditionalCheckFailedException"
+_DESERIALIZER = TypeDeserializer()
 
 
 @dataclass(frozen=True)
@@ -27,18 +41,24 @@ class Decision:
 
 
 @dataclass(frozen=True)
-class _Bucket:
-    version: int
-    tokens: float
-    updated_at: float
+class BucketWrite:
+    """What came of one conditional update of a bucket: written, or not, with the bucket as stored then."""
+
+    written: bool
+    #: The stored item when the condition failed (None: there is no bucket).
+    stored: dict[str, Any] | None = None
+    #: The write was cancelled for a reason other than the bucket (nothing to retry).
+    abandoned: bool = False
+    #: Another transaction held the item at that moment: send the same write again.
+    conflict: bool = False
+
+
+#: Sends one conditional update (keyword arguments of `Table.update_item`) and says what came of it.
+BucketWriter = Callable[[dict[str, Any]], BucketWrite]
 
 
 class RateLimiter:
-    """Burst `capacity`, refilled at `per_minute` tokens a minute; one token per message.
-
-    The bucket this container last wrote is remembered, so the usual take is one conditional write;
-    when another container wrote in between, the write's condition fails and the bucket is read again.
-    """
+    """Burst `capacity`, refilled at `per_minute` tokens a minute; one token per message."""
 
     def __init__(
         self,
@@ -49,83 +69,99 @@ class RateLimiter:
         remembered: int = 10_000,
     ) -> None:
         self._table = table
-        self._capacity = float(capacity)
-        self._rate = per_minute / 60.0
+        self._capacity = capacity
+        self._interval = 60.0 / per_minute
         self._clock = clock
-        self._known: OrderedDict[str, _Bucket] = OrderedDict()
+        self._known: OrderedDict[str, float] = OrderedDict()
         self._remembered = remembered
         self._lock = threading.Lock()
 
+    @property
+    def table_name(self) -> str:
+        return self._table.name
+
     def take(self, user_id: str) -> Decision:
-        key = {"pk": f"USER#{user_id}"}
-        bucket = self._recall(user_id)
+        """Take a token with a plain conditional update."""
+        decision = self.take_with(user_id, self._update)
+        if decision is None:  # a plain update is never abandoned
+            raise StorageError("rate limit write abandoned")
+        return decision
+
+    def take_with(self, user_id: str, write: BucketWriter) -> Decision | None:
+        """Take a token through `write` (alone, or inside a transaction); None when `write` abandoned it."""
+        seen = self._recall(user_id)
         for _ in range(MAX_ATTEMPTS):
             now = self._clock()
-            remembered, bucket = bucket is not None, bucket or self._read(key)
-            tokens = self._capacity
-            if bucket.version:
-                tokens = min(tokens, bucket.tokens + max(0.0, now - bucket.updated_at) * self._rate)
-            if tokens < 1.0 and remembered:
-                bucket = None  # refuse only on what storage says now, never on a memory
-                continue
-            if tokens < 1.0:
-                return Decision(False, retry_after_ms=int((1.0 - tokens) / self._rate * 1000) + 1)
-            written = _Bucket(bucket.version + 1, round(tokens - 1.0, 6), round(now, 6))
-            if self._write(key, written, bucket.version, expires_at=int(now + self._capacity / self._rate + 3600)):
-                self._remember(user_id, written)
-                return Decision(True)
-            # The bucket changed since it was read or remembered: someone else took a token first.
-            self._forget(user_id)
-            if not remembered:
+            cap = now + (self._capacity - 1) * self._interval
+            full = seen is None or seen <= now
+            outcome = write(self._update_request(user_id, now, cap, full))
+            if outcome.abandoned:
+                return None
+            if outcome.conflict:
                 time.sleep(random.uniform(0.001, 0.02))
-            bucket = None
+                continue
+            if outcome.written:
+                self._remember(user_id, (now if full or seen is None else seen) + self._interval)
+                return Decision(True)
+            seen = float(outcome.stored["tat"]) if outcome.stored and "tat" in outcome.stored else None
+            if seen is not None and seen > cap:
+                # Storage's own word (the failed condition's item), never a memory: the bucket is empty.
+                self._remember(user_id, seen)
+                return Decision(False, retry_after_ms=int((seen - cap) * 1000) + 1)
+            if full == (seen is None or seen <= self._clock()):
+                time.sleep(random.uniform(0.001, 0.02))  # the same branch again: let the clock move on
+            # Otherwise the other branch at once: the bucket filled up, was reset, or another container took a token.
         raise StorageError("rate limit contention")
 
     def give_back(self, user_id: str) -> None:
-        """Return a token taken for a message that turned out not to need an answer (a resend)."""
+        """Return a token taken for a message that turned out not to need an answer."""
         self._forget(user_id)
         conditional(  # no bucket (expired or deleted): nothing to give back to
             self._table.update_item,
             "rate limit refund",
-            Key={"pk": f"USER#{user_id}"},
-            UpdateExpression="SET tokens = tokens + :one, version = version + :one",
+            Key={"pk": _key(user_id)},
+            UpdateExpression="SET tat = tat - :interval",
             ConditionExpression="attribute_exists(pk)",
-            ExpressionAttributeValues={":one": 1},
+            ExpressionAttributeValues={":interval": _decimal(self._interval)},
         )
 
-    def _write(self, key: dict[str, str], bucket: _Bucket, seen_version: int, *, expires_at: int) -> bool:
-        """Write the bucket if nobody else wrote it since `seen_version`; False when someone did."""
-        return conditional(
-            self._table.put_item,
-            "rate limit write",
-            Item={
-                **key,
-                "tokens": Decimal(str(bucket.tokens)),
-                "updatedAt": Decimal(str(bucket.updated_at)),
-                "version": bucket.version,
-                "expiresAt": expires_at,
-            },
-            ConditionExpression="attribute_not_exists(pk) OR version = :v",
-            ExpressionAttributeValues={":v": seen_version},
-        )
+    def _update_request(self, user_id: str, now: float, cap: float, full: bool) -> dict[str, Any]:
+        """The conditional update taking one token, for a bucket full by now (`full`) or one still refilling."""
+        expires_at = int(now + (self._capacity + 1) * self._interval + 3600)
+        if full:
+            expression, condition = "SET tat = :next, expiresAt = :exp", "attribute_not_exists(pk) OR tat <= :now"
+            values = {":next": _decimal(now + self._interval), ":now": _decimal(now), ":exp": expires_at}
+        else:
+            expression, condition = "SET tat = tat + :interval, expiresAt = :exp", "tat > :now AND tat <= :cap"
+            values = {":interval": _decimal(self._interval), ":now": _decimal(now), ":cap": _decimal(cap)}
+            values[":exp"] = expires_at
+        return {
+            "Key": {"pk": _key(user_id)},
+            "UpdateExpression": expression,
+            "ConditionExpression": condition,
+            "ExpressionAttributeValues": values,
+        }
 
-    def _read(self, key: dict[str, str]) -> _Bucket:
-        item = call(self._table.get_item, "rate limit read", Key=key, ConsistentRead=True).get("Item")
-        if not item:
-            return _Bucket(0, self._capacity, 0.0)
-        return _Bucket(
-            int(item["version"]),
-            float(item["tokens"]),
-            float(item["updatedAt"]),
-        )
+    def _update(self, request: dict[str, Any]) -> BucketWrite:
+        try:
+            self._table.update_item(**request, ReturnValuesOnConditionCheckFailure="ALL_OLD")
+        except ClientError as exc:  # a failed condition comes back with the bucket as stored
+            code = exc.response.get("Error", {}).get("Code")
+            if code != _CONDITION_FAILED:
+                raise StorageError(f"rate limit write failed: {code}") from exc
+            stored: Any = exc.response.get("Item")  # modeled on the error: the bucket as stored
+            return BucketWrite(False, stored=plain_item(stored))
+        except BotoCoreError as exc:
+            raise StorageError(f"rate limit write failed: {type(exc).__name__}") from exc
+        return BucketWrite(True)
 
-    def _recall(self, user_id: str) -> _Bucket | None:
+    def _recall(self, user_id: str) -> float | None:
         with self._lock:
             return self._known.get(user_id)
 
-    def _remember(self, user_id: str, bucket: _Bucket) -> None:
+    def _remember(self, user_id: str, tat: float) -> None:
         with self._lock:
-            self._known[user_id] = bucket
+            self._known[user_id] = tat
             self._known.move_to_end(user_id)
             while len(self._known) > self._remembered:
                 self._known.popitem(last=False)
@@ -133,3 +169,18 @@ class RateLimiter:
     def _forget(self, user_id: str) -> None:
         with self._lock:
             self._known.pop(user_id, None)
+
+
+def plain_item(item: dict[str, Any] | None) -> dict[str, Any] | None:
+    """An item as the low-level API returns it (`{"tat": {"N": "1.5"}}`) as plain values; None for no item."""
+    if not item:
+        return None
+    return {name: _DESERIALIZER.deserialize(value) for name, value in item.items()}
+
+
+def _key(user_id: str) -> str:
+    return f"USER#{user_id}"
+
+
+def _decimal(value: float) -> Decimal:
+    return Decimal(str(round(value, 6)))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.auth import InvalidToken, allow_policy, bearer_token
 from shared.connections import ConnectionRecord
 from shared.container import Container
 from shared.deadline import Deadline, RemainingTime
@@ -60,6 +59,8 @@ class Unauthorized(Exception):
 
 # -- connection lifecycle ---------------------------------------------------------------------
 def authorize(event: AuthorizerEvent, deps: Container) -> dict[str, Any]:
+    from shared.auth import InvalidToken, allow_policy, bearer_token  # jwt and cryptography: this route's alone
+
     query = event.query_string_parameters or {}
     token = bearer_token(event.header("Authorization"), query.get("token"))
     try:

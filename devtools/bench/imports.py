@@ -1,8 +1,11 @@
 """Handler import time per route in fresh interpreters (a Lambda cold start's share), and what it is spent on.
 
-Wall time is the median of several fresh interpreters timing `import handlers.<route>` alone. `python -X importtime`
-then attributes that time: each module's own ("self") time, summed by the package it belongs to, so the costly
-imports of each route can be named (and the lazy imports that would cut them listed).
+Every interpreter gets the Lambda environment (`LAMBDA_TASK_ROOT` and the function's variables, so Powertools turns
+tracing on as in AWS). Wall time is the median of several fresh interpreters timing `import handlers.<route>`
+alone; the same interpreter then times loading the X-Ray SDK, which shared.observability defers to the first traced
+call (so a cold start pays it there, or in the snapshot with SnapStart), and both are reported. `python -X
+importtime` then attributes the import: each module's own ("self") time, summed by the package it belongs to, so
+the costly imports of each route can be named.
 """
 
 from __future__ import annotations
@@ -18,7 +21,18 @@ from devtools.bench.client import median
 from shared.route_table import AUTHORIZER, ROUTES
 
 _LINE = re.compile(r"^import time:\s+(?P<self>\d+) \|\s+(?P<cumulative>\d+) \|(?P<name>\s*\S+)$")
-_TIMED = "import time; t = time.perf_counter(); import {module}; print((time.perf_counter() - t) * 1000)"
+_TIMED = (
+    "import time; t = time.perf_counter(); import {module}; a = time.perf_counter(); "
+    "from shared.observability import tracer; tracer.provider.recorder(); "
+    "print((a - t) * 1000, (time.perf_counter() - a) * 1000)"
+)
+#: What Lambda sets that changes what a handler imports: Powertools traces only inside Lambda.
+LAMBDA_ENVIRONMENT = {
+    "LAMBDA_TASK_ROOT": ".",
+    "AWS_LAMBDA_FUNCTION_NAME": "motivator-bench",
+    "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+    "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000",
+}
 #: Packages reported on their own (the rest of their parent is one line).
 _SPLIT = ("shared", "shared.engine", "devtools", "handlers", "aws_lambda_powertools.utilities")
 
@@ -43,12 +57,18 @@ class RouteImport:
     route: str
     module: str
     wall_ms: list[float] = field(default_factory=list)
+    #: Loading the X-Ray SDK on the first traced call, after the import.
+    first_trace_ms: list[float] = field(default_factory=list)
     #: Microseconds of import time per package (self time summed), the median over the -X importtime runs.
     by_package: Counter[str] = field(default_factory=Counter)
 
     @property
     def median_ms(self) -> float:
         return median(self.wall_ms)
+
+    @property
+    def first_trace_median_ms(self) -> float:
+        return median(self.first_trace_ms)
 
     def top(self, n: int) -> list[tuple[str, float]]:
         return [(name, us / 1000) for name, us in self.by_package.most_common(n)]
@@ -60,12 +80,14 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[st
 
 def measure(route: str, module: str, env: dict[str, str], runs: int) -> RouteImport:
     result = RouteImport(route, module)
-    full_env = {**os.environ, **env}
+    full_env = {**os.environ, **env, **LAMBDA_ENVIRONMENT}
     profiles: list[Counter[str]] = []
     for _ in range(runs):
         done = _run(["-c", _TIMED.format(module=module)], full_env)
         if done.returncode == 0:
-            result.wall_ms.append(float(done.stdout.strip().splitlines()[-1]))
+            imported, traced = done.stdout.strip().splitlines()[-1].split()
+            result.wall_ms.append(float(imported))
+            result.first_trace_ms.append(float(traced))
         profile: Counter[str] = Counter()
         for line in _run(["-X", "importtime", "-c", f"import {module}"], full_env).stderr.splitlines():
             if match := _LINE.match(line):

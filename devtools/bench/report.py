@@ -103,10 +103,11 @@ def print_rest(results: Results) -> None:
     if results.idle:
         _print_idle(results.idle)
     if results.imports:
-        say("handler import in a fresh interpreter (median ms) and its largest costs (-X importtime, self ms):")
+        say("handler import in a fresh interpreter, Lambda environment (median ms), the X-Ray SDK loaded by the first")
+        say("traced call after it, and the import's largest costs (-X importtime, self ms):")
         for r in results.imports:
             top = ", ".join(f"{name} {ms:.0f}" for name, ms in r.top(6))
-            say(f"  {r.route:14} {r.median_ms:6.0f} ms   {top}")
+            say(f"  {r.route:14} {r.median_ms:6.0f} ms  +{r.first_trace_median_ms:4.0f} ms   {top}")
 
 
 def cost_inputs(results: Results) -> dict[str, Any]:
@@ -146,6 +147,7 @@ def as_json(results: Results) -> dict[str, Any]:
         "round_trips_before_model_by_answer": [{"answer": p.label, "in_sequence": p.before_model} for p in paths],
         "round_trips_on_token_path": max((len(p.token_path) for p in paths), default=0),
         "handler_import_ms": {r.route: round(r.median_ms, 1) for r in results.imports},
+        "first_traced_call_ms": {r.route: round(r.first_trace_median_ms, 1) for r in results.imports},
         "concurrent_chats": chats.get("chats", 0),
         "concurrent_errors": chats.get("errors", 0),
         "concurrent_first_delta_p99_ms": chats.get("first_delta_p99_ms", 0.0),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from concurrent.futures import Executor, Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -48,9 +47,21 @@ class Keys(Protocol):
 class Bucket(Protocol):
     """The per-user rate limit (shared.ratelimit)."""
 
-    def take(self, user_id: str) -> Decision: ...
-
     def give_back(self, user_id: str) -> None: ...
+
+
+class Gate(Protocol):
+    """The key claimed and the token taken in one round trip (shared.admission_gate); no token for a resend."""
+
+    def claim_and_take(
+        self,
+        user_id: str,
+        client_message_id: str,
+        message: str,
+        session_hint: str | None,
+        message_id: str,
+        session_id: str,
+    ) -> tuple[Claim, Decision | None]: ...
 
 
 @dataclass(frozen=True)
@@ -94,10 +105,11 @@ def hear(message: str, session: Session) -> TurnSafety:
 class Admission:
     """Decides whether and under which ids a message is answered; storage calls go out side by side."""
 
-    def __init__(self, sessions: SessionReader, keys: Keys, bucket: Bucket, io: Executor) -> None:
+    def __init__(self, sessions: SessionReader, keys: Keys, bucket: Bucket, gate: Gate, io: Executor) -> None:
         self._sessions = sessions
         self._keys = keys
         self._bucket = bucket
+        self._gate = gate
         self._io = io
 
     def admit(self, request: SendMessage, user_id: str) -> Entry:
@@ -108,17 +120,17 @@ class Admission:
         # Independent reads and writes go to storage at the same time; the session item carries the recent
         # turns (the model's context, and risk heard across them).
         reading = self._io.submit(self._sessions.session, user_id, request.session_id) if request.session_id else None
-        claiming = self._io.submit(
-            self._keys.claim, user_id, cmid, request.message, request.session_id, message_id, session_id
-        )
-        if alone.crisis:
+        ids = (user_id, cmid, request.message, request.session_id, message_id, session_id)
+        if alone.crisis:  # a crisis takes no token: the key alone, and never waited on for long
             new_session = Session.new(session_id, user_id)
-            return self._admit_crisis(request, message_id, new_session, reading, claiming)
-        claim = claiming.result()
-        if not claim.fresh:
+            return self._admit_crisis(
+                request, message_id, new_session, reading, self._io.submit(self._keys.claim, *ids)
+            )
+        # One round trip while the session is read: the key claimed and the token taken together.
+        claim, decision = self._gate.claim_and_take(*ids)
+        if decision is None:
             # A resend never takes a token: the copy that claimed the key pays for the one answer.
             return Refused(_reused_key(cmid)) if claim.conflict else Resent(claim.message_id, claim.session_id)
-        decision = self._settle(claim, self._io.submit(self._bucket.take, user_id), user_id, cmid)
         try:
             session = reading.result() if reading else Session.new(claim.session_id, user_id)
         except StorageError:
@@ -166,15 +178,6 @@ class Admission:
         if claim is not None and not claim.fresh and not claim.conflict:
             return Resent(claim.message_id, claim.session_id, otherwise=admitted)
         return admitted
-
-    def _settle(self, claim: Claim, taking: Future[Decision], user_id: str, cmid: str) -> Decision:
-        """The rate-limit token of a fresh claim; the key is given back if the token cannot be read."""
-        try:
-            return taking.result()
-        except StorageError:
-            with contextlib.suppress(StorageError):
-                self._keys.release(user_id, cmid)
-            raise
 
     def _undo(self, claim: Claim, decision: Decision, user_id: str, cmid: str) -> None:
         """Nothing will be answered for this claim: give back the token and, if this call made the claim, the key."""

@@ -193,6 +193,26 @@ class FakeBucket:
 
 
 @dataclass
+class FakeGate:
+    """The key and the token as the real gate settles them in one transaction: no token unless the claim is fresh."""
+
+    keys: FakeKeys
+    bucket: FakeBucket
+
+    def claim_and_take(
+        self,
+        user_id: str,
+        client_message_id: str,
+        message: str,
+        session_hint: str | None,
+        message_id: str,
+        session_id: str,
+    ) -> tuple[Claim, Decision | None]:
+        claim = self.keys.claim(user_id, client_message_id, message, session_hint, message_id, session_id)
+        return claim, self.bucket.take(user_id) if claim.fresh else None
+
+
+@dataclass
 class FakeModel:
     """A streamed model: a header line (emotion, reference, risk) and then `text`, word by word."""
 
@@ -281,7 +301,8 @@ class Stack:
 
         from shared.turn.admit import Admission
 
-        return Admission(self.conversations, self.keys, self.bucket, ThreadPoolExecutor(max_workers=4))
+        gate = FakeGate(self.keys, self.bucket)
+        return Admission(self.conversations, self.keys, self.bucket, gate, ThreadPoolExecutor(max_workers=4))
 
     def chooser(self) -> Any:
         from shared.engine.scripture import get_catalogue

@@ -94,6 +94,11 @@ class EnvironmentConfig(_Model):
     fallback_alarm_threshold: Annotated[int, Field(ge=1)] = 5
     web: WebConfig
     domain: CustomDomain | None = None
+    # -- data retention (docs/deploy.md: Data retention) --
+    #: Days conversations are kept: the handlers' CONVERSATION_RETENTION_DAYS, the TTL every item carries.
+    conversation_retention_days: Annotated[int, Field(ge=1, le=3650)] = Field(
+        default=Settings.model_fields["conversation_retention_days"].default
+    )
 
     @property
     def log_retention(self) -> RetentionDays:

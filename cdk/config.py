@@ -94,6 +94,9 @@ class EnvironmentConfig(_Model):
     fallback_alarm_threshold: Annotated[int, Field(ge=1)] = 5
     web: WebConfig
     domain: CustomDomain | None = None
+    # -- models (docs/deploy.md: Model) --
+    #: Create a Bedrock guardrail on the answer text (content filters on output only) and use it.
+    bedrock_answer_guardrail: bool = False
     # -- data retention (docs/deploy.md: Data retention) --
     #: Days conversations are kept: the handlers' CONVERSATION_RETENTION_DAYS, the TTL every item carries.
     conversation_retention_days: Annotated[int, Field(ge=1, le=3650)] = Field(

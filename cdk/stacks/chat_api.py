@@ -14,6 +14,7 @@ from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_route53_targets as targets
 from constructs import Construct
 
+from cdk.components.answer_guardrail import AnswerGuardrail
 from cdk.components.handler_function import HandlerFunction
 from cdk.components.tables import MotivatorTables, table_name
 from cdk.components.websocket_api import ChatWebSocketApi
@@ -23,19 +24,17 @@ from cdk.lambda_asset import LambdaAsset
 from cdk.nag import finding_resource, suppress
 from shared.auth import JWKS_FETCH_FAILED
 from shared.metric_names import NAMESPACE, SERVICE
+from shared.model_client import foundation_model_id
 from shared.settings import Settings, env_names
 
 #: Settings field -> environment variable, from the settings model itself.
 SETTINGS_ENV: dict[str, str] = dict(zip(Settings.model_fields, env_names(), strict=True))
 
-#: Prefixes of Bedrock cross-region inference profile IDs (e.g. "us.anthropic.claude-…").
-_INFERENCE_PROFILE_PREFIXES = ("us", "eu", "apac", "jp", "au", "ca", "us-gov", "global")
-
 
 def bedrock_model_resources(stack: Stack, model_id: str) -> list[str]:
     """ARNs a model ID needs: the foundation model, or an inference profile and the models it routes to."""
-    prefix, _, base = model_id.partition(".")
-    if prefix in _INFERENCE_PROFILE_PREFIXES and base:
+    base = foundation_model_id(model_id)
+    if base:
         return [
             stack.format_arn(service="bedrock", resource="inference-profile", resource_name=model_id),
             f"arn:{stack.partition}:bedrock:*::foundation-model/{base}",
@@ -77,9 +76,7 @@ class ChatApiStack(Stack):
         for definition in tables.definitions.values():
             # The literal name: no cross-stack export to pin the Data stack (see add_dependency in the builder).
             environment[SETTINGS_ENV[definition.setting]] = table_name(tables.name_prefix, definition)
-        if config.bedrock_guardrail_id:
-            environment[SETTINGS_ENV["bedrock_guardrail_id"]] = config.bedrock_guardrail_id
-            environment[SETTINGS_ENV["bedrock_guardrail_version"]] = config.bedrock_guardrail_version
+        self.guardrail_arn = self._guardrail(config, environment)
 
         self.functions: dict[str, HandlerFunction] = {
             spec.name: HandlerFunction(
@@ -166,12 +163,23 @@ class ChatApiStack(Stack):
                     "A cross-region inference profile routes to the same foundation model in several regions.",
                     applies_to=[finding_resource(self, r) for r in wildcard],
                 )
-            if config.bedrock_guardrail_id:
-                guardrail = self.format_arn(
-                    service="bedrock", resource="guardrail", resource_name=config.bedrock_guardrail_id
-                )
+            if self.guardrail_arn:
                 # ConverseStream with guardrailConfig evaluates the guardrail through ApplyGuardrail.
-                handler.allow("ApplyConfiguredGuardrail", ["bedrock:ApplyGuardrail"], [guardrail])
+                handler.allow("ApplyConfiguredGuardrail", ["bedrock:ApplyGuardrail"], [self.guardrail_arn])
+
+    def _guardrail(self, config: EnvironmentConfig, environment: dict[str, str]) -> str | None:
+        """The guardrail the answers go through, if any: one this stack makes (`bedrockAnswerGuardrail`) or an
+        existing one (`bedrockGuardrailId`); its id and version go to the handlers, its ARN to their policy."""
+        if config.bedrock_answer_guardrail:
+            made = AnswerGuardrail(self, "AnswerGuardrail", name=f"{self.stack_name}-Answers")
+            environment[SETTINGS_ENV["bedrock_guardrail_id"]] = made.guardrail_id
+            environment[SETTINGS_ENV["bedrock_guardrail_version"]] = made.version_number
+            return made.guardrail_arn
+        if config.bedrock_guardrail_id:
+            environment[SETTINGS_ENV["bedrock_guardrail_id"]] = config.bedrock_guardrail_id
+            environment[SETTINGS_ENV["bedrock_guardrail_version"]] = config.bedrock_guardrail_version
+            return self.format_arn(service="bedrock", resource="guardrail", resource_name=config.bedrock_guardrail_id)
+        return None
 
     def _custom_domain(self, config: EnvironmentConfig) -> str:
         assert config.domain

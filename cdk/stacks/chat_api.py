@@ -18,7 +18,7 @@ from cdk.components.answer_guardrail import AnswerGuardrail
 from cdk.components.handler_function import HandlerFunction
 from cdk.components.tables import MotivatorTables, table_name
 from cdk.components.websocket_api import ChatWebSocketApi
-from cdk.config import EnvironmentConfig
+from cdk.config import CustomDomain, EnvironmentConfig
 from cdk.constants import ALL_FUNCTIONS, AUTHORIZER, JWKS_FETCH_FAILURES, ROUTE_FUNCTIONS
 from cdk.lambda_asset import LambdaAsset
 from cdk.nag import finding_resource, suppress
@@ -118,8 +118,8 @@ class ChatApiStack(Stack):
         )
 
         self.websocket_url = self.chat.stage.url
-        if config.domain:
-            self.websocket_url = self._custom_domain(config)
+        if config.domain and config.domain.websocket_name:
+            self.websocket_url = self._custom_domain(config.domain, config.domain.websocket_name)
 
         CfnOutput(self, "WebSocketUrl", value=self.websocket_url)
         CfnOutput(self, "ConnectionsEndpointUrl", value=self.chat.callback_url)
@@ -181,12 +181,11 @@ class ChatApiStack(Stack):
             return self.format_arn(service="bedrock", resource="guardrail", resource_name=config.bedrock_guardrail_id)
         return None
 
-    def _custom_domain(self, config: EnvironmentConfig) -> str:
-        assert config.domain
+    def _custom_domain(self, domain_config: CustomDomain, name: str) -> str:
+        """The API's own name: a regional certificate, an API Gateway domain mapped to the stage, an alias record."""
         zone = route53.HostedZone.from_hosted_zone_attributes(
-            self, "Zone", hosted_zone_id=config.domain.hosted_zone_id, zone_name=config.domain.zone_name
+            self, "Zone", hosted_zone_id=domain_config.hosted_zone_id, zone_name=domain_config.zone_name
         )
-        name = config.domain.websocket_name
         certificate = acm.Certificate(
             self, "WebSocketCertificate", domain_name=name, validation=acm.CertificateValidation.from_dns(zone)
         )

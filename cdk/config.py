@@ -43,15 +43,17 @@ class ThreatProtection(StrEnum):
 
 
 class CustomDomain(_Model):
-    """A name in a Route 53 public hosted zone; the WebSocket API gets `ws.` in front of it."""
+    """A name in a Route 53 public hosted zone; the WebSocket API gets `<apiSubdomain>.` in front of it."""
 
     name: Annotated[str, Field(min_length=3)]
     hosted_zone_id: Annotated[str, Field(min_length=1)]
     zone_name: Annotated[str, Field(min_length=1)]
+    #: The WebSocket API's own name under `name` (api.chatbot.muykol.com); null: clients use the execute-api URL.
+    api_subdomain: Annotated[str, Field(pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")] | None = "api"
 
     @property
-    def websocket_name(self) -> str:
-        return f"ws.{self.name}"
+    def websocket_name(self) -> str | None:
+        return f"{self.api_subdomain}.{self.name}" if self.api_subdomain else None
 
 
 class WebConfig(_Model):
@@ -74,6 +76,9 @@ class ImageConfig(_Model):
     tag: str = "latest"
 
 
+_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
 class EnvironmentConfig(_Model):
     name: str = ""
     account: str | None = None
@@ -89,7 +94,7 @@ class EnvironmentConfig(_Model):
     bedrock_guardrail_version: str = Field(default=Settings.model_fields["bedrock_guardrail_version"].default)
     log_level: str = "INFO"
     #: Where the alarms' SNS topic sends email (`-c alarmEmail=…` overrides it for the selected environments).
-    alarm_email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    alarm_email: Annotated[str, Field(pattern=_EMAIL)] | None = None
     #: False only where nobody need be told (dev): staging and prod refuse to synthesize without alarm_email.
     require_alarm_email: bool = True
     #: Crisis answers an hour that are this environment's normal; more means a person should look.
@@ -97,6 +102,21 @@ class EnvironmentConfig(_Model):
     fallback_alarm_threshold: Annotated[int, Field(ge=1)] = 5
     web: WebConfig
     domain: CustomDomain | None = None
+    # -- edge and identity (docs/deploy.md: Custom domain, WAF, Email) --
+    #: ISO 3166-1 alpha-2 codes of the countries the CloudFront WAF refuses; empty: no geo rule.
+    geo_block_countries: tuple[Annotated[str, Field(pattern=r"^[A-Z]{2}$")], ...] = ()
+    #: The address Cognito's emails (codes, password resets) come from, sent through SES; None: Cognito's sender.
+    email_from: Annotated[str, Field(pattern=_EMAIL)] | None = None
+    #: False only where Cognito's own sender (about 50 emails a day) will do (dev).
+    require_email_from: bool = True
+    # -- models (docs/deploy.md: Model) --
+    #: Create a Bedrock guardrail on the answer text (content filters on output only) and use it.
+    bedrock_answer_guardrail: bool = False
+    # -- data retention (docs/deploy.md: Data retention) --
+    #: Days conversations are kept: the handlers' CONVERSATION_RETENTION_DAYS, the TTL every item carries.
+    conversation_retention_days: Annotated[int, Field(ge=1, le=3650)] = Field(
+        default=Settings.model_fields["conversation_retention_days"].default
+    )
 
     @property
     def log_retention(self) -> RetentionDays:
@@ -120,10 +140,10 @@ class AppConfig(_Model):
     def selected(self, env: str) -> list[EnvironmentConfig]:
         """The environments to synthesize: one name, or `all`."""
         if env == ALL_ENVIRONMENTS:
-            return _with_alarm_email(list(self.environments.values()))
+            return _with_email_from(_with_alarm_email(list(self.environments.values())))
         if env not in self.environments:
             raise ValueError(f"unknown environment {env!r}; cdk.json defines {sorted(self.environments)}")
-        return _with_alarm_email([self.environments[env]])
+        return _with_email_from(_with_alarm_email([self.environments[env]]))
 
 
 class MissingAlarmEmail(ValueError):
@@ -136,6 +156,21 @@ def _with_alarm_email(selected: list[EnvironmentConfig]) -> list[EnvironmentConf
         raise MissingAlarmEmail(
             f'environment(s) {", ".join(missing)} need an alarm address: set "alarmEmail" in cdk.json\'s '
             "environments.<env> or pass -c alarmEmail=ops@example.org (docs/deploy.md: Alarm address, retention)"
+        )
+    return selected
+
+
+class MissingEmailFrom(ValueError):
+    pass
+
+
+def _with_email_from(selected: list[EnvironmentConfig]) -> list[EnvironmentConfig]:
+    missing = [env.name for env in selected if env.require_email_from and not env.email_from]
+    if missing:
+        raise MissingEmailFrom(
+            f'environment(s) {", ".join(missing)} send sign-up emails through SES: set "emailFrom" in cdk.json\'s '
+            "environments.<env> or pass -c emailFrom=no-reply@example.org, an SES-verified address "
+            "(docs/deploy.md: Email)"
         )
     return selected
 
@@ -155,6 +190,9 @@ def _maybe_json(value: Any) -> Any:
 def load_app_config(context: dict[str, Any]) -> AppConfig:
     # `-c alarmEmail=…` on the command line: the address of every environment synthesized.
     email = {"alarmEmail": context["alarmEmail"]} if context.get("alarmEmail") else {}
+    # `-c emailFrom=…`: the sender of every environment synthesized.
+    if context.get("emailFrom"):
+        email["emailFrom"] = context["emailFrom"]
     environments = {
         name: EnvironmentConfig.model_validate({**_maybe_json(raw), **email, "name": name})
         for name, raw in _maybe_json(context["environments"]).items()

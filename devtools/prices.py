@@ -8,7 +8,10 @@ source says which. Prices change: check the page before relying on a bill.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+
+from shared.model_client import foundation_model_id
 
 LOOKED_UP = "2026-12-01"
 #: Dated transcriptions of AWS pricing pages' worked examples (github.com/api-evangelist/<service>/plans/).
@@ -22,6 +25,7 @@ DYNAMODB = (
 HAIKU_3 = "inventivehq.com/blog/aws-bedrock-pricing-guide (Bedrock on-demand table)"
 HAIKU_35 = "deploybase.ai/articles/amazon-bedrock-pricing quoting aws.amazon.com/bedrock/pricing/"
 HAIKU_45 = "clauder-navi.com/en/bedrock-claude-cost/"
+NOVA = "pristren.com/blog/amazon-nova-micro-ultra-fast (Bedrock on-demand table, with Claude 3 Haiku beside it)"
 FARGATE = "vantage.sh/blog/fargate-pricing (us-east-1)"
 VALKEY = "usage.ai/blogs/aws/database-savings-plans/elasticache/serverless-pricing/"
 CLOUDFRONT = "github.com/vreutova/infracost-idem-support/pull/15 quoting aws.amazon.com/cloudfront/pricing/"
@@ -59,6 +63,10 @@ PRICES: dict[str, Price] = {
     "bedrock:anthropic.claude-3-5-haiku-20241022-v1:0:out": P(4.00e-6, "output token", HAIKU_35, "2026-03-21"),
     "bedrock:anthropic.claude-haiku-4-5-20251001-v1:0:in": P(1.00e-6, "input token", HAIKU_45, "2026"),
     "bedrock:anthropic.claude-haiku-4-5-20251001-v1:0:out": P(5.00e-6, "output token", HAIKU_45, "2026"),
+    "bedrock:amazon.nova-micro-v1:0:in": P(0.035e-6, "input token", NOVA, "2026"),
+    "bedrock:amazon.nova-micro-v1:0:out": P(0.14e-6, "output token", NOVA, "2026"),
+    "bedrock:amazon.nova-lite-v1:0:in": P(0.06e-6, "input token", NOVA, "2026"),
+    "bedrock:amazon.nova-lite-v1:0:out": P(0.24e-6, "output token", NOVA, "2026"),
     # Cognito user pools, per monthly active user above the free tier (Lite and Essentials: 10,000 free).
     "cognito_lite_mau": P(0.0055, "MAU (10,000 free)", f"{_T}/cognito/pricing/", "2026-09-20"),
     "cognito_essentials_mau": P(0.015, "MAU (10,000 free)", f"{_T}/cognito/pricing/", "2026-09-20"),
@@ -94,3 +102,39 @@ PRICES: dict[str, Price] = {
 
 def price(name: str) -> float:
     return PRICES[name].usd
+
+
+#: The answer the model comparison prices (docs/deploy.md: Model): the system prompt, context and message in,
+#: the header and a few sentences out.
+ANSWER_INPUT_TOKENS = 1_000
+ANSWER_OUTPUT_TOKENS = 200
+
+
+def bedrock_models() -> list[str]:
+    """The foundation model IDs with on-demand token prices here, in table order."""
+    return [name.split(":", 1)[1].rsplit(":", 1)[0] for name in PRICES if name.startswith("bedrock:") and
+            name.endswith(":in")]  # fmt: skip
+
+
+def answer_cost(
+    model_id: str, input_tokens: int = ANSWER_INPUT_TOKENS, output_tokens: int = ANSWER_OUTPUT_TOKENS
+) -> float:
+    """USD for one answer of that many tokens; a cross-region profile ("us.…") costs what its model costs."""
+    model = foundation_model_id(model_id) or model_id
+    return input_tokens * price(f"bedrock:{model}:in") + output_tokens * price(f"bedrock:{model}:out")
+
+
+def comparison() -> str:
+    """The per-answer model comparison of docs/deploy.md, as a Markdown table."""
+    lines = [
+        f"| model | $ per answer ({ANSWER_INPUT_TOKENS:,} in + {ANSWER_OUTPUT_TOKENS} out) | $ per million answers |",
+        "|---|---|---|",
+    ]
+    for model in bedrock_models():
+        cost = answer_cost(model)
+        lines.append(f"| `{model}` | {cost:.6f} | {cost * 1e6:,.0f} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.stdout.write(comparison() + "\n")

@@ -40,7 +40,10 @@ class Container:
     def conversations(self) -> ConversationRepository:
         from shared.conversations import ConversationRepository
 
-        return ConversationRepository(aws.dynamodb(self.settings).Table(self.settings.conversations_table))
+        return ConversationRepository(
+            aws.dynamodb(self.settings).Table(self.settings.conversations_table),
+            self.settings.conversation_retention_days,
+        )
 
     @cached_property
     def idempotency(self) -> IdempotencyStore:

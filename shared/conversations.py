@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -37,17 +38,29 @@ from shared.storage import (
     plain,
     query_all,
 )
-from shared.tables import CONVERSATIONS
+from shared.tables import CONVERSATIONS, CONVERSATIONS_TTL_ATTRIBUTE
+
+#: Every write of a turn keeps the expiry the turn was created with (and gives one to an item that lacks it).
+_KEEP_EXPIRY = f", {CONVERSATIONS_TTL_ATTRIBUTE} = if_not_exists({CONVERSATIONS_TTL_ATTRIBUTE}, :expires)"
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
 
 class ConversationRepository:
-    """Every read and write of conversations; DynamoDB failures surface as StorageError."""
+    """Every read and write of conversations; DynamoDB failures surface as StorageError.
 
-    def __init__(self, table: Table) -> None:
+    Every item written carries the TTL attribute: `retention_days` after it was written (a session: after its
+    last message), whatever the answer was, a crisis answer included.
+    """
+
+    def __init__(self, table: Table, retention_days: int = limits.CONVERSATION_RETENTION_DAYS) -> None:
         self._table = table
+        self._retention_s = retention_days * limits.DAY_S
+
+    def expires_at(self) -> int:
+        """The TTL of an item written now (epoch seconds, as DynamoDB's TTL reads it)."""
+        return int(time.time()) + self._retention_s
 
     # -- writing a turn ----------------------------------------------------------------------
     def start_turn(
@@ -67,6 +80,7 @@ class ConversationRepository:
             "updatedAt": at,
             "status": TurnStatus.STREAMING.value,
             "lastSeq": 0,
+            CONVERSATIONS_TTL_ATTRIBUTE: self.expires_at(),
         }
         call(self._table.put_item, "storing the message", Item=turn)
         call(
@@ -75,8 +89,8 @@ class ConversationRepository:
             Key=session_item_key(user_id, session_id),
             UpdateExpression=(
                 "SET sessionId = :sid, userId = :uid, activityKey = :ak, lastActivityAt = :at, "
-                "title = if_not_exists(title, :title), createdAt = if_not_exists(createdAt, :at) "
-                "ADD turnCount :one"
+                "title = if_not_exists(title, :title), createdAt = if_not_exists(createdAt, :at), "
+                f"{CONVERSATIONS_TTL_ATTRIBUTE} = :expires ADD turnCount :one"
             ),
             ExpressionAttributeValues={
                 ":sid": session_id,
@@ -85,6 +99,7 @@ class ConversationRepository:
                 ":at": at,
                 ":title": title(message),
                 ":one": 1,
+                ":expires": turn[CONVERSATIONS_TTL_ATTRIBUTE],
             },
         )
 
@@ -97,6 +112,7 @@ class ConversationRepository:
             "pk": message_key(message_id),
             "sk": f"{CHUNK_PREFIX}{chunk.first_seq:08d}",
             "deltas": [[seq, text] for seq, text in chunk.deltas],
+            CONVERSATIONS_TTL_ATTRIBUTE: self.expires_at(),
         }
         call(self._table.put_item, "storing answer text", Item=item)
         last = chunk.deltas[-1][0]
@@ -134,11 +150,14 @@ class ConversationRepository:
             self._table.update_item,
             "remembering the session's context",
             Key=session_item_key(session.user_id, session.session_id),
-            UpdateExpression=f"SET usedReferences = :used, recentTurns = :recent, {CRISIS_OPEN} = :open",
+            UpdateExpression=(
+                f"SET usedReferences = :used, recentTurns = :recent, {CRISIS_OPEN} = :open{_KEEP_EXPIRY}"
+            ),
             ExpressionAttributeValues={
                 ":used": list(session.used_references[-limits.USED_REFERENCES_MAX :]),
                 ":recent": recent,
                 ":open": session.crisis_open,
+                ":expires": self.expires_at(),
             },
         )
 
@@ -254,8 +273,8 @@ class ConversationRepository:
             self._table.update_item,
             "updating a turn",
             Key=turn_key(message_id),
-            UpdateExpression=expression,
-            ExpressionAttributeValues=values,
+            UpdateExpression=expression + _KEEP_EXPIRY,
+            ExpressionAttributeValues={**values, ":expires": self.expires_at()},
             **extra,
         )
 

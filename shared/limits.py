@@ -46,3 +46,14 @@ JWKS_FETCH_TIMEOUT_S = 3.0
 
 # Connection records expire after API Gateway's maximum connection duration, plus slack.
 CONNECTION_TTL_S = WS_MAX_DURATION_S + 10 * 60
+
+# Retention of conversations (docs/data-model.md: Retention). Every item of a conversation carries the TTL
+# attribute; DynamoDB deletes it within a few days of that epoch second.
+#: Days a conversation's items are kept after they were written (the session: after its last message).
+CONVERSATION_RETENTION_DAYS = 90
+DAY_S = 24 * 60 * 60
+
+# Stop requests: the streaming answer reads its turn's stop flag this often, so a stop takes effect within
+# STOP_LATENCY_MAX_S (the interval plus one read on loopback or in-region).
+STOP_LATENCY_MAX_S = 0.25
+STOP_POLL_INTERVAL_S = 0.2

@@ -8,12 +8,48 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from shared.engine.prompt import SystemPrompt
 from shared.settings import Settings
 
 if TYPE_CHECKING:
     from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
 
 THROTTLING_CODES = frozenset({"ThrottlingException", "throttlingException", "ModelNotReadyException"})
+
+#: Prefixes of Bedrock cross-region inference profile IDs ("us.anthropic.claude-…", "global.…").
+INFERENCE_PROFILE_PREFIXES = ("us", "eu", "apac", "jp", "au", "ca", "us-gov", "global")
+#: Foundation models whose Converse API caches the prompt up to a cachePoint block (Bedrock prompt caching).
+PROMPT_CACHING_MODELS = (
+    "anthropic.claude-3-5-haiku",
+    "anthropic.claude-3-7-sonnet",
+    "anthropic.claude-haiku-4-5",
+    "anthropic.claude-sonnet-4",
+    "anthropic.claude-opus-4",
+    "amazon.nova-micro",
+    "amazon.nova-lite",
+    "amazon.nova-pro",
+    "amazon.nova-premier",
+)
+#: The block after which Bedrock caches the prompt (botocore's CachePointBlock).
+CACHE_POINT = {"cachePoint": {"type": "default"}}
+
+
+def foundation_model_id(model_id: str) -> str | None:
+    """The foundation model an inference profile ID routes to; None when the ID is a foundation model's own."""
+    prefix, _, base = model_id.partition(".")
+    return base if prefix in INFERENCE_PROFILE_PREFIXES and base else None
+
+
+def supports_prompt_caching(model_id: str) -> bool:
+    base = foundation_model_id(model_id) or model_id
+    return base.startswith(PROMPT_CACHING_MODELS)
+
+
+def system_blocks(system: str, *, cache: bool) -> list[dict[str, Any]]:
+    """The Converse system blocks: with a cache point after the fixed instructions when the model caches."""
+    if cache and isinstance(system, SystemPrompt):
+        return [{"text": system.fixed}, CACHE_POINT, {"text": system.turn}]
+    return [{"text": str(system)}]
 
 
 class ModelUnavailable(Exception):
@@ -30,6 +66,9 @@ class ModelTurn:
 
     input_tokens: int = 0
     output_tokens: int = 0
+    #: Prompt tokens Bedrock read from / wrote to its prompt cache (not counted in input_tokens).
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
     stop_reason: str | None = None
     retry_attempts: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
@@ -48,12 +87,13 @@ class BedrockModel:
     def __init__(self, client: BedrockRuntimeClient, settings: Settings) -> None:
         self._client = client
         self._settings = settings
+        self._cache = supports_prompt_caching(settings.bedrock_model_id)
 
     def start(self, system: str, messages: list[dict[str, Any]]) -> ModelStream:
         request: dict[str, Any] = {
             "modelId": self._settings.bedrock_model_id,
             "messages": messages,
-            "system": [{"text": system}],
+            "system": system_blocks(system, cache=self._cache),
             "inferenceConfig": {
                 "maxTokens": self._settings.bedrock_max_tokens,
                 "temperature": self._settings.bedrock_temperature,
@@ -63,7 +103,8 @@ class BedrockModel:
             request["guardrailConfig"] = {
                 "guardrailIdentifier": self._settings.bedrock_guardrail_id,
                 "guardrailVersion": self._settings.bedrock_guardrail_version,
-                "streamProcessingMode": "async",
+                # Each piece of the answer is checked before it is streamed: a person never reads unchecked text.
+                "streamProcessingMode": "sync",
             }
         try:
             response = self._client.converse_stream(**request)
@@ -88,6 +129,8 @@ def _texts(stream: Any, turn: ModelTurn) -> Iterator[str]:
             usage = event["metadata"].get("usage", {})
             turn.input_tokens = int(usage.get("inputTokens", 0))
             turn.output_tokens = int(usage.get("outputTokens", 0))
+            turn.cache_read_tokens = int(usage.get("cacheReadInputTokens", 0))
+            turn.cache_write_tokens = int(usage.get("cacheWriteInputTokens", 0))
     if turn.stop_reason is None:
         # botocore ends quietly when the body stops mid-message; an answer without messageStop is cut.
         raise ModelUnavailable("stream_cut")

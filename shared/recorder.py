@@ -7,6 +7,7 @@ import time
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+from shared.limits import STOP_POLL_INTERVAL_S
 from shared.metric_names import MetricName
 from shared.observability import logger, metrics
 from shared.protocol import Done, Meta, TurnStatus
@@ -14,7 +15,6 @@ from shared.records import Chunk
 from shared.storage import StorageError
 
 FLUSH_INTERVAL_S = 1.0
-STOP_POLL_INTERVAL_S = 0.1
 FINAL_WRITE_ATTEMPTS = 5
 #: Characters per chunk item, well under DynamoDB's 400 KB item limit whatever the answer's length.
 CHUNK_MAX_CHARS = 100_000

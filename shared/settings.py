@@ -8,6 +8,8 @@ from typing import Annotated
 from pydantic import Field, HttpUrl, computed_field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared import limits
+
 NonEmpty = Annotated[str, Field(min_length=1)]
 
 
@@ -44,6 +46,9 @@ class Settings(BaseSettings):
     #: Bedrock calls per turn, the first one included (botocore's `total_max_attempts`): 4 means 1 call + 3 retries.
     model_total_attempts: Annotated[int, Field(ge=1, le=10)] = 4
     context_turns: Annotated[int, Field(ge=0, le=20)] = 6
+
+    #: Days a conversation is kept (the TTL every item of it carries); CDK sets it from `conversationRetentionDays`.
+    conversation_retention_days: Annotated[int, Field(ge=1, le=3650)] = limits.CONVERSATION_RETENTION_DAYS
 
     # Optional endpoint overrides: set only when AWS parts live elsewhere (the local stack on loopback).
     dynamodb_endpoint_url: HttpUrl | None = None

@@ -67,7 +67,27 @@ CONNECTIONS = TableDefinition(
     setting="connections_table",
     partition_key=("connectionId", "S"),
     ttl_attribute="expiresAt",
-    indexes=(Index("byUser", ("userId", "S")),),
+    # No index: a connection is only ever read by its id (a user's connections are never looked up).
+)
+
+#: The Conversations table's TTL attribute: every item of a conversation carries it (shared.conversations).
+CONVERSATIONS_TTL_ATTRIBUTE = "expiresAt"
+
+#: What a session's turn list reads of each turn (shared.conversation_items.turn_of, and the owner check of a
+#: deletion): the bySession index carries only these, never the stop flag or the expiry.
+TURN_LIST_ATTRIBUTES = (
+    "messageId",
+    "sessionId",
+    "userId",
+    "clientMessageId",
+    "message",
+    "updatedAt",
+    "status",
+    "lastSeq",
+    "meta",
+    "done",
+    "answer",
+    "feedback",
 )
 
 #: Sessions, turns, answer chunks and feedback of each user (single-table; see docs/data-model.md).
@@ -76,9 +96,9 @@ CONVERSATIONS = TableDefinition(
     setting="conversations_table",
     partition_key=("pk", "S"),
     sort_key=("sk", "S"),
-    ttl_attribute="expiresAt",
+    ttl_attribute=CONVERSATIONS_TTL_ATTRIBUTE,
     indexes=(
-        Index("bySession", ("sessionKey", "S"), ("turnAt", "N")),
+        Index("bySession", ("sessionKey", "S"), ("turnAt", "N"), include=TURN_LIST_ATTRIBUTES),
         # The session list needs only these; the session's context for the model stays out of the index.
         Index(
             "byActivity",

@@ -8,6 +8,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from cdk.config import ThreatProtection
+from cdk.constants import APP_NAME
 from cdk.constants import USER_POOL_POLICY as POLICY
 from cdk.nag import suppress
 from shared.dashboard import OPERATORS_GROUP
@@ -28,6 +29,7 @@ class ChatUserPool(Construct):
         access_token_validity: Duration,
         threat_protection: ThreatProtection,
         retain: bool,
+        email_from: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         feature_plan, threat_mode = _THREAT_MODES[threat_protection]
@@ -55,6 +57,8 @@ class ChatUserPool(Construct):
                 if POLICY.recovery_by_email_only
                 else cognito.AccountRecovery.EMAIL_AND_PHONE_WITHOUT_MFA
             ),
+            # SES (the address must be a verified SES identity in this region); Cognito's own sender otherwise.
+            email=cognito.UserPoolEmail.with_ses(from_email=email_from, from_name=APP_NAME) if email_from else None,
             feature_plan=feature_plan,
             standard_threat_protection_mode=threat_mode,
             deletion_protection=retain,

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
 from cdk.constants import WAF_MANAGED_RULE_GROUPS, WAF_RATE_LIMIT_PER_5_MIN, WAF_RATE_WINDOW_S
+
+GEO_BLOCK_RULE = "GeoBlock"
 
 
 def _visibility(name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
@@ -15,7 +19,11 @@ def _visibility(name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
 
 
 class EdgeWebAcl(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, metric_prefix: str) -> None:
+    """AWS's core and known-bad-inputs rules, a per-IP rate limit and, when countries are listed, a geo block."""
+
+    def __init__(
+        self, scope: Construct, construct_id: str, *, metric_prefix: str, geo_block_countries: Sequence[str] = ()
+    ) -> None:
         super().__init__(scope, construct_id)
         rules = [
             wafv2.CfnWebACL.RuleProperty(
@@ -46,6 +54,20 @@ class EdgeWebAcl(Construct):
                 visibility_config=_visibility(f"{metric_prefix}-RateLimitPerIp"),
             )
         )
+        if geo_block_countries:
+            rules.append(
+                wafv2.CfnWebACL.RuleProperty(
+                    name=GEO_BLOCK_RULE,
+                    priority=len(rules),
+                    statement=wafv2.CfnWebACL.StatementProperty(
+                        geo_match_statement=wafv2.CfnWebACL.GeoMatchStatementProperty(
+                            country_codes=sorted(geo_block_countries)
+                        )
+                    ),
+                    action=wafv2.CfnWebACL.RuleActionProperty(block={}),
+                    visibility_config=_visibility(f"{metric_prefix}-{GEO_BLOCK_RULE}"),
+                )
+            )
         self.web_acl = wafv2.CfnWebACL(
             self,
             "WebAcl",

@@ -21,6 +21,7 @@ class AuthStack(Stack):
             access_token_validity=Duration.minutes(config.access_token_validity_minutes),
             threat_protection=config.threat_protection,
             retain=config.retain_data,
+            email_from=config.email_from,
         )
         CfnOutput(self, "UserPoolId", value=self.pool.user_pool.user_pool_id)
         CfnOutput(self, "UserPoolClientId", value=self.pool.client.user_pool_client_id)

@@ -14,15 +14,17 @@ from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_route53_targets as targets
 from constructs import Construct
 
+from cdk.components.answer_guardrail import AnswerGuardrail
 from cdk.components.handler_function import HandlerFunction
 from cdk.components.tables import MotivatorTables, table_name
 from cdk.components.websocket_api import ChatWebSocketApi
-from cdk.config import EnvironmentConfig
+from cdk.config import CustomDomain, EnvironmentConfig
 from cdk.constants import ALL_FUNCTIONS, AUTHORIZER, JWKS_FETCH_FAILURES, ROUTE_FUNCTIONS
 from cdk.lambda_asset import LambdaAsset
 from cdk.nag import finding_resource, suppress
 from shared.auth import JWKS_FETCH_FAILED
 from shared.metric_names import LOG_FILTERS, NAMESPACE, SERVICE
+from shared.model_client import foundation_model_id
 from shared.settings import Settings, env_names
 
 _JWKS_FIELD, _ = LOG_FILTERS[JWKS_FETCH_FAILURES]
@@ -30,14 +32,11 @@ _JWKS_FIELD, _ = LOG_FILTERS[JWKS_FETCH_FAILURES]
 #: Settings field -> environment variable, from the settings model itself.
 SETTINGS_ENV: dict[str, str] = dict(zip(Settings.model_fields, env_names(), strict=True))
 
-#: Prefixes of Bedrock cross-region inference profile IDs (e.g. "us.anthropic.claude-…").
-_INFERENCE_PROFILE_PREFIXES = ("us", "eu", "apac", "jp", "au", "ca", "us-gov", "global")
-
 
 def bedrock_model_resources(stack: Stack, model_id: str) -> list[str]:
     """ARNs a model ID needs: the foundation model, or an inference profile and the models it routes to."""
-    prefix, _, base = model_id.partition(".")
-    if prefix in _INFERENCE_PROFILE_PREFIXES and base:
+    base = foundation_model_id(model_id)
+    if base:
         return [
             stack.format_arn(service="bedrock", resource="inference-profile", resource_name=model_id),
             f"arn:{stack.partition}:bedrock:*::foundation-model/{base}",
@@ -69,6 +68,7 @@ class ChatApiStack(Stack):
             SETTINGS_ENV["cognito_user_pool_id"]: user_pool.user_pool_id,
             SETTINGS_ENV["cognito_client_id"]: user_pool_client.user_pool_client_id,
             SETTINGS_ENV["bedrock_model_id"]: config.bedrock_model_id,
+            SETTINGS_ENV["conversation_retention_days"]: str(config.conversation_retention_days),
             "POWERTOOLS_SERVICE_NAME": SERVICE,
             "POWERTOOLS_METRICS_NAMESPACE": NAMESPACE,
             "POWERTOOLS_LOG_LEVEL": config.log_level,
@@ -78,9 +78,7 @@ class ChatApiStack(Stack):
         for definition in tables.definitions.values():
             # The literal name: no cross-stack export to pin the Data stack (see add_dependency in the builder).
             environment[SETTINGS_ENV[definition.setting]] = table_name(tables.name_prefix, definition)
-        if config.bedrock_guardrail_id:
-            environment[SETTINGS_ENV["bedrock_guardrail_id"]] = config.bedrock_guardrail_id
-            environment[SETTINGS_ENV["bedrock_guardrail_version"]] = config.bedrock_guardrail_version
+        self.guardrail_arn = self._guardrail(config, environment)
 
         self.functions: dict[str, HandlerFunction] = {
             spec.name: HandlerFunction(
@@ -122,8 +120,8 @@ class ChatApiStack(Stack):
         )
 
         self.websocket_url = self.chat.stage.url
-        if config.domain:
-            self.websocket_url = self._custom_domain(config)
+        if config.domain and config.domain.websocket_name:
+            self.websocket_url = self._custom_domain(config.domain, config.domain.websocket_name)
 
         CfnOutput(self, "WebSocketUrl", value=self.websocket_url)
         CfnOutput(self, "ConnectionsEndpointUrl", value=self.chat.callback_url)
@@ -167,19 +165,29 @@ class ChatApiStack(Stack):
                     "A cross-region inference profile routes to the same foundation model in several regions.",
                     applies_to=[finding_resource(self, r) for r in wildcard],
                 )
-            if config.bedrock_guardrail_id:
-                guardrail = self.format_arn(
-                    service="bedrock", resource="guardrail", resource_name=config.bedrock_guardrail_id
-                )
+            if self.guardrail_arn:
                 # ConverseStream with guardrailConfig evaluates the guardrail through ApplyGuardrail.
-                handler.allow("ApplyConfiguredGuardrail", ["bedrock:ApplyGuardrail"], [guardrail])
+                handler.allow("ApplyConfiguredGuardrail", ["bedrock:ApplyGuardrail"], [self.guardrail_arn])
 
-    def _custom_domain(self, config: EnvironmentConfig) -> str:
-        assert config.domain
+    def _guardrail(self, config: EnvironmentConfig, environment: dict[str, str]) -> str | None:
+        """The guardrail the answers go through, if any: one this stack makes (`bedrockAnswerGuardrail`) or an
+        existing one (`bedrockGuardrailId`); its id and version go to the handlers, its ARN to their policy."""
+        if config.bedrock_answer_guardrail:
+            made = AnswerGuardrail(self, "AnswerGuardrail", name=f"{self.stack_name}-Answers")
+            environment[SETTINGS_ENV["bedrock_guardrail_id"]] = made.guardrail_id
+            environment[SETTINGS_ENV["bedrock_guardrail_version"]] = made.version_number
+            return made.guardrail_arn
+        if config.bedrock_guardrail_id:
+            environment[SETTINGS_ENV["bedrock_guardrail_id"]] = config.bedrock_guardrail_id
+            environment[SETTINGS_ENV["bedrock_guardrail_version"]] = config.bedrock_guardrail_version
+            return self.format_arn(service="bedrock", resource="guardrail", resource_name=config.bedrock_guardrail_id)
+        return None
+
+    def _custom_domain(self, domain_config: CustomDomain, name: str) -> str:
+        """The API's own name: a regional certificate, an API Gateway domain mapped to the stage, an alias record."""
         zone = route53.HostedZone.from_hosted_zone_attributes(
-            self, "Zone", hosted_zone_id=config.domain.hosted_zone_id, zone_name=config.domain.zone_name
+            self, "Zone", hosted_zone_id=domain_config.hosted_zone_id, zone_name=domain_config.zone_name
         )
-        name = config.domain.websocket_name
         certificate = acm.Certificate(
             self, "WebSocketCertificate", domain_name=name, validation=acm.CertificateValidation.from_dns(zone)
         )

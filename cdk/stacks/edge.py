@@ -16,7 +16,9 @@ from cdk.config import EnvironmentConfig
 class EdgeStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, *, config: EnvironmentConfig, **kwargs: Any) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        self.web_acl = EdgeWebAcl(self, "Waf", metric_prefix=construct_id).web_acl
+        self.web_acl = EdgeWebAcl(
+            self, "Waf", metric_prefix=construct_id, geo_block_countries=config.geo_block_countries
+        ).web_acl
         self.certificate: acm.ICertificate | None = None
         if config.domain:
             zone = route53.HostedZone.from_hosted_zone_attributes(

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from devtools.bedrock import eventstream
+from devtools.bedrock import eventstream, prompt_cache
 from devtools.bedrock.models import MODEL_NAMES, LocalModel, load_model, with_header_risk
 from devtools.parity.iam import NotAuthenticated, Principals, PrincipalsFile
 from shared.engine.prompt import RISK_LEVELS
@@ -100,6 +100,7 @@ class LocalBedrock:
         self._lock = threading.Lock()
         self._faults = Faults()
         self._stats = Stats()
+        self.prompt_cache = prompt_cache.PromptCache()
         self._httpd = _Server((host, port), _Handler)
         self._httpd.bedrock = self
         self._thread: threading.Thread | None = None
@@ -160,10 +161,11 @@ class LocalBedrock:
             self._stats = Stats(in_flight=self._stats.in_flight)
 
     def reset(self) -> None:
-        """Clear pending faults, the token delay override and the stats."""
+        """Clear pending faults, the token delay override, the stats and the prompt cache."""
         with self._lock:
             self._faults = Faults()
             self._stats = Stats(in_flight=self._stats.in_flight)
+        self.prompt_cache.clear()
 
     def wait_idle(self, timeout: float = 5.0) -> bool:
         """Wait until no answer is being generated (a client may have walked away from one)."""
@@ -240,7 +242,7 @@ def _validation_problem(body: dict[str, Any] | None) -> str | None:
     max_tokens = body.get("inferenceConfig", {}).get("maxTokens")
     if max_tokens is not None and (not isinstance(max_tokens, int) or max_tokens < 1):
         return "inferenceConfig.maxTokens must be an integer >= 1."
-    return None
+    return prompt_cache.problem(body)
 
 
 def _as_json(raw: bytes) -> dict[str, Any] | None:
@@ -259,16 +261,16 @@ def _stop_reason(count: int, plan: _CallPlan) -> str:
     return "max_tokens" if count == plan.max_tokens else "end_turn"
 
 
-def _usage_and_metrics(body: dict[str, Any], output_tokens: int, started: float) -> dict[str, Any]:
-    input_tokens = _input_tokens(body)
-    return {
-        "usage": {
-            "inputTokens": input_tokens,
-            "outputTokens": output_tokens,
-            "totalTokens": input_tokens + output_tokens,
-        },
-        "metrics": {"latencyMs": int((time.monotonic() - started) * 1000)},
-    }
+def _usage_and_metrics(
+    body: dict[str, Any], output_tokens: int, started: float, cache: prompt_cache.CacheUse
+) -> dict[str, Any]:
+    # As Bedrock counts them: inputTokens are those neither read from nor written to the prompt cache.
+    input_tokens = _input_tokens(body) - cache.read - cache.write
+    usage = {"inputTokens": input_tokens, "outputTokens": output_tokens}
+    if cache != prompt_cache.CacheUse():
+        usage |= {"cacheReadInputTokens": cache.read, "cacheWriteInputTokens": cache.write}
+    usage["totalTokens"] = input_tokens + output_tokens + cache.read + cache.write
+    return {"usage": usage, "metrics": {"latencyMs": int((time.monotonic() - started) * 1000)}}
 
 
 def _input_tokens(body: dict[str, Any]) -> int:
@@ -381,6 +383,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
+        cache = self.server.bedrock.prompt_cache.use(body)
         self._chunk(eventstream.event("messageStart", {"role": "assistant"}))
         count, header_done, first_body_ms = 0, False, None
         for token in self._tokens(body, plan):
@@ -402,17 +405,18 @@ class _Handler(BaseHTTPRequestHandler):
             return "stream-error"
         self._chunk(eventstream.event("contentBlockStop", {"contentBlockIndex": 0}))
         self._chunk(eventstream.event("messageStop", {"stopReason": _stop_reason(count, plan)}))
-        self._chunk(eventstream.event("metadata", _usage_and_metrics(body, count, started)))
+        self._chunk(eventstream.event("metadata", _usage_and_metrics(body, count, started, cache)))
         self.server.bedrock._completed()  # before the last chunk, so a client that has finished sees it
         self._chunk(b"")  # the zero-length chunk ends the body
         return "completed"
 
     def _whole(self, body: dict[str, Any], plan: _CallPlan, started: float) -> str:
+        cache = self.server.bedrock.prompt_cache.use(body)
         tokens = list(self._tokens(body, plan))
         message = {"role": "assistant", "content": [{"text": "".join(tokens)}]}
         answer = {"output": {"message": message}, "stopReason": _stop_reason(len(tokens), plan)}
         self.server.bedrock._completed()
-        self._send_json(HTTPStatus.OK, answer | _usage_and_metrics(body, len(tokens), started))
+        self._send_json(HTTPStatus.OK, answer | _usage_and_metrics(body, len(tokens), started, cache))
         return "completed"
 
     def _chunk(self, data: bytes) -> None:

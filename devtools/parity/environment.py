@@ -58,6 +58,7 @@ def default_handler_env(endpoints: dict[str, Any], connections_url: str, extra: 
         SETTINGS_ENV["cognito_user_pool_id"]: endpoints["user_pool_id"],
         SETTINGS_ENV["cognito_client_id"]: endpoints["client_id"],
         SETTINGS_ENV["bedrock_model_id"]: str(Settings.model_fields["bedrock_model_id"].default),
+        SETTINGS_ENV["conversation_retention_days"]: str(Settings.model_fields["conversation_retention_days"].default),
         SETTINGS_ENV["jwks_url"]: endpoints["jwks_url"],
         SETTINGS_ENV["connections_endpoint_url"]: connections_url,
         SETTINGS_ENV["dynamodb_endpoint_url"]: endpoints["dynamodb_url"],

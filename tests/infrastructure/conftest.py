@@ -23,6 +23,10 @@ ENVIRONMENTS = ("dev", "staging", "prod")
 #: prod is synthesized with a custom domain so the Route 53 / ACM path is proved too.
 #: staging and prod refuse to synthesize without an alarm address; dev is synthesized without one.
 EXAMPLE_ALARM_EMAIL = {"staging": "ops-staging@example.com", "prod": "ops@example.com"}
+#: staging and prod send Cognito's emails through SES from this address (they refuse to synthesize without one).
+EXAMPLE_EMAIL_FROM = {"staging": "no-reply-staging@example.com", "prod": "no-reply@example.com"}
+#: prod is synthesized with a geo rule too, so the WAF's country block is proved.
+EXAMPLE_GEO_BLOCK = ["KP", "CU"]
 EXAMPLE_DOMAIN = {"name": "chatbot.example.com", "hostedZoneId": "Z0123456789EXAMPLE", "zoneName": "example.com"}
 
 
@@ -58,9 +62,15 @@ def synthesize(tmp_path_factory: pytest.TempPathFactory) -> Synth:
     if not _SESSION:
         context = default_context()
         context["envs"] = "all"
-        context["environments"]["prod"] = {**context["environments"]["prod"], "domain": EXAMPLE_DOMAIN}
+        context["environments"]["prod"] = {
+            **context["environments"]["prod"],
+            "domain": EXAMPLE_DOMAIN,
+            "geoBlockCountries": EXAMPLE_GEO_BLOCK,
+        }
         for env, email in EXAMPLE_ALARM_EMAIL.items():
             context["environments"][env] = {**context["environments"][env], "alarmEmail": email}
+        for env, sender in EXAMPLE_EMAIL_FROM.items():
+            context["environments"][env] = {**context["environments"][env], "emailFrom": sender}
         outdir = tmp_path_factory.mktemp("cdk.out")
         started = time.perf_counter()
         app = App(context=context, outdir=str(outdir))

@@ -165,12 +165,12 @@ def test_function_environment_matches_the_settings_model(synth: Synth, env: str)
 def test_prod_websocket_api_has_its_custom_domain(synth: Synth) -> None:
     # Given prod synthesized with a custom domain
     template = _api(synth, "prod")
-    # Then the API has a regional domain ws.<name>, mapped to the stage, with a DNS-validated certificate
+    # Then the API has a regional domain api.<name>, mapped to the stage, with a DNS-validated certificate
     (domain,) = resources_of(template, "AWS::ApiGatewayV2::DomainName").values()
-    assert domain["Properties"]["DomainName"] == "ws.chatbot.example.com"
+    assert domain["Properties"]["DomainName"] == "api.chatbot.example.com"
     assert resources_of(template, "AWS::ApiGatewayV2::ApiMapping")
     (cert,) = resources_of(template, "AWS::CertificateManager::Certificate").values()
     assert cert["Properties"]["ValidationMethod"] == "DNS"
     (record,) = resources_of(template, "AWS::Route53::RecordSet").values()
-    assert record["Properties"]["Name"] == "ws.chatbot.example.com."
+    assert record["Properties"]["Name"] == "api.chatbot.example.com."
     assert not resources_of(_api(synth, "dev"), "AWS::ApiGatewayV2::DomainName")

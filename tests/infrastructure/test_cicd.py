@@ -59,3 +59,5 @@ def test_ci_passes_the_alarm_address_wherever_staging_or_prod_is_synthesized() -
     # Then each synth of every environment and each staging/prod deploy passes it from the ALARM_EMAIL variable
     assert len(needing) >= 3
     assert all("-c alarmEmail=${{ vars.ALARM_EMAIL }}" in r for r in needing), needing
+    # and Cognito's SES sender from the EMAIL_FROM variable (they refuse to synthesize without one too)
+    assert all("-c emailFrom=${{ vars.EMAIL_FROM }}" in r for r in needing), needing

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cdk.constants import DATA_STACK
-from shared.tables import ALL_TABLES
+from cdk.constants import CHAT_API_STACK, DATA_STACK
+from shared.settings import Settings
+from shared.tables import ALL_TABLES, CONVERSATIONS
 
 from .conftest import ENVIRONMENTS, Synth, resources_of
 
@@ -38,6 +39,9 @@ def test_tables_follow_the_shared_definitions(synth: Synth, env: str) -> None:
         )
         gsis = {g["IndexName"]: g["KeySchema"] for g in props.get("GlobalSecondaryIndexes", [])}
         assert gsis == {i.name: _key_schema(i.partition_key, i.sort_key) for i in definition.indexes}
+        # each index projecting only what its query reads
+        projections = {g["IndexName"]: g["Projection"] for g in props.get("GlobalSecondaryIndexes", [])}
+        assert projections == {i.name: i.projection for i in definition.indexes}
         assert props["BillingMode"] == "PAY_PER_REQUEST"
         assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
         if definition.ttl_attribute:
@@ -53,3 +57,20 @@ def test_only_prod_tables_are_protected_and_retained(synth: Synth, env: str, ret
     for table in tables:
         assert table["Properties"].get("DeletionProtectionEnabled", False) is retained
         assert table["DeletionPolicy"] == ("Retain" if retained else "Delete")
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_every_handler_keeps_conversations_as_long_as_the_environment_says(synth: Synth, env: str) -> None:
+    """Given an environment's conversationRetentionDays (default: the handlers' own default, 90)
+    When its ChatApi stack is synthesized
+    Then every handler is told that number of days, and the table deletes items by the attribute they carry."""
+    days = synth.config(env).conversation_retention_days
+    assert days == Settings.model_fields["conversation_retention_days"].default == 90
+    functions = resources_of(synth.stack(env, CHAT_API_STACK), "AWS::Lambda::Function")
+    handlers = [f for f in functions.values() if "CONVERSATIONS_TABLE" in f["Properties"]["Environment"]["Variables"]]
+    assert handlers
+    for function in handlers:
+        assert function["Properties"]["Environment"]["Variables"]["CONVERSATION_RETENTION_DAYS"] == str(days)
+    tables = resources_of(synth.stack(env, DATA_STACK), "AWS::DynamoDB::Table").values()
+    conversations = next(t for t in tables if t["Properties"]["TableName"].endswith(CONVERSATIONS.logical_name))
+    assert conversations["Properties"]["TimeToLiveSpecification"]["AttributeName"] == CONVERSATIONS.ttl_attribute

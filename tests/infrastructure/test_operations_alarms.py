@@ -66,7 +66,7 @@ def test_staging_and_prod_refuse_to_synthesize_without_an_alarm_address() -> Non
     # and dev may omit it
     assert config.selected("dev")[0].alarm_email is None
     # When the operator passes -c alarmEmail=…, Then every selected environment has it
-    context = {**default_context(), "alarmEmail": "ops@example.org"}
+    context = {**default_context(), "alarmEmail": "ops@example.org", "emailFrom": "no-reply@example.org"}
     assert {env.alarm_email for env in load_app_config(context).selected("all")} == {"ops@example.org"}
 
 

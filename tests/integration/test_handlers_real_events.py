@@ -62,13 +62,14 @@ def test_captured_disconnect_event_is_accepted(handlers: Any, lambda_context: An
 def _live_connection(endpoints: dict[str, Any], token: str) -> str:
     """The connection id the gateway gave this user's open socket (from the connections table)."""
     import jwt
-    from boto3.dynamodb.conditions import Key
+    from boto3.dynamodb.conditions import Attr
 
     from tests.stackclient import dynamodb_table
 
     user_id = jwt.decode(token, options={"verify_signature": False})["sub"]
     table = dynamodb_table(endpoints, "connections_table")
-    items = table.query(IndexName="byUser", KeyConditionExpression=Key("userId").eq(user_id))["Items"]
+    # A scan: the service itself never looks connections up by user, so the table has no index for it.
+    items = table.scan(FilterExpression=Attr("userId").eq(user_id), ConsistentRead=True)["Items"]
     assert len(items) == 1, items
     return str(items[0]["connectionId"])
 

@@ -72,3 +72,35 @@ def test_a_turn_item_seeded_with_part_of_its_done_reads_back_with_its_stop_reaso
     assert turn.done is not None and turn.done.stop_reason is StopReason.END_TURN and turn.done.message_id == "m1"
     view = turn.to_view("Hello.")
     assert view.stop_reason is StopReason.END_TURN and view.answer == "Hello." and view.status is TurnStatus.COMPLETE
+
+
+class _CountingStore(FakeConversations):
+    def __init__(self) -> None:
+        super().__init__()
+        self.stop_reads = 0
+
+    def stop_requested(self, message_id: str) -> bool:
+        self.stop_reads += 1
+        return super().stop_requested(message_id)
+
+
+def test_a_streaming_answer_reads_its_stop_flag_at_most_five_times_a_second_and_sees_a_stop() -> None:
+    """Given an answer streaming for a second with nobody asking to stop it
+    When the recorder watches its stop flag
+    Then it read the flag at most once per STOP_POLL_INTERVAL_S (5 a second, not 10), an interval that keeps a
+    stop within STOP_LATENCY_MAX_S (250 ms)
+    And when a stop is then requested, the answer sees it."""
+    import threading
+    from dataclasses import replace
+
+    from shared import limits
+
+    store = _CountingStore()
+    recorder = TurnRecorder(store, **IDS).begin(client_message_id="c1", message="I feel low.").start()
+    threading.Event().wait(1.0)
+    reads = store.stop_reads
+    assert 1 <= reads <= 1 / limits.STOP_POLL_INTERVAL_S
+    assert limits.STOP_POLL_INTERVAL_S < limits.STOP_LATENCY_MAX_S
+    store.turns["m1"] = replace(store.turns["m1"], stop_requested=True)
+    assert recorder.stop_requested.wait(timeout=5)
+    recorder.finish(TurnStatus.STOPPED, _done(0))

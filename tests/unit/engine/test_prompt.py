@@ -67,6 +67,6 @@ def test_system_prompt_asks_for_risk_tone_theme_and_no_praying() -> None:
     # Then it asks for a risk level among the three, and says when to choose crisis
     assert all(level in prompt for level in RISK_LEVELS) and "higher level" in prompt
     # And it keeps the words about the verse to its line, asks for the question to be answered, length by message
-    assert "only what its line above says" in prompt and "asks a question" in prompt and "long one" in prompt
+    assert "only what its line in the list says" in prompt and "asks a question" in prompt and "long one" in prompt
     # And it never lets the model scold or claim to pray or feel
     assert "never scold" in prompt and "never write 'i'm praying'" in prompt and "you are an ai" in prompt

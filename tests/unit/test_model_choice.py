@@ -1,0 +1,30 @@
+"""What the docs say about models is what the code does: the price comparison and which models cache prompts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from devtools.prices import answer_cost, comparison
+from shared.model_client import supports_prompt_caching, system_blocks
+from shared.settings import Settings
+
+DEPLOY_DOC = Path(__file__).resolve().parents[2] / "docs" / "deploy.md"
+
+
+def test_the_deploy_guide_shows_the_price_comparison_the_price_list_gives() -> None:
+    """Given the list prices in devtools/prices.py
+    When the per-answer comparison is computed
+    Then docs/deploy.md shows exactly that table, and Nova Lite costs under a quarter of the default's answer."""
+    assert comparison() in DEPLOY_DOC.read_text()
+    default = Settings.model_fields["bedrock_model_id"].default
+    assert answer_cost("us.amazon.nova-lite-v1:0") < answer_cost(default) / 4
+
+
+def test_only_models_with_prompt_caching_get_a_cache_point() -> None:
+    """Given the models the comparison names
+    Then Nova and the newer Claude models (directly or through a profile) cache, Claude 3 Haiku does not,
+    and a plain string prompt is never split."""
+    assert supports_prompt_caching("us.amazon.nova-lite-v1:0") and supports_prompt_caching("amazon.nova-micro-v1:0")
+    assert supports_prompt_caching("global.anthropic.claude-haiku-4-5-20251001-v1:0")
+    assert not supports_prompt_caching("anthropic.claude-3-haiku-20240307-v1:0")
+    assert system_blocks("be kind", cache=True) == [{"text": "be kind"}]

@@ -32,7 +32,7 @@ async def page(browser: Any, web_stack: dict[str, Any]) -> AsyncIterator[Any]:
     tab = await context.new_page()
     tab.set_default_timeout(30_000)
     # Given the demo user on the sign-in page
-    await tab.goto(web_stack["web_url"])
+    await tab.goto(web_stack["web_url"] + "signin")  # a first visit to / meets the landing page
     await tab.wait_for_url("**/signin*", timeout=FIRST_LOAD_MS)
     # When they sign in through the form
     await tab.get_by_label("Email").fill(web_stack["demo_username"])

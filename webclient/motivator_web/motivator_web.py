@@ -11,27 +11,42 @@ from reflex_base.environment import environment
 from motivator_web.components.auth import confirm_page, forgot_page, sign_in_page, sign_up_page
 from motivator_web.components.chat import composer, transcript
 from motivator_web.components.ops import ops_page
+from motivator_web.components.landing import landing_page
 from motivator_web.components.sidebar import desktop_sidebar, header, mobile_sidebar
 from motivator_web.country_state import CountryState
 from motivator_web.failover import tabs_survive_backend_loss
 from motivator_web.security import inline_script_hashes, origin_of, security_headers, with_security_headers
 from motivator_web.state import AuthState, ChatState
 from motivator_web.state.ops import OpsState
+from motivator_web.state.landing import LandingState
 
 TITLE = "Motivator — encouragement and Scripture"
 DESCRIPTION = "Share how you feel; receive a Bible verse and a few sentences of encouragement."
 
 
+def skip_link() -> rx.Component:
+    # Moves focus itself: a bare "#message" only scrolled, and the next Tab went on from the header.
+    return rx.el.a(
+        "Skip to the message box",
+        href="#message",
+        class_name="skip-link",
+        on_click=rx.set_focus("message").prevent_default,
+        data_testid="skip-link",
+    )
+
+
 def chat_page() -> rx.Component:
     return rx.flex(
-        rx.el.a("Skip to the message box", href="#message", class_name="skip-link"),
+        skip_link(),
         header(),
         rx.flex(
-            desktop_sidebar(),
+            # The conversation first in Tab order, the history after it; row-reverse still shows the history left.
             rx.el.main(
                 rx.flex(transcript(), composer(), direction="column", height="100%", width="100%"),
                 style={"flex": "1", "minWidth": 0, "height": "100%"},
             ),
+            desktop_sidebar(),
+            direction="row-reverse",
             flex="1",
             min_height="0",
             width="100%",
@@ -89,7 +104,8 @@ app = rx.App(
 )
 # With Redis, a tab whose backend died is taken over by the next one, signed in and mid-answer (failover.py).
 app.register_lifespan_task(tabs_survive_backend_loss)
-app.add_page(chat_page, route="/", title=TITLE, on_load=[ChatState.open_chat, CountryState.detect])
+app.add_page(chat_page, route="/", title=TITLE, on_load=[ChatState.open_chat, LandingState.begin, CountryState.detect])
+app.add_page(landing_page, route="/welcome", title=TITLE, description=DESCRIPTION)
 app.add_page(sign_in_page, route="/signin", title="Sign in — Motivator", on_load=AuthState.reset_forms)
 app.add_page(sign_up_page, route="/signup", title="Create an account — Motivator", on_load=AuthState.reset_forms)
 app.add_page(confirm_page, route="/confirm", title="Confirm your email — Motivator", on_load=AuthState.reset_forms)

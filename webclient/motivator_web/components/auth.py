@@ -22,37 +22,40 @@ def brand(size: str = "6") -> rx.Component:
 
 
 def auth_shell(title: str, subtitle: str, *children: rx.Component) -> rx.Component:
-    return rx.center(
-        rx.vstack(
-            brand(),
-            rx.card(
-                rx.vstack(
-                    rx.heading(title, size="5", as_="h1"),
-                    rx.text(subtitle, size="2", color="var(--gray-11)"),
-                    messages(),
-                    *children,
-                    spacing="4",
+    # The whole card is the page's main landmark (screen readers jump to it; axe's "region" rule holds).
+    return rx.el.main(
+        rx.center(
+            rx.vstack(
+                brand(),
+                rx.card(
+                    rx.vstack(
+                        rx.heading(title, size="5", as_="h1"),
+                        rx.text(subtitle, size="2", color="var(--gray-11)"),
+                        messages(),
+                        *children,
+                        spacing="4",
+                        width="100%",
+                    ),
+                    size="3",
                     width="100%",
                 ),
-                size="3",
+                rx.text(
+                    "Words of encouragement and Scripture (World English Bible). "
+                    "If you are in danger, call or text 988 (US) or your local emergency number.",
+                    size="1",
+                    color="var(--gray-11)",
+                    text_align="center",
+                    id="crisis-line",  # stays on every sign-in page, throttled or not
+                ),
+                spacing="5",
+                align="center",
                 width="100%",
+                max_width="440px",
             ),
-            rx.text(
-                "Words of encouragement and Scripture (World English Bible). "
-                "If you are in danger, call or text 988 (US) or your local emergency number.",
-                size="1",
-                color="var(--gray-10)",
-                text_align="center",
-                id="crisis-line",  # stays on every sign-in page, throttled or not
-            ),
-            spacing="5",
-            align="center",
-            width="100%",
-            max_width="440px",
-        ),
-        min_height="100dvh",
-        padding="20px",
-        background="linear-gradient(180deg, var(--teal-2), var(--gray-1) 60%)",
+            min_height="100dvh",
+            padding="20px",
+            background="linear-gradient(180deg, var(--teal-2), var(--gray-1) 60%)",
+        )
     )
 
 
@@ -211,7 +214,7 @@ def sign_up_page() -> rx.Component:
             rx.text(
                 "On this local stack new accounts are confirmed automatically; no email is sent.",
                 size="1",
-                color="var(--gray-10)",
+                color="var(--gray-11)",
             ),
         ),
         rx.hstack(rx.text("Already have an account?", size="2"), link("Sign in", "/signin"), spacing="2"),

@@ -5,6 +5,7 @@ import reflex as rx
 from motivator_web.components.care import concern_resources, crisis_resources
 from motivator_web.models import DONE, FAILED, INTERRUPTED, SENDING, STOPPED, STREAMING, UNSAVED_NOTE
 from motivator_web.state import ChatState
+from motivator_web.state.landing import EXAMPLES
 from shared.limits import FEEDBACK_COMMENT_MAX_CHARS, MESSAGE_MAX_CHARS
 
 SERIF = "'Iowan Old Style', 'Palatino Linotype', Palatino, Georgia, serif"
@@ -270,10 +271,32 @@ def empty_state() -> rx.Component:
                 text_align="center",
                 max_width="460px",
             ),
+            rx.flex(
+                *[
+                    rx.button(
+                        text,
+                        on_click=ChatState.send({"message": text}),
+                        variant="surface",
+                        color_scheme="gray",
+                        size="2",
+                        min_height="44px",
+                        height="auto",
+                        white_space="normal",
+                        data_testid="example-message",
+                    )
+                    for text in EXAMPLES
+                ],
+                gap="8px",
+                wrap="wrap",
+                justify="center",
+                max_width="560px",
+                aria_label="Example first messages",
+                role="group",
+            ),
             align="center",
             spacing="3",
         ),
-        padding_y="12vh",
+        padding_y="10vh",
         width="100%",
     )
 
@@ -373,6 +396,7 @@ def composer() -> rx.Component:
                         placeholder="Write how you feel…",
                         aria_label="Your message",
                         enter_key_submit=True,
+                        auto_focus=True,  # after sign-in (and on every visit) the person can write at once
                         auto_height=True,
                         max_length=MESSAGE_MAX_CHARS,
                         rows="1",

@@ -88,7 +88,7 @@ class ChatState(AuthState):
     def open_chat(self):
         """on_load of the chat page: sign-in guard, then make sure this tab's connection is running."""
         if not self.signed_in:
-            return rx.redirect("/signin")
+            return rx.redirect("/welcome")  # a first visit meets the landing page, not "Welcome back"
         if self._link() is None:
             self.connection = "connecting"
             return ChatState.keep_connected

@@ -1,0 +1,87 @@
+"""What the web-experience browser tests share: the two screen sizes, signing in, axe-core, and tap-target sizes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from axe_playwright_python.async_playwright import Axe
+
+#: The sizes the issue was seen at: a common laptop and a common phone.
+WIDE = {"width": 1366, "height": 800}
+PHONE = {"width": 390, "height": 844}
+SIZES = {"desktop": WIDE, "phone": PHONE}
+#: The first page load of a fresh `reflex run` compiles the frontend modules (Vite), so it may take a while.
+FIRST_LOAD_MS = 180_000
+#: WCAG 2.5.5 (and Apple's HIG): a finger needs 44 × 44 CSS px.
+TAP_PX = 44
+#: The WCAG 2.0–2.2 A and AA rules, and axe's best practices (landmarks, one main, headings).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+_AXE = Axe()
+
+
+async def new_tab(browser: Any, size: dict[str, int], **context_args: Any) -> tuple[Any, Any]:
+    context = await browser.new_context(viewport=size, **context_args)
+    tab = await context.new_page()
+    tab.set_default_timeout(30_000)
+    return context, tab
+
+
+async def sign_in(tab: Any, web_stack: dict[str, Any]) -> None:
+    """The demo user signs in through the form; returns once the chat is connected."""
+    await tab.goto(web_stack["web_url"] + "signin")
+    await tab.get_by_label("Email").wait_for(timeout=FIRST_LOAD_MS)
+    await tab.get_by_label("Email").fill(web_stack["demo_username"])
+    await tab.get_by_label("Password").fill(web_stack["demo_password"])
+    await tab.get_by_role("button", name="Sign in").click()
+    await tab.get_by_label("Your message").wait_for(timeout=FIRST_LOAD_MS)
+    await tab.locator('[data-testid="connection-status"][data-state="connected"]').wait_for()
+
+
+async def serious_violations(tab: Any) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now, one line per element."""
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    results = await _AXE.run(tab, options=options)
+    return [
+        f"{rule['id']} ({rule['impact']}): {node['target']} — {node.get('failureSummary', '').splitlines()[-1:]}"
+        for rule in results.response["violations"]
+        if rule["impact"] in ("serious", "critical")
+        for node in rule["nodes"]
+    ]
+
+
+async def small_targets(tab: Any) -> list[str]:
+    """Visible controls smaller than 44 × 44 px (links inside running text are exempt, as WCAG allows)."""
+    found: list[str] = await tab.evaluate(
+        """(tap) => [...document.querySelectorAll('button, a[href], input:not([type=hidden]), select, textarea,
+                  summary, [role=button]')]
+            .filter(el => el.checkVisibility() && !el.closest('.sr-only, .skip-link, p'))
+            .map(el => [el, el.getBoundingClientRect()])
+            .filter(([el, r]) => r.width > 0 && (r.width < tap - 0.5 || r.height < tap - 0.5))
+            .map(([el, r]) => `${el.tagName.toLowerCase()} "${(el.getAttribute('aria-label') || el.innerText || '')
+                .trim().slice(0, 40)}" ${Math.round(r.width)}x${Math.round(r.height)}`)""",
+        TAP_PX,
+    )
+    return found
+
+
+async def page_fits_viewport(tab: Any) -> tuple[int, int, int]:
+    """(document height, viewport height, page scroll offset): an app page fills exactly the viewport."""
+    height, viewport, scrolled = await tab.evaluate(
+        "() => [document.documentElement.scrollHeight, window.innerHeight, Math.round(window.scrollY)]"
+    )
+    return int(height), int(viewport), int(scrolled)
+
+
+async def shoot(tab: Any, output_dir: Path, name: str) -> None:
+    await tab.screenshot(path=str(output_dir / f"{name}.png"))
+
+
+async def focused(tab: Any) -> str:
+    """What has the keyboard focus: its test id, else its label or text."""
+    label: str = await tab.evaluate(
+        """() => { const el = document.activeElement; if (!el) return '';
+                   return el.dataset.testid || el.getAttribute('aria-label') || el.innerText || el.tagName; }"""
+    )
+    return label.strip()

@@ -59,11 +59,16 @@ class Settings(BaseSettings):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def cognito_issuer(self) -> str:
-        return f"https://cognito-idp.{self.aws_region}.amazonaws.com/{self.cognito_user_pool_id}"
+        return cognito_issuer(self.aws_region, self.cognito_user_pool_id)
 
     @property
     def jwks_location(self) -> str:
         return str(self.jwks_url) if self.jwks_url else f"{self.cognito_issuer}/.well-known/jwks.json"
+
+
+def cognito_issuer(region: str, user_pool_id: str) -> str:
+    """The `iss` of a Cognito user pool's tokens (the $connect authorizer and the REST JWT authorizer check it)."""
+    return f"https://cognito-idp.{region}.amazonaws.com/{user_pool_id}"
 
 
 @lru_cache(maxsize=1)

@@ -354,10 +354,11 @@ class LocalStack:
         self.endpoints.update(
             ws_url=f"ws://127.0.0.1:{port}/{stage}",
             connections_url=connections_url,
-            http_api_url=f"http://127.0.0.1:{http_api_port}",
             event_log=str(event_log),
             logs_dir=str(self.logs_dir),
         )
+        if not made:  # the templates' wiring does not carry the HTTP API yet (devtools/parity reads the WebSocket API)
+            self.endpoints["http_api_url"] = f"http://127.0.0.1:{http_api_port}"
 
     def jwt_authorizer_args(self) -> list[str]:
         """The REST API's JWT authorizer, as CDK configures it: the pool's issuer, the app client as audience."""

@@ -56,6 +56,7 @@ class Container:
         # Imported here so routes that never answer (authorizer, connect, ping, resume) skip the engine at cold start.
         from concurrent.futures import ThreadPoolExecutor
 
+        from shared.allowance import AllowanceBucket, DailyAllowance
         from shared.engine.scripture import get_catalogue
         from shared.model_client import BedrockModel
         from shared.ratelimit import RateLimiter
@@ -72,10 +73,15 @@ class Container:
         )
         # Storage calls made side by side; created once per container like the clients they use.
         io = ThreadPoolExecutor(max_workers=8, thread_name_prefix="turn-io")
+        # The daily allowance is spent beside the burst token (its own threads: it is called from a turn-io one).
+        daily = DailyAllowance(
+            aws.dynamodb(settings).Table(settings.rate_limit_table), settings.daily_message_allowance
+        )
+        bucket = AllowanceBucket(limiter, daily, ThreadPoolExecutor(max_workers=8, thread_name_prefix="allowance"))
         chooser = Chooser(get_catalogue(), settings.context_turns)
         model = BedrockModel(aws.bedrock_runtime(settings), settings)
         return TurnService(
-            admission=Admission(self.conversations, self.idempotency, limiter, io),
+            admission=Admission(self.conversations, self.idempotency, bucket, io),
             chooser=chooser,
             writer=Writer(model, chooser, settings.model_first_token_budget_s),
             follower=self.follower,

@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     # Rate limit (token bucket per user).
     rate_limit_burst: Annotated[int, Field(ge=1)] = 5
     rate_limit_per_minute: Annotated[float, Field(gt=0)] = 10.0
+    #: Messages a person may send a UTC day beyond the burst limit (shared.allowance); crises never count; 0: off.
+    daily_message_allowance: Annotated[int, Field(ge=0)] = 50
 
     #: Log inbound message text in the event record (never by default; replay notes redactions).
     log_message_text: bool = False

@@ -68,6 +68,7 @@ class ChatApiStack(Stack):
             SETTINGS_ENV["cognito_user_pool_id"]: user_pool.user_pool_id,
             SETTINGS_ENV["cognito_client_id"]: user_pool_client.user_pool_client_id,
             SETTINGS_ENV["bedrock_model_id"]: config.bedrock_model_id,
+            SETTINGS_ENV["daily_message_allowance"]: str(config.daily_message_allowance),
             "POWERTOOLS_SERVICE_NAME": SERVICE,
             "POWERTOOLS_METRICS_NAMESPACE": NAMESPACE,
             "POWERTOOLS_LOG_LEVEL": config.log_level,

@@ -47,6 +47,7 @@ class CollectingSink:
             confidence_score=meta.confidence,
             safety=meta.safety,
             resources=list(meta.resources or []),
+            remaining_today=ack.remaining_today,
         )
 
     def _first(self, kind: type[F]) -> F | None:

@@ -43,6 +43,7 @@ STATUS_OF: dict[ErrorCode, HTTPStatus] = {
     ErrorCode.MODEL_UNAVAILABLE: HTTPStatus.SERVICE_UNAVAILABLE,
     ErrorCode.NOT_FOUND: HTTPStatus.NOT_FOUND,
     ErrorCode.INTERNAL: HTTPStatus.INTERNAL_SERVER_ERROR,
+    ErrorCode.DAILY_LIMIT: HTTPStatus.TOO_MANY_REQUESTS,
 }
 UNAUTHORIZED = Error(code=ErrorCode.BAD_REQUEST, message="Sign in first: send your access token as a Bearer token.")
 STORAGE_DOWN = Error(
@@ -161,7 +162,8 @@ def _lambda_context() -> RemainingTime:
 
 
 def _error_response(error: Error, status: HTTPStatus) -> Response[str]:
-    body = ApiError(code=error.code, message=error.message, retry_after_ms=error.retry_after_ms)
+    resets_at = datetime.fromtimestamp(error.resets_at / 1000, tz=UTC) if error.resets_at is not None else None
+    body = ApiError(code=error.code, message=error.message, retry_after_ms=error.retry_after_ms, resets_at=resets_at)
     headers: dict[str, str] = {}
     if error.retry_after_ms is not None:
         headers["Retry-After"] = str(math.ceil(error.retry_after_ms / 1000))

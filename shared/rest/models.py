@@ -44,6 +44,7 @@ class ChatResponse(BaseModel):
     #: Beyond the seed: what the WebSocket's `meta` frame says about the person's safety, with the resources.
     safety: Safety = Safety.OK
     resources: list[Resource] = Field(default_factory=list, description="Where to reach help now (with a crisis).")
+    remaining_today: int | None = Field(default=None, description="Messages left today, when an allowance applies.")
 
 
 class FeedbackRequest(_Body):
@@ -80,3 +81,5 @@ class ApiError(BaseModel):
     code: ErrorCode
     message: str
     retry_after_ms: int | None = None
+    #: With `daily_limit`: when today's allowance comes back.
+    resets_at: datetime | None = None

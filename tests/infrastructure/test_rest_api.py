@@ -84,3 +84,20 @@ def test_the_rest_function_may_touch_only_its_tables_and_the_model(synth: Synth,
     assert "bedrock:InvokeModelWithResponseStream" in actions
     # And nothing is granted on the connections table
     assert not any("Connections" in render(s["Resource"]) for s in statements)
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_the_daily_allowance_setting_reaches_every_function_that_answers(synth: Synth, env: str) -> None:
+    """Given the environment's configured daily allowance (the handlers' setting by default)
+    Then the WebSocket and REST functions that answer messages both read that same number."""
+    from cdk.constants import ALL_FUNCTIONS
+
+    template = synth.stack(env, CHAT_API_STACK)
+    expected = str(synth.config(env).daily_message_allowance)
+    answering = {spec.handler for spec in ALL_FUNCTIONS if spec.invokes_bedrock}
+    found = {
+        f["Properties"]["Handler"]: f["Properties"]["Environment"]["Variables"].get("DAILY_MESSAGE_ALLOWANCE")
+        for f in resources_of(template, "AWS::Lambda::Function").values()
+        if f["Properties"].get("Handler") in answering
+    }
+    assert found == dict.fromkeys(answering, expected)

@@ -89,6 +89,10 @@ class EnvironmentConfig(_Model):
     threat_protection: ThreatProtection = ThreatProtection.OFF
     throttle_rate_limit: Annotated[float, Field(gt=0)] = 100
     throttle_burst_limit: Annotated[int, Field(gt=0)] = 200
+    #: Messages a person may send a UTC day (the handlers' setting; its default is the settings model's).
+    daily_message_allowance: Annotated[int, Field(ge=0)] = Field(
+        default=Settings.model_fields["daily_message_allowance"].default
+    )
     bedrock_model_id: str = Field(default=Settings.model_fields["bedrock_model_id"].default)
     bedrock_guardrail_id: str | None = None
     bedrock_guardrail_version: str = Field(default=Settings.model_fields["bedrock_guardrail_version"].default)

@@ -17,6 +17,7 @@ from shared.dashboard import (  # noqa: F401  (the application's alarms are defi
     TTFT_P90_THRESHOLD_MS,
 )
 from shared.metric_names import MetricName
+from shared.rest import paths as rest_paths
 from shared.tables import TableDefinition
 
 APP_NAME = "Motivator"
@@ -94,9 +95,13 @@ class FunctionSpec:
     invokes_bedrock: bool = False
     timeout_s: int = LAMBDA_DEFAULT_TIMEOUT_S
     memory_mb: int = LAMBDA_DEFAULT_MEMORY_MB
+    #: A function behind another API than the WebSocket one (the REST API): its handler module.
+    handler_module: str | None = None
 
     @property
     def module_path(self) -> str:
+        if self.handler_module:
+            return self.handler_module
         return route_table.AUTHORIZER if self.route is None else route_table.ROUTES[self.route]
 
     @property
@@ -185,7 +190,39 @@ ROUTE_FUNCTIONS: tuple[FunctionSpec, ...] = (
     ),
 )
 
-ALL_FUNCTIONS: tuple[FunctionSpec, ...] = (AUTHORIZER, *ROUTE_FUNCTIONS)
+# REST API (issue 17, item 8): one function behind every route of the HTTP API (shared/rest/paths.py).
+#: HTTP API's integration timeout is 30 s at most; the turn's deadline is the function's, so it ends before it.
+HTTP_API_INTEGRATION_TIMEOUT_S = 30
+REST_API = FunctionSpec(
+    name="RestApi",
+    route=None,
+    handler_module=rest_paths.HANDLER,
+    table_actions=_on(
+        (tables.CONVERSATIONS, DDB_READ + DDB_WRITE),
+        (tables.RATE_LIMITS, ("dynamodb:GetItem", *DDB_WRITE)),
+        (tables.IDEMPOTENCY, DDB_IDEMPOTENCY),
+    ),
+    manage_connections=False,
+    invokes_bedrock=True,
+    timeout_s=HTTP_API_INTEGRATION_TIMEOUT_S - 1,
+    memory_mb=512,
+)
+#: Access log fields of the HTTP API (no headers: they carry the token).
+HTTP_ACCESS_LOG_FORMAT: dict[str, str] = {
+    "requestId": "$context.requestId",
+    "routeKey": "$context.routeKey",
+    "status": "$context.status",
+    "requestTime": "$context.requestTime",
+    "sourceIp": "$context.identity.sourceIp",
+    "userAgent": "$context.identity.userAgent",
+    "principalId": "$context.authorizer.claims.sub",
+    "authorizerError": "$context.authorizer.error",
+    "integrationLatency": "$context.integrationLatency",
+    "integrationStatus": "$context.integration.status",
+    "errorMessage": "$context.error.message",
+}
+
+ALL_FUNCTIONS: tuple[FunctionSpec, ...] = (AUTHORIZER, *ROUTE_FUNCTIONS, REST_API)
 
 # Web client (Reflex on ECS Fargate).
 WEB_CONTAINER_NAME = "webclient"

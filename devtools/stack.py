@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from devtools import bootstrap
 from devtools.http import http_ok
 from devtools.parity.environment import ENDPOINT_VARIABLES, default_handler_env
+from shared.settings import cognito_issuer
 
 if TYPE_CHECKING:
     from devtools.parity.local import Provisioned
@@ -55,6 +56,8 @@ class Ports:
     connections: int = 8766
     bedrock: int = 8767
     moto: int = 5055
+    #: The REST API (an HTTP API) the gateway serves beside the WebSocket API.
+    http_api: int = 8768
 
     @classmethod
     def from_env(cls) -> Ports:
@@ -190,7 +193,7 @@ class LocalStack:
         try:
             self._start_moto(ports.moto)
             self._start_bedrock(ports.bedrock)
-            self._start_gateway(ports.gateway, ports.connections)
+            self._start_gateway(ports.gateway, ports.connections, ports.http_api)
         except BaseException:
             self.stop()
             raise
@@ -336,7 +339,7 @@ class LocalStack:
         self._wait("bedrock", lambda: http_ok(f"{url}/health"), timeout=300 if opts.model != "composer" else 60)
         self.endpoints.update(bedrock_url=url, model=opts.model, seed=opts.seed)
 
-    def _start_gateway(self, port: int, connections_port: int) -> None:
+    def _start_gateway(self, port: int, connections_port: int, http_api_port: int) -> None:
         self.progress(f"==> starting the API Gateway emulator on 127.0.0.1:{port} (@connections :{connections_port})")
         made = self.provisioned
         stage = made.api.stage_name if made else "local"
@@ -344,6 +347,7 @@ class LocalStack:
         event_log = new_run_log(self.state_dir, {"seed": self.options.seed, "model": self.options.model})
         args = ["-m", "devtools.gateway", "--port", str(port), "--management-port", str(connections_port)]
         args += ["--stage", stage, "--region", self.endpoints["region"], "--event-log", str(event_log)]
+        args += ["--http-api-port", str(http_api_port), *self.jwt_authorizer_args()]
         gateway_env: dict[str, str] = {}
         if made:
             args += self._template_wiring(made, connections_url)
@@ -359,6 +363,14 @@ class LocalStack:
             event_log=str(event_log),
             logs_dir=str(self.logs_dir),
         )
+        if not made:  # the templates' wiring does not carry the HTTP API yet (devtools/parity reads the WebSocket API)
+            self.endpoints["http_api_url"] = f"http://127.0.0.1:{http_api_port}"
+
+    def jwt_authorizer_args(self) -> list[str]:
+        """The REST API's JWT authorizer, as CDK configures it: the pool's issuer, the app client as audience."""
+        e = self.endpoints
+        issuer = cognito_issuer(e["region"], e["user_pool_id"])
+        return ["--jwt-issuer", issuer, "--jwt-audience", e["client_id"], "--jwks-url", e["jwks_url"]]
 
     def _template_wiring(self, made: Provisioned, connections_url: str) -> list[str]:
         """The gateway's arguments for the templates' wiring, each function with its own role session."""

@@ -63,6 +63,7 @@ class Container:
         from concurrent.futures import ThreadPoolExecutor
 
         from shared.admission_gate import AdmissionGate
+        from shared.allowance import AllowanceGate, DailyAllowance
         from shared.engine.scripture import get_catalogue
         from shared.model_client import BedrockModel
         from shared.ratelimit import RateLimiter
@@ -76,13 +77,15 @@ class Container:
         limiter = RateLimiter(
             dynamodb.Table(settings.rate_limit_table), settings.rate_limit_burst, settings.rate_limit_per_minute
         )
-        gate = AdmissionGate(self.idempotency, limiter, dynamodb.meta.client)
         # Storage calls made side by side; created once per container like the clients they use.
         io = ThreadPoolExecutor(max_workers=8, thread_name_prefix="turn-io")
+        # The key and the burst token in one transaction, today's allowance spent beside it (shared.allowance).
+        daily = DailyAllowance(dynamodb.Table(settings.rate_limit_table), settings.daily_message_allowance)
+        gate = AllowanceGate(AdmissionGate(self.idempotency, limiter, dynamodb.meta.client), limiter, daily, io)
         chooser = Chooser(get_catalogue(), settings.context_turns)
         model = BedrockModel(aws.bedrock_runtime(settings), settings)
         return TurnService(
-            admission=Admission(self.conversations, self.idempotency, limiter, gate, io),
+            admission=Admission(self.conversations, self.idempotency, gate, gate, io),
             chooser=chooser,
             writer=Writer(model, chooser, settings.model_first_token_budget_s),
             follower=self.follower,

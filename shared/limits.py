@@ -44,6 +44,10 @@ JWKS_REFETCH_MIN_INTERVAL_S = 10.0
 JWKS_CACHE_TTL_S = 3600.0
 JWKS_FETCH_TIMEOUT_S = 3.0
 
+# Daily allowance (shared.allowance; the allowance itself is the setting DAILY_MESSAGE_ALLOWANCE).
+#: Clients show "N messages left today" once this few or fewer are left.
+ALLOWANCE_SHOWN_AT = 5
+
 # Connection records expire after API Gateway's maximum connection duration, plus slack.
 CONNECTION_TTL_S = WS_MAX_DURATION_S + 10 * 60
 

@@ -109,6 +109,8 @@ class ErrorCode(StrEnum):
     MODEL_UNAVAILABLE = "model_unavailable"
     NOT_FOUND = "not_found"
     INTERNAL = "internal"
+    #: Today's message allowance is used up (`resetsAt` says when it comes back); a crisis is still answered.
+    DAILY_LIMIT = "daily_limit"
 
 
 class Safety(StrEnum):
@@ -151,6 +153,8 @@ class Ack(_ServerFrame):
     client_message_id: str = Field(alias="clientMessageId")
     message_id: str = Field(alias="messageId")
     session_id: str = Field(alias="sessionId")
+    #: Messages left today after this one (shared.allowance); absent when no allowance applies.
+    remaining_today: int | None = Field(default=None, alias="remainingToday")
 
 
 class Verse(_Frame):
@@ -219,6 +223,8 @@ class Error(_ServerFrame):
     client_message_id: str | None = Field(default=None, alias="clientMessageId")
     message_id: str | None = Field(default=None, alias="messageId")
     retry_after_ms: int | None = Field(default=None, alias="retryAfterMs")
+    #: With `daily_limit`: when the allowance resets (epoch ms, the next midnight UTC).
+    resets_at: int | None = Field(default=None, alias="resetsAt")
 
 
 class Pong(_ServerFrame):

@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     # Rate limit (token bucket per user).
     rate_limit_burst: Annotated[int, Field(ge=1)] = 5
     rate_limit_per_minute: Annotated[float, Field(gt=0)] = 10.0
+    #: Messages a person may send a UTC day beyond the burst limit (shared.allowance); crises never count; 0: off.
+    daily_message_allowance: Annotated[int, Field(ge=0)] = 50
 
     #: Log inbound message text in the event record (never by default; replay notes redactions).
     log_message_text: bool = False
@@ -64,11 +66,16 @@ class Settings(BaseSettings):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def cognito_issuer(self) -> str:
-        return f"https://cognito-idp.{self.aws_region}.amazonaws.com/{self.cognito_user_pool_id}"
+        return cognito_issuer(self.aws_region, self.cognito_user_pool_id)
 
     @property
     def jwks_location(self) -> str:
         return str(self.jwks_url) if self.jwks_url else f"{self.cognito_issuer}/.well-known/jwks.json"
+
+
+def cognito_issuer(region: str, user_pool_id: str) -> str:
+    """The `iss` of a Cognito user pool's tokens (the $connect authorizer and the REST JWT authorizer check it)."""
+    return f"https://cognito-idp.{region}.amazonaws.com/{user_pool_id}"
 
 
 @lru_cache(maxsize=1)

@@ -16,10 +16,11 @@ from constructs import Construct
 
 from cdk.components.answer_guardrail import AnswerGuardrail
 from cdk.components.handler_function import HandlerFunction
+from cdk.components.http_api import ChatHttpApi
 from cdk.components.tables import MotivatorTables, table_name
 from cdk.components.websocket_api import ChatWebSocketApi
 from cdk.config import CustomDomain, EnvironmentConfig
-from cdk.constants import ALL_FUNCTIONS, AUTHORIZER, JWKS_FETCH_FAILURES, ROUTE_FUNCTIONS
+from cdk.constants import ALL_FUNCTIONS, AUTHORIZER, JWKS_FETCH_FAILURES, REST_API, ROUTE_FUNCTIONS
 from cdk.lambda_asset import LambdaAsset
 from cdk.nag import finding_resource, suppress
 from shared.auth import JWKS_FETCH_FAILED
@@ -69,6 +70,7 @@ class ChatApiStack(Stack):
             SETTINGS_ENV["cognito_client_id"]: user_pool_client.user_pool_client_id,
             SETTINGS_ENV["bedrock_model_id"]: config.bedrock_model_id,
             SETTINGS_ENV["conversation_retention_days"]: str(config.conversation_retention_days),
+            SETTINGS_ENV["daily_message_allowance"]: str(config.daily_message_allowance),
             "POWERTOOLS_SERVICE_NAME": SERVICE,
             "POWERTOOLS_METRICS_NAMESPACE": NAMESPACE,
             "POWERTOOLS_LOG_LEVEL": config.log_level,
@@ -103,6 +105,18 @@ class ChatApiStack(Stack):
             log_retention=retention,
             removal_policy=removal,
         )
+        # The REST API (issue 17, item 8): the same turn pipeline, whole answers, for clients without a WebSocket.
+        self.rest = ChatHttpApi(
+            self,
+            "Rest",
+            function=self.functions[REST_API.name],
+            user_pool=user_pool,
+            user_pool_client=user_pool_client,
+            throttle_rate_limit=config.throttle_rate_limit,
+            throttle_burst_limit=config.throttle_burst_limit,
+            log_retention=retention,
+            removal_policy=removal,
+        )
 
         for handler in self.functions.values():
             handler.function.add_environment(SETTINGS_ENV["connections_endpoint_url"], self.chat.callback_url)
@@ -125,6 +139,7 @@ class ChatApiStack(Stack):
 
         CfnOutput(self, "WebSocketUrl", value=self.websocket_url)
         CfnOutput(self, "ConnectionsEndpointUrl", value=self.chat.callback_url)
+        CfnOutput(self, "HttpApiUrl", value=self.rest.url)
 
     def _grant(self, handler: HandlerFunction, tables: MotivatorTables, config: EnvironmentConfig) -> None:
         spec = handler.spec

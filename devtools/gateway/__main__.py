@@ -12,7 +12,7 @@ from pathlib import Path
 
 from devtools.gateway import lines
 from devtools.gateway.server import Gateway, Limits
-from devtools.gateway.wiring import Wiring
+from devtools.gateway.wiring import JwtAuthorizer, Wiring, default_wiring
 from devtools.parity.iam import PrincipalsFile
 
 
@@ -31,6 +31,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--principals", type=Path, default=None, help="JSON of each function's role session: enforce their policies"
     )
+    parser.add_argument("--http-api-port", type=int, default=None, help="serve the REST API (HTTP API) on this port")
+    parser.add_argument("--jwt-issuer", default=None, help="the REST API's JWT authorizer: the tokens' issuer")
+    parser.add_argument("--jwt-audience", action="append", default=[], help="… an accepted audience (client id)")
+    parser.add_argument("--jwks-url", default=None, help="… where the issuer's signing keys are")
     defaults = Limits()
     parser.add_argument("--idle-timeout", type=float, default=defaults.idle_timeout_s)
     parser.add_argument("--max-duration", type=float, default=defaults.max_duration_s)
@@ -46,6 +50,15 @@ def main(argv: list[str] | None = None) -> None:
     asyncio.run(_serve(args, limits))
 
 
+def _wiring(args: argparse.Namespace) -> Wiring | None:
+    """The wiring file's, or the route table's with the REST API when its JWT authorizer is configured."""
+    if args.wiring:
+        return Wiring.load(args.wiring)
+    if args.jwt_issuer and args.jwks_url:
+        return default_wiring(jwt=JwtAuthorizer(args.jwt_issuer, tuple(args.jwt_audience), args.jwks_url))
+    return None
+
+
 async def _serve(args: argparse.Namespace, limits: Limits) -> None:
     gateway = Gateway(
         host=args.host,
@@ -54,13 +67,19 @@ async def _serve(args: argparse.Namespace, limits: Limits) -> None:
         stage=args.stage,
         region=args.region,
         event_log=args.event_log,
-        wiring=Wiring.load(args.wiring) if args.wiring else None,
+        wiring=_wiring(args),
         principals=PrincipalsFile(args.principals) if args.principals else None,
         api_id=args.api_id,
         limits_=limits,
+        http_api_port=args.http_api_port,
     )
     await gateway.start()
-    ready = {"ready": "gateway", "ws_url": gateway.ws_url, "connections_url": gateway.connections_url}
+    ready = {
+        "ready": "gateway",
+        "ws_url": gateway.ws_url,
+        "connections_url": gateway.connections_url,
+        "http_api_url": gateway.http_api_url,
+    }
     sys.stdout.write(json.dumps(ready) + "\n")
     sys.stdout.flush()
     stop = asyncio.Event()

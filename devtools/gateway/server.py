@@ -28,6 +28,7 @@ from devtools.gateway import authorizer as auth
 from devtools.gateway import events as ev
 from devtools.gateway.connections_api import ConnectionsServer
 from devtools.gateway.event_log import EventLog
+from devtools.gateway.http_api import HttpApiServer
 from devtools.gateway.invoke import Invoker, error_name, invoker_for
 from devtools.gateway.lambda_context import LambdaContext
 from devtools.gateway.wiring import Function, Wiring, default_wiring
@@ -77,6 +78,7 @@ class Gateway:
         principals: Principals | PrincipalsFile | None = None,
         api_id: str | None = None,
         limits_: Limits | None = None,
+        http_api_port: int | None = None,
     ) -> None:
         self.host = host
         self._port = port
@@ -94,6 +96,9 @@ class Gateway:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: Server | None = None
         self._http: ConnectionsServer | None = None
+        #: The REST API (an HTTP API) beside the WebSocket API, served when the wiring has one and a port is given.
+        self._http_api_port = http_api_port
+        self.http_api: HttpApiServer | None = None
         self._background: set[asyncio.Future[Any]] = set()
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -116,17 +121,23 @@ class Gateway:
             ping_interval=None,
             compression=None,
         )
+        if self.wiring.http_api and self._http_api_port is not None:
+            # Before @connections: its /_health answering is what tells the supervisor everything listens.
+            address = (self.host, self._http_api_port)
+            self.http_api = HttpApiServer(address, self.wiring.http_api, self._invoke_http, self.api)
+            self.http_api.serve_in_background()
         self._http = ConnectionsServer((self.host, self._management_port), self, self._principals)
         self._http.serve_in_background()
-        log.info("gateway listening ws=%s connections=%s", self.ws_url, self.connections_url)
+        log.info("gateway listening ws=%s connections=%s http=%s", self.ws_url, self.connections_url, self.http_api_url)
 
     async def stop(self) -> None:
         if self._server:
             self._server.close()
             await self._server.wait_closed()
-        if self._http:
-            self._http.shutdown()
-            self._http.server_close()
+        for server in (self._http, self.http_api):
+            if server:
+                server.shutdown()
+                server.server_close()
         self.invoker.close()
         self.log.close()
 
@@ -143,6 +154,11 @@ class Gateway:
     def connections_url(self) -> str:
         assert self._http is not None
         return f"http://{self.host}:{self._http.server_address[1]}/{self.api.stage}"
+
+    @property
+    def http_api_url(self) -> str | None:
+        """The REST API's base URL (its routes start with /api/v1), when it is served."""
+        return self.http_api.url if self.http_api else None
 
     # -- invoking functions ------------------------------------------------------------------
     def _function(self, route: str) -> Function:
@@ -171,6 +187,25 @@ class Gateway:
             error=error_name(error) if error else None,
         )
         return result, error, duration
+
+    def _invoke_http(self, function: Function, event: dict[str, Any], timeout_s: float) -> Any:
+        """Called from the HTTP API's threads: the function's result within the integration timeout."""
+        assert self._loop is not None
+        started = time.monotonic()
+        future = asyncio.run_coroutine_threadsafe(self.invoker.invoke(function, event), self._loop)
+        try:
+            result = future.result(timeout=timeout_s)
+        except concurrent.futures.TimeoutError:
+            raise TimeoutError from None
+        finally:
+            context = event["requestContext"]
+            self.log.write(
+                "http",
+                route=context["routeKey"],
+                requestId=context["requestId"],
+                durationMs=round((time.monotonic() - started) * 1000, 2),
+            )
+        return result
 
     # -- handshake ---------------------------------------------------------------------------
     async def _handshake(self, connection: ServerConnection, request: Request) -> Response | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from cdk.constants import ALL_FUNCTIONS, AUTHORIZER_IDENTITY_SOURCE, LAMBDA_DEFAULT_MEMORY_MB, LAMBDA_DEFAULT_TIMEOUT_S
+from shared.rest import paths as rest_paths
 from shared.route_table import AUTHORIZER, ROUTE_SELECTION_EXPRESSION, ROUTES
 
 _BODY_PREFIX = "$request.body."
@@ -45,6 +46,35 @@ class Authorizer:
 
 
 @dataclass(frozen=True)
+class JwtAuthorizer:
+    """An HTTP API's built-in JWT authorizer: tokens of this issuer, for one of these audiences (`aud`, or an access
+    token's `client_id`), signed by a key of `jwks_url` (in AWS, `{issuer}/.well-known/jwks.json`)."""
+
+    issuer: str
+    audience: tuple[str, ...]
+    jwks_url: str
+
+
+@dataclass(frozen=True)
+class HttpApi:
+    """The REST API (an HTTP API, payload format 2.0): route key ("POST /api/v1/chat") -> its function, and the
+    route keys its JWT authorizer guards."""
+
+    routes: Mapping[str, Function]
+    authorized: tuple[str, ...] = ()
+    jwt: JwtAuthorizer | None = None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> HttpApi:
+        jwt = data.get("jwt")
+        return cls(
+            routes={route: Function(**function) for route, function in data["routes"].items()},
+            authorized=tuple(data["authorized"]),
+            jwt=JwtAuthorizer(jwt["issuer"], tuple(jwt["audience"]), jwt["jwks_url"]) if jwt else None,
+        )
+
+
+@dataclass(frozen=True)
 class Wiring:
     """The routes of one WebSocket API stage and how their functions run.
 
@@ -57,6 +87,8 @@ class Wiring:
     authorizer: Authorizer | None = None
     route_selection_expression: str = ROUTE_SELECTION_EXPRESSION
     isolated: bool = False
+    #: The REST API beside the WebSocket API, when it is served (devtools.gateway.http_api).
+    http_api: HttpApi | None = None
 
     def __post_init__(self) -> None:
         if not self.route_selection_expression.startswith(_BODY_PREFIX) or "." in self.selection_key:
@@ -75,6 +107,8 @@ class Wiring:
         found = {f.name: f for f in self.routes.values()}
         if self.authorizer:
             found[self.authorizer.function.name] = self.authorizer.function
+        if self.http_api:
+            found.update({f.name: f for f in self.http_api.routes.values()})
         return found
 
     def to_json(self) -> dict[str, Any]:
@@ -92,6 +126,7 @@ class Wiring:
             ),
             route_selection_expression=data["route_selection_expression"],
             isolated=data["isolated"],
+            http_api=HttpApi.from_json(data["http_api"]) if data.get("http_api") else None,
         )
 
     def save(self, path: Path) -> None:
@@ -122,9 +157,23 @@ def default_function(module: str) -> Function:
     )
 
 
-def default_wiring(routes: Mapping[str, str] | None = None, authorizer: str | None = AUTHORIZER) -> Wiring:
-    """The fast path of `make dev`: shared/route_table.py's handler modules, run in the gateway process."""
+def default_wiring(
+    routes: Mapping[str, str] | None = None, authorizer: str | None = AUTHORIZER, jwt: JwtAuthorizer | None = None
+) -> Wiring:
+    """The fast path of `make dev`: shared/route_table.py's handler modules, run in the gateway process; with `jwt`,
+    the REST API of shared/rest/paths.py too."""
     return Wiring(
         routes={route: default_function(module) for route, module in (routes or ROUTES).items()},
         authorizer=Authorizer(default_function(authorizer), (AUTHORIZER_IDENTITY_SOURCE,)) if authorizer else None,
+        http_api=default_http_api(jwt) if jwt else None,
+    )
+
+
+def default_http_api(jwt: JwtAuthorizer) -> HttpApi:
+    """Every route of shared/rest/paths.py to its one function, the authorized ones behind `jwt`."""
+    function = default_function(rest_paths.HANDLER)
+    return HttpApi(
+        routes=dict.fromkeys(rest_paths.ROUTES, function),
+        authorized=tuple(route for route, authorized in rest_paths.ROUTES.items() if authorized),
+        jwt=jwt,
     )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from concurrent.futures import Executor, Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from shared import turn_safety
+from shared import allowance, turn_safety
 from shared.idempotency import Claim
 from shared.metric_names import MetricName
 from shared.observability import logger, metrics
@@ -72,9 +73,16 @@ class Admitted:
     message_id: str
     session: Session
     safety: TurnSafety
+    #: Messages left today (shared.allowance), shown by clients when few are left.
+    remaining_today: int | None = None
 
     def ack(self, client_message_id: str) -> Ack:
-        return Ack(clientMessageId=client_message_id, messageId=self.message_id, sessionId=self.session.session_id)
+        return Ack(
+            clientMessageId=client_message_id,
+            messageId=self.message_id,
+            sessionId=self.session.session_id,
+            remainingToday=self.remaining_today,
+        )
 
 
 @dataclass(frozen=True)
@@ -144,8 +152,12 @@ class Admission:
         safety = hear(request.message, session)
         if not decision.allowed and not safety.crisis:  # a crisis heard across the conversation is never refused
             self._undo(claim, decision, user_id, cmid)
-            return Refused(_rate_limited(user_id, decision, cmid))
-        return Admitted(claim.message_id, session, safety)
+            # Daily allowance (shared.allowance, taken with the burst token): its own error, saying when it resets.
+            return Refused(allowance.refusal(decision, cmid) or _rate_limited(user_id, decision, cmid))
+        if safety.crisis and decision.allowed:  # a crisis never counts against the limit or today's allowance
+            with contextlib.suppress(StorageError):
+                self._bucket.give_back(user_id)
+        return Admitted(claim.message_id, session, safety, allowance.remaining(decision))
 
     def given_back(self, user_id: str, client_message_id: str) -> bool:
         """Whether the copy that claimed this key gave it back (it was refused), so a resend may try afresh."""

@@ -91,6 +91,26 @@ def resources_of(template: dict[str, Any], resource_type: str) -> dict[str, dict
     return {k: v for k, v in template["Resources"].items() if v["Type"] == resource_type}
 
 
+def websocket_api_id(template: dict[str, Any]) -> str:
+    """The logical id of the template's WebSocket API (the REST API is an HTTP API beside it)."""
+    (api_id,) = [
+        k
+        for k, v in resources_of(template, "AWS::ApiGatewayV2::Api").items()
+        if v["Properties"].get("ProtocolType") == "WEBSOCKET"
+    ]
+    return api_id
+
+
+def of_websocket(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    """The resources of this type that belong to the WebSocket API (routes, authorizers, stages)."""
+    api_id = websocket_api_id(template)
+    return {
+        k: v
+        for k, v in resources_of(template, resource_type).items()
+        if v["Properties"].get("ApiId") == {"Ref": api_id}
+    }
+
+
 def statements_of(template: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """(policy logical id, statement) for every inline and managed IAM policy of a template."""
     found = []

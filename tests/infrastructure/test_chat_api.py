@@ -11,7 +11,7 @@ from shared import route_table
 from shared.metric_names import NAMESPACE, SERVICE
 from shared.settings import Settings, env_names
 
-from .conftest import ENVIRONMENTS, Synth, render, resources_of
+from .conftest import ENVIRONMENTS, Synth, of_websocket, render, resources_of, websocket_api_id
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUIRED_ACTIONS = {"sendMessage", "ping", "feedback", "history", "resume", "stop", "deleteHistory"}
@@ -33,10 +33,10 @@ def _handler_functions(template: dict) -> dict[str, dict]:
 def test_routes_cover_connect_disconnect_default_and_every_action(synth: Synth, env: str) -> None:
     # Given the WebSocket API of an environment
     template = _api(synth, env)
-    (api,) = resources_of(template, "AWS::ApiGatewayV2::Api").values()
+    api = template["Resources"][websocket_api_id(template)]
     routes = {
         r["Properties"]["RouteKey"]: r["Properties"]
-        for r in resources_of(template, "AWS::ApiGatewayV2::Route").values()
+        for r in of_websocket(template, "AWS::ApiGatewayV2::Route").values()
     }
     # Then it routes on the body's action, with one route per action plus the three special routes
     assert api["Properties"]["ProtocolType"] == "WEBSOCKET"
@@ -68,7 +68,7 @@ def test_every_deployed_handler_module_exists() -> None:
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_authorizer_is_request_type_on_the_authorization_header(synth: Synth, env: str) -> None:
     # Given the authorizer of $connect
-    (authorizer,) = resources_of(_api(synth, env), "AWS::ApiGatewayV2::Authorizer").values()
+    (authorizer,) = of_websocket(_api(synth, env), "AWS::ApiGatewayV2::Authorizer").values()
     props = authorizer["Properties"]
     # Then it is a REQUEST authorizer (the Lambda) whose identity source is the Authorization header: a connect
     # request without it is answered 401 by API Gateway itself, without invoking (or paying for) the Lambda
@@ -85,7 +85,7 @@ def test_authorizer_is_request_type_on_the_authorization_header(synth: Synth, en
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_stage_is_throttled_and_logs_without_query_strings(synth: Synth, env: str) -> None:
     # Given the stage
-    (stage,) = resources_of(_api(synth, env), "AWS::ApiGatewayV2::Stage").values()
+    (stage,) = of_websocket(_api(synth, env), "AWS::ApiGatewayV2::Stage").values()
     props = stage["Properties"]
     config = synth.config(env)
     # Then it is named after the environment, throttled as configured, and its access log format has no
@@ -126,10 +126,10 @@ def test_functions_are_python312_arm64_traced_with_own_log_groups(synth: Synth, 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_log_groups_keep_logs_for_the_environment_retention(synth: Synth, env: str) -> None:
-    # Given every log group of the chat API stack (functions and access logs)
+    # Given every log group of the chat API stack (functions and the two APIs' access logs)
     groups = resources_of(_api(synth, env), "AWS::Logs::LogGroup").values()
     # Then each keeps logs for the configured number of days
-    assert len(groups) == len(ALL_FUNCTIONS) + 1
+    assert len(groups) == len(ALL_FUNCTIONS) + 2
     assert {g["Properties"]["RetentionInDays"] for g in groups} == {synth.config(env).log_retention_days}
 
 
@@ -143,7 +143,7 @@ def test_function_environment_matches_the_settings_model(synth: Synth, env: str)
     }  # fmt: skip
     required_env = {env_names()[list(Settings.model_fields).index(n)] for n in required} - {"AWS_REGION"}
     template = _api(synth, env)
-    (api_id,) = resources_of(template, "AWS::ApiGatewayV2::Api")
+    api_id = websocket_api_id(template)
     for handler, props in _handler_functions(template).items():
         variables = props["Environment"]["Variables"]
         # Then every function gets every required variable, and nothing the settings model does not read

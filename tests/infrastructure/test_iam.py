@@ -7,7 +7,7 @@ import pytest
 from cdk.constants import ALL_FUNCTIONS, CHAT_API_STACK
 from shared.tables import ALL_TABLES
 
-from .conftest import ENVIRONMENTS, Synth, as_list, function_policies, render, statements_of
+from .conftest import ENVIRONMENTS, Synth, as_list, function_policies, render, statements_of, websocket_api_id
 
 ARN_ACCOUNT = "<AWS::AccountId>"
 
@@ -49,7 +49,7 @@ def test_each_function_gets_exactly_its_table_actions_on_its_tables(synth: Synth
 def test_manage_connections_only_on_this_stage_post_connections(synth: Synth, env: str) -> None:
     # Given the statements granting execute-api:ManageConnections
     template = synth.stack(env, CHAT_API_STACK)
-    (api_id,) = [k for k, v in template["Resources"].items() if v["Type"] == "AWS::ApiGatewayV2::Api"]
+    api_id = websocket_api_id(template)
     policies = function_policies(template)
     for spec in ALL_FUNCTIONS:
         grants = [s for s in policies[spec.handler] if "execute-api:ManageConnections" in as_list(s["Action"])]

@@ -11,7 +11,7 @@ from motivator_web.config import ENV_NAMES, WebSettings
 from cdk.app_builder import stack_name
 from cdk.constants import AUTH_STACK, CHAT_API_STACK, EDGE_STACK, WEB_CONTAINER_NAME, WEB_STACK
 
-from .conftest import ENVIRONMENTS, Synth, render, resources_of
+from .conftest import ENVIRONMENTS, Synth, render, resources_of, websocket_api_id
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
@@ -137,7 +137,7 @@ def test_web_client_settings_load_from_exactly_the_task_definition_environment(
     if config.domain:
         assert settings.ws_url == f"wss://{config.domain.websocket_name}"
     else:
-        (api_id,) = resources_of(synth.stack(env, CHAT_API_STACK), "AWS::ApiGatewayV2::Api")
+        api_id = websocket_api_id(synth.stack(env, CHAT_API_STACK))
         assert settings.ws_url.startswith(f"wss://<import {stack_name(env, CHAT_API_STACK)}:ExportsOutputRef{api_id}")
         assert settings.ws_url.endswith(f".execute-api.{config.region}.<AWS::URLSuffix>/{env}")
     (client_id,) = resources_of(synth.stack(env, AUTH_STACK), "AWS::Cognito::UserPoolClient")

@@ -102,7 +102,8 @@ def extra_gateway(
     stack: LocalStack, log_dir: Path, args: list[str] | None = None, env: dict[str, str] | None = None
 ) -> Iterator[dict[str, Any]]:
     """A second gateway process with its own limits or settings, sharing the session's moto and Bedrock."""
-    port, management = free_port(), free_port()
+    port, management, http_api = free_port(), free_port(), free_port()
+    args = [*(args or []), "--http-api-port", str(http_api), *stack.jwt_authorizer_args()]
     full_env = {
         **os.environ,
         **stack.handler_env,
@@ -111,7 +112,7 @@ def extra_gateway(
     }
     command = [sys.executable, "-m", "devtools.gateway", "--port", str(port), "--management-port", str(management)]
     with (log_dir / "gateway.log").open("wb") as log:
-        process = subprocess.Popen([*command, *(args or [])], env=full_env, stdout=log, stderr=log)
+        process = subprocess.Popen([*command, *args], env=full_env, stdout=log, stderr=log)
         try:
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
@@ -120,7 +121,11 @@ def extra_gateway(
                     break
                 except OSError:
                     time.sleep(0.1)
-            yield {**stack.endpoints, "ws_url": f"ws://127.0.0.1:{port}/local"}
+            yield {
+                **stack.endpoints,
+                "ws_url": f"ws://127.0.0.1:{port}/local",
+                "http_api_url": f"http://127.0.0.1:{http_api}",
+            }
         finally:
             process.terminate()
             process.wait(timeout=10)

@@ -143,7 +143,8 @@ def _ack(view: ChatView, frame: Ack) -> ChatView:
     if view.history_supported and all(s.session_id != frame.session_id for s in sessions):
         item = SessionItem(session_id=frame.session_id, title=title_for(turn.question), when="Just now")
         sessions = [item, *sessions]
-    return dataclasses.replace(view, live=turn, session_id=frame.session_id, sessions=sessions)
+    left = frame.remaining_today
+    return dataclasses.replace(view, live=turn, session_id=frame.session_id, sessions=sessions, remaining_today=left)
 
 
 def _delta(view: ChatView, frame: Delta) -> ChatView:
@@ -201,6 +202,8 @@ def _feedback_recorded(view: ChatView, frame: FeedbackRecorded) -> ChatView:
 # -- errors ---------------------------------------------------------------------------------------
 def _error(view: ChatView, frame: Error) -> Outcome:
     sentence = error_sentence(frame.code, frame.message, frame.retry_after_ms)
+    if frame.code == ErrorCode.DAILY_LIMIT:
+        view = dataclasses.replace(view, remaining_today=0)
     owner = _owner(view, frame)
     if isinstance(owner, Request):
         return _request_failed(without(view, owner), owner, frame.code, sentence)

@@ -102,6 +102,8 @@ def error_sentence(code: ErrorCode | str, server_message: str, retry_after_ms: i
             "You're writing faster than I can answer well. Take a slow breath; "
             f"you can send again in about {seconds} second{'s' if seconds != 1 else ''}."
         )
+    if code == ErrorCode.DAILY_LIMIT:
+        return server_message  # says when the allowance resets, and that a crisis is always answered
     if code in (ErrorCode.BAD_REQUEST, ErrorCode.TOO_LARGE):
         return server_message or "That message couldn't be sent. Please shorten it and try again."
     if code == ErrorCode.MODEL_UNAVAILABLE:

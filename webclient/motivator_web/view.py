@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from motivator_web.models import FAILED, INTERRUPTED, SENDING, STREAMING, SessionItem, Turn
+from shared.limits import ALLOWANCE_SHOWN_AT
 from shared.protocol import DeleteHistory, Feedback, History, Resume, Stop
 
 #: The optional actions: their replies (or `unknown_action` errors) tell what the server supports.
@@ -53,6 +54,17 @@ class ChatView:
     resume_supported: bool = True
     capabilities_known: bool = False
     pending: tuple[Request, ...] = ()
+    #: Messages left today, from the last ack (or 0 after a `daily_limit` error); None when no allowance applies.
+    remaining_today: int | None = None
+
+
+def allowance_label(remaining: int | None) -> str:
+    """What the composer says about today's allowance: nothing until few are left."""
+    if remaining is None or remaining > ALLOWANCE_SHOWN_AT:
+        return ""
+    if remaining == 0:
+        return "No messages left today. If you are in crisis, write anyway: you will always be answered."
+    return f"{remaining} message{'s' if remaining != 1 else ''} left today"
 
 
 # -- effects ------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from motivator_web.components.allowance import allowance_note
 from motivator_web.components.care import concern_resources, crisis_resources
 from motivator_web.models import DONE, FAILED, INTERRUPTED, SENDING, STOPPED, STREAMING, UNSAVED_NOTE
 from motivator_web.state import ChatState
@@ -388,6 +389,7 @@ def composer() -> rx.Component:
     return rx.box(
         rx.vstack(
             notice_bar(),
+            allowance_note(),
             rx.form(
                 rx.flex(
                     rx.text_area(

@@ -26,7 +26,18 @@ from motivator_web.country_state import CountryState
 from motivator_web.gateway import LINKS, AuthRejected, GatewayLink, Happening, LinkStatus
 from motivator_web.models import SENDING, STREAMING, SessionItem, Turn
 from motivator_web.state.auth import AuthState
-from motivator_web.view import ChatView, Effect, Note, Request, RestoreDraft, ScrollTo, Send, forgotten, start_over
+from motivator_web.view import (
+    ChatView,
+    Effect,
+    Note,
+    Request,
+    RestoreDraft,
+    ScrollTo,
+    Send,
+    allowance_label,
+    forgotten,
+    start_over,
+)
 
 log = logging.getLogger("motivator_web.state")
 
@@ -43,6 +54,7 @@ _HELD = {
     "resume_supported": "_resume_supported",
     "capabilities_known": "_capabilities_known",
     "pending": "_pending",
+    "remaining_today": "remaining_today",
 }
 
 
@@ -67,9 +79,15 @@ class ChatState(AuthState):
     feedback_supported: bool = False
     stop_supported: bool = False
 
+    remaining_today: int | None = None
+
     _resume_supported: bool = True
     _capabilities_known: bool = False
     _pending: tuple[Request, ...] = ()
+
+    @rx.var
+    def allowance_label(self) -> str:
+        return allowance_label(self.remaining_today)
 
     @rx.var
     def streaming(self) -> bool:

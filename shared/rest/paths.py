@@ -1,0 +1,17 @@
+"""The REST API's routes, defined once: the resolver, CDK's HTTP API, the local gateway and the clients read them."""
+
+PREFIX = "/api/v1"
+HEALTH = f"{PREFIX}/health"
+OPENAPI = f"{PREFIX}/openapi.json"
+CHAT = f"{PREFIX}/chat"
+FEEDBACK = f"{PREFIX}/feedback"
+
+#: Route key ("METHOD /path", as HTTP API names routes) -> whether the Cognito JWT authorizer guards it.
+ROUTES: dict[str, bool] = {
+    f"GET {HEALTH}": False,
+    f"GET {OPENAPI}": False,
+    f"POST {CHAT}": True,
+    f"POST {FEEDBACK}": True,
+}
+#: The one Lambda function behind every route.
+HANDLER = "handlers.rest_api"

@@ -171,6 +171,15 @@ ROUTE_FUNCTIONS: tuple[FunctionSpec, ...] = (
         table_actions=_on((tables.CONNECTIONS, DDB_CONNECTION_CLEANUP), (tables.CONVERSATIONS, DDB_READ + DDB_DELETE)),
         timeout_s=30,
     ),
+    # Verse capabilities (issue 17): the person's settings item lives in the Conversations table.
+    FunctionSpec(
+        name="Settings",
+        route="settings",
+        table_actions=_on(
+            (tables.CONNECTIONS, DDB_CONNECTION_CLEANUP),
+            (tables.CONVERSATIONS, ("dynamodb:GetItem", "dynamodb:UpdateItem")),
+        ),
+    ),
 )
 
 ALL_FUNCTIONS: tuple[FunctionSpec, ...] = (AUTHORIZER, *ROUTE_FUNCTIONS)

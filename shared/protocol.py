@@ -6,9 +6,9 @@ import json
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError, field_validator
 
-from shared import limits
+from shared import limits, translations
 from shared.jsontext import nesting_depth
 
 Trimmed = Annotated[str, StringConstraints(strip_whitespace=True)]
@@ -88,14 +88,44 @@ class Ping(_ClientFrame):
     action: Literal["ping"] = "ping"
 
 
+# -- verse capabilities (issue 17): the person's translation -----------------------------------
+TranslationCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, max_length=8)]
+
+
+class ChangeSettings(_ClientFrame):
+    """Read the person's settings (no fields) or change them; answered by a `settings` frame."""
+
+    action: Literal["settings"] = "settings"
+    #: One of shared.translations.CODES: every verse is shown in it from then on, history included.
+    translation: TranslationCode | None = None
+
+    @field_validator("translation")
+    @classmethod
+    def _offered(cls, value: str | None) -> str | None:
+        if value is not None and translations.offered(value) is None:
+            raise ValueError("not offered")
+        return value
+
+
+VERSE_ACTIONS: tuple[str, ...] = ("settings",)
+
 ClientFrame = Annotated[
-    SendMessage | Feedback | History | Resume | Stop | DeleteHistory | Ping,
+    SendMessage | Feedback | History | Resume | Stop | DeleteHistory | Ping | ChangeSettings,
     Field(discriminator="action"),
 ]
 CLIENT_FRAME: TypeAdapter[ClientFrame] = TypeAdapter(ClientFrame)
 
 #: The actions a client may send, in the order the `$default` error frame lists them.
-ACTIONS: tuple[str, ...] = ("sendMessage", "feedback", "history", "resume", "stop", "deleteHistory", "ping")
+ACTIONS: tuple[str, ...] = (
+    "sendMessage",
+    "feedback",
+    "history",
+    "resume",
+    "stop",
+    "deleteHistory",
+    "ping",
+    *VERSE_ACTIONS,
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -285,8 +315,23 @@ class FeedbackRecorded(_ServerFrame):
     helpful: bool
 
 
+class TranslationOption(_Frame):
+    code: str
+    name: str
+
+
+class SettingsView(_ServerFrame):
+    """The person's settings, and what they may choose from (answers the `settings` action)."""
+
+    type: Literal["settings"] = "settings"
+    translation: str
+    translations: list[TranslationOption] = Field(
+        default_factory=lambda: [TranslationOption(code=t.code, name=t.name) for t in translations.OFFERED]
+    )
+
+
 ServerFrame = Annotated[
-    Ack | Meta | Delta | Done | Error | Pong | HistoryPage | FeedbackRecorded,
+    Ack | Meta | Delta | Done | Error | Pong | HistoryPage | FeedbackRecorded | SettingsView,
     Field(discriminator="type"),
 ]
 SERVER_FRAME: TypeAdapter[ServerFrame] = TypeAdapter(ServerFrame)
@@ -371,6 +416,8 @@ def _describe(exc: ValidationError) -> str:
         return "The message was empty; write a few words about how you feel."
     if field == "message" and first["type"] == "string_too_long":
         return f"The message is too long; keep it under {limits.MESSAGE_MAX_CHARS} characters."
+    if field == "translation":
+        return f"That translation is not offered; choose one of {', '.join(translations.CODES)}."
     if first["type"] == "string_unicode":
         return f"The field {field!r} is not valid Unicode text (it holds a lone surrogate)."
     return f"The field {field!r} is not valid: {first['msg']}."

@@ -23,4 +23,6 @@ ROUTES: dict[str, str] = {
     "resume": "handlers.resume",
     "stop": "handlers.stop",
     "deleteHistory": "handlers.delete_history",
+    # Verse capabilities (issue 17).
+    "settings": "handlers.settings",
 }

@@ -5,10 +5,10 @@ from __future__ import annotations
 import contextlib
 from concurrent.futures import Executor, Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
-from shared import turn_safety
+from shared import translations, turn_safety
 from shared.idempotency import Claim
 from shared.metric_names import MetricName
 from shared.observability import logger, metrics
@@ -45,6 +45,12 @@ class Keys(Protocol):
     def release(self, user_id: str, client_message_id: str) -> None: ...
 
 
+class Preferences(Protocol):
+    """The person's own settings (shared.profiles): the translation verses are shown in."""
+
+    def translation(self, user_id: str) -> str: ...
+
+
 class Bucket(Protocol):
     """The per-user rate limit (shared.ratelimit)."""
 
@@ -61,6 +67,8 @@ class Admitted:
     message_id: str
     session: Session
     safety: TurnSafety
+    #: The translation the person reads verses in (the default when their setting could not be read).
+    translation: str = translations.DEFAULT
 
     def ack(self, client_message_id: str) -> Ack:
         return Ack(clientMessageId=client_message_id, messageId=self.message_id, sessionId=self.session.session_id)
@@ -94,11 +102,14 @@ def hear(message: str, session: Session) -> TurnSafety:
 class Admission:
     """Decides whether and under which ids a message is answered; storage calls go out side by side."""
 
-    def __init__(self, sessions: SessionReader, keys: Keys, bucket: Bucket, io: Executor) -> None:
+    def __init__(
+        self, sessions: SessionReader, keys: Keys, bucket: Bucket, io: Executor, preferences: Preferences | None = None
+    ) -> None:
         self._sessions = sessions
         self._keys = keys
         self._bucket = bucket
         self._io = io
+        self._preferences = preferences
 
     def admit(self, request: SendMessage, user_id: str) -> Entry:
         cmid = request.client_message_id
@@ -111,9 +122,11 @@ class Admission:
         claiming = self._io.submit(
             self._keys.claim, user_id, cmid, request.message, request.session_id, message_id, session_id
         )
+        preferring = self._io.submit(self._preferences.translation, user_id) if self._preferences else None
         if alone.crisis:
             new_session = Session.new(session_id, user_id)
-            return self._admit_crisis(request, message_id, new_session, reading, claiming)
+            admitted = self._admit_crisis(request, message_id, new_session, reading, claiming)
+            return _in_translation(admitted, preferring, CRISIS_STORAGE_WAIT_S)
         claim = claiming.result()
         if not claim.fresh:
             # A resend never takes a token: the copy that claimed the key pays for the one answer.
@@ -133,7 +146,7 @@ class Admission:
         if not decision.allowed and not safety.crisis:  # a crisis heard across the conversation is never refused
             self._undo(claim, decision, user_id, cmid)
             return Refused(_rate_limited(user_id, decision, cmid))
-        return Admitted(claim.message_id, session, safety)
+        return _in_translation(Admitted(claim.message_id, session, safety), preferring, None)
 
     def given_back(self, user_id: str, client_message_id: str) -> bool:
         """Whether the copy that claimed this key gave it back (it was refused), so a resend may try afresh."""
@@ -186,6 +199,26 @@ class Admission:
         except StorageError:
             metrics.add_metric(name=MetricName.STORAGE_ERRORS, unit="Count", value=1)
             logger.warning("could not undo a refused message's claim or token", user_id=user_id)
+
+
+def _in_translation(entry: Entry, preferring: Future[str] | None, timeout_s: float | None) -> Entry:
+    """The admitted answer in the person's translation; a setting that cannot be read never holds an answer up."""
+    if preferring is None:
+        return entry
+    if timeout_s is None:
+        try:
+            translation: str | None = preferring.result()
+        except StorageError:
+            metrics.add_metric(name=MetricName.STORAGE_ERRORS, unit="Count", value=1)
+            translation = None
+    else:
+        translation = _within(preferring, timeout_s)
+    code = translations.or_default(translation)
+    if isinstance(entry, Admitted):
+        return replace(entry, translation=code)
+    if isinstance(entry, Resent) and entry.otherwise is not None:
+        return replace(entry, otherwise=replace(entry.otherwise, translation=code))
+    return entry
 
 
 def _within(future: Future[T], timeout_s: float) -> T | None:

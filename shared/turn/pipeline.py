@@ -80,7 +80,7 @@ class TurnService:
         )
         recorder.begin(client_message_id=request.client_message_id, message=request.message).start()
         # 2. Choose: the feeling heard, the model's context, the verses that may be shown.
-        choice = self._chooser.choose(request.message, admitted.session)
+        choice = self._chooser.choose(request.message, admitted.session, admitted.translation)
         # 3. Write: the crisis text, the model or the composer, streamed as it is written.
         written = self._writer.write(request, admitted.message_id, choice, admitted.safety, recorder, out)
         # 4. Record: the answer stored whole, then the session's memory; only then `done`, so a client that saw

@@ -180,6 +180,11 @@ ROUTE_FUNCTIONS: tuple[FunctionSpec, ...] = (
             (tables.CONVERSATIONS, ("dynamodb:GetItem", "dynamodb:UpdateItem")),
         ),
     ),
+    FunctionSpec(
+        name="VerseOfTheDay",
+        route="verseOfTheDay",
+        table_actions=_on((tables.CONNECTIONS, DDB_CONNECTION_CLEANUP), (tables.CONVERSATIONS, ("dynamodb:GetItem",))),
+    ),
 )
 
 ALL_FUNCTIONS: tuple[FunctionSpec, ...] = (AUTHORIZER, *ROUTE_FUNCTIONS)

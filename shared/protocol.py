@@ -6,7 +6,7 @@ import json
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 
 from shared import limits, translations
 from shared.jsontext import nesting_depth
@@ -89,7 +89,16 @@ class Ping(_ClientFrame):
 
 
 # -- verse capabilities (issue 17): the person's translation -----------------------------------
-TranslationCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, max_length=8)]
+def _offered_translation(value: str) -> str:
+    if translations.offered(value) is None:
+        raise ValueError("not offered")
+    return value
+
+
+#: One of shared.translations.CODES, in any case.
+TranslationCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, max_length=8), AfterValidator(_offered_translation)
+]
 
 
 class ChangeSettings(_ClientFrame):
@@ -99,18 +108,18 @@ class ChangeSettings(_ClientFrame):
     #: One of shared.translations.CODES: every verse is shown in it from then on, history included.
     translation: TranslationCode | None = None
 
-    @field_validator("translation")
-    @classmethod
-    def _offered(cls, value: str | None) -> str | None:
-        if value is not None and translations.offered(value) is None:
-            raise ValueError("not offered")
-        return value
+
+class VerseOfTheDay(_ClientFrame):
+    """Today's verse (UTC day, the same for everyone), in the person's translation unless one is named."""
+
+    action: Literal["verseOfTheDay"] = "verseOfTheDay"
+    translation: TranslationCode | None = None
 
 
-VERSE_ACTIONS: tuple[str, ...] = ("settings",)
+VERSE_ACTIONS: tuple[str, ...] = ("settings", "verseOfTheDay")
 
 ClientFrame = Annotated[
-    SendMessage | Feedback | History | Resume | Stop | DeleteHistory | Ping | ChangeSettings,
+    SendMessage | Feedback | History | Resume | Stop | DeleteHistory | Ping | ChangeSettings | VerseOfTheDay,
     Field(discriminator="action"),
 ]
 CLIENT_FRAME: TypeAdapter[ClientFrame] = TypeAdapter(ClientFrame)
@@ -330,8 +339,16 @@ class SettingsView(_ServerFrame):
     )
 
 
+class DailyVerse(_ServerFrame):
+    """The verse of the day (answers `verseOfTheDay`): `day` is the UTC calendar day, ISO 8601 (2026-12-01)."""
+
+    type: Literal["verseOfTheDay"] = "verseOfTheDay"
+    day: str
+    verse: Verse
+
+
 ServerFrame = Annotated[
-    Ack | Meta | Delta | Done | Error | Pong | HistoryPage | FeedbackRecorded | SettingsView,
+    Ack | Meta | Delta | Done | Error | Pong | HistoryPage | FeedbackRecorded | SettingsView | DailyVerse,
     Field(discriminator="type"),
 ]
 SERVER_FRAME: TypeAdapter[ServerFrame] = TypeAdapter(ServerFrame)

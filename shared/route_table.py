@@ -25,4 +25,5 @@ ROUTES: dict[str, str] = {
     "deleteHistory": "handlers.delete_history",
     # Verse capabilities (issue 17).
     "settings": "handlers.settings",
+    "verseOfTheDay": "handlers.verse_of_the_day",
 }

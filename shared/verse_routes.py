@@ -1,9 +1,9 @@
-"""The verse capabilities' WebSocket routes (issue 17), called by their thin handlers: the person's settings."""
+"""The verse capabilities' WebSocket routes (issue 17), called by their thin handlers: settings, verse of the day."""
 
 from __future__ import annotations
 
 from shared.observability import logger
-from shared.protocol import ChangeSettings, SettingsView
+from shared.protocol import ChangeSettings, DailyVerse, SettingsView, Verse, VerseOfTheDay
 from shared.router import Call, message_route
 
 
@@ -17,3 +17,16 @@ def settings(request: ChangeSettings, call: Call) -> None:
         chosen = profiles.set_translation(call.user, request.translation)
         logger.info("translation chosen", user_id=call.user, translation=chosen)
     call.reply(SettingsView(translation=chosen))
+
+
+@message_route(VerseOfTheDay)
+def verse_of_the_day(request: VerseOfTheDay, call: Call) -> None:
+    """Today's verse (UTC), in the translation asked for or the person's own."""
+    from shared.engine.daily import today
+    from shared.engine.daily import verse_of_the_day as daily
+
+    translation = request.translation or call.deps.profiles.translation(call.user)
+    day = today()
+    verse = daily(day, translation)
+    shown = Verse(reference=verse.reference, text=verse.text, translation=verse.translation)
+    call.reply(DailyVerse(day=day.isoformat(), verse=shown))

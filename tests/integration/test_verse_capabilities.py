@@ -104,3 +104,23 @@ def test_the_terminal_client_changes_the_translation_with_a_command(endpoints: d
     assert "! That translation is not offered; choose one of WEB, KJV, ASV, YLT." in out
     assert "Verses are shown in the King James Version (KJV)." in out
     assert "(KJV)\n" in out.split("you> ")[3]
+
+
+async def test_the_verse_of_the_day_is_todays_in_the_persons_translation(
+    endpoints: dict[str, Any], new_user: Any
+) -> None:
+    from shared.engine.daily import today, verse_of_the_day
+
+    ws = await open_ws(endpoints, new_user())
+    # Given a person who reads the ASV
+    await _request(ws, {"action": "settings", "translation": "ASV"}, {"settings"})
+    # When their client asks for the verse of the day, and for it in the YLT
+    own = await _request(ws, {"action": "verseOfTheDay"}, {"verseOfTheDay"})
+    ylt = await _request(ws, {"action": "verseOfTheDay", "translation": "ylt"}, {"verseOfTheDay"})
+    # Then it is today's (UTC) verse, the same for everyone, in the ASV, and then in the YLT
+    day = today()
+    expected = verse_of_the_day(day, "ASV")
+    assert own["day"] == day.isoformat()
+    assert own["verse"] == {"reference": expected.reference, "text": expected.text, "translation": "ASV"}
+    assert ylt["verse"]["reference"] == expected.reference and ylt["verse"]["translation"] == "YLT"
+    await ws.close()

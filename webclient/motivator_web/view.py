@@ -14,10 +14,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from motivator_web.models import FAILED, INTERRUPTED, SENDING, STREAMING, SessionItem, Turn
-from shared.protocol import DeleteHistory, Feedback, History, Resume, Stop
+from motivator_web.verse_models import DailyVerseItem, TranslationItem
+from shared.protocol import ChangeSettings, DeleteHistory, Feedback, History, Resume, Stop, VerseOfTheDay
 
 #: The optional actions: their replies (or `unknown_action` errors) tell what the server supports.
-OptionalAction = History | Feedback | Stop | Resume | DeleteHistory
+OptionalAction = History | Feedback | Stop | Resume | DeleteHistory | ChangeSettings | VerseOfTheDay
 
 #: The note of a live turn that never finished (moved into the transcript by a new conversation).
 UNFINISHED = "This answer was left unfinished."
@@ -53,6 +54,10 @@ class ChatView:
     resume_supported: bool = True
     capabilities_known: bool = False
     pending: tuple[Request, ...] = ()
+    # Verse capabilities (verse_view.py): the person's translation ("" until the server said) and those offered.
+    translation: str = ""
+    translations: list[TranslationItem] = dataclasses.field(default_factory=list)
+    daily: DailyVerseItem = dataclasses.field(default_factory=DailyVerseItem)
 
 
 # -- effects ------------------------------------------------------------------------------------

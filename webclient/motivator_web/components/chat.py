@@ -3,6 +3,7 @@
 import reflex as rx
 
 from motivator_web.components.care import concern_resources, crisis_resources
+from motivator_web.components.verse_of_the_day import translation_name, verse_of_the_day
 from motivator_web.models import DONE, FAILED, INTERRUPTED, SENDING, STOPPED, STREAMING, UNSAVED_NOTE
 from motivator_web.state import ChatState
 from shared.limits import FEEDBACK_COMMENT_MAX_CHARS, MESSAGE_MAX_CHARS
@@ -43,7 +44,7 @@ def emotion_chip(turn) -> rx.Component:
 
 
 def verse_card(turn) -> rx.Component:
-    translation = rx.cond(turn.translation == "WEB", "World English Bible", turn.translation)
+    translation = translation_name(turn.translation)
     return rx.box(
         rx.el.figure(
             rx.el.blockquote(
@@ -263,13 +264,14 @@ def empty_state() -> rx.Component:
             rx.icon("sun", size=34, color="var(--amber-9)", aria_hidden="true"),
             rx.heading("How is your heart today?", size="6", as_="h1", text_align="center"),
             rx.text(
-                "Write a few words about how you feel. You'll receive a verse from the World English Bible "
+                "Write a few words about how you feel. You'll receive a Bible verse "
                 "and a few sentences of encouragement.",
                 size="3",
                 color="var(--gray-11)",
                 text_align="center",
                 max_width="460px",
             ),
+            verse_of_the_day(),
             align="center",
             spacing="3",
         ),

@@ -17,13 +17,14 @@ import reflex as rx
 from reflex.istate.proxy import MutableProxy
 from reflex.utils import prerequisites
 
-from motivator_web import actions, cognito
+from motivator_web import actions, cognito, verse_view
 from motivator_web.apply import apply, connected
 from motivator_web.config import settings
 from motivator_web.country_state import CountryState
 from motivator_web.gateway import LINKS, AuthRejected, GatewayLink, Happening, LinkStatus
 from motivator_web.models import SENDING, STREAMING, SessionItem, Turn
 from motivator_web.state.auth import AuthState
+from motivator_web.verse_models import DailyVerseItem, TranslationItem
 from motivator_web.view import ChatView, Effect, Note, Request, RestoreDraft, ScrollTo, Send, forgotten, start_over
 
 log = logging.getLogger("motivator_web.state")
@@ -41,6 +42,9 @@ _HELD = {
     "resume_supported": "_resume_supported",
     "capabilities_known": "_capabilities_known",
     "pending": "_pending",
+    "translation": "translation",
+    "translations": "translations",
+    "daily": "daily",
 }
 
 
@@ -61,6 +65,10 @@ class ChatState(AuthState):
     history_supported: bool = False
     feedback_supported: bool = False
     stop_supported: bool = False
+    #: The person's translation ("" until the server said) and the ones offered (verse_view.py).
+    translation: str = ""
+    translations: list[TranslationItem] = []
+    daily: DailyVerseItem = DailyVerseItem()
 
     _resume_supported: bool = True
     _capabilities_known: bool = False
@@ -182,6 +190,10 @@ class ChatState(AuthState):
         self.sidebar_open = value
 
     @rx.event
+    def choose_translation(self, code: str):
+        return self._change(lambda view: verse_view.choose_translation(view, code, self._online()))
+
+    @rx.event
     def dismiss_notice(self) -> None:
         self.notice = ""
 
@@ -230,7 +242,9 @@ class ChatState(AuthState):
             case LinkStatus(state=state, retry_in_s=retry_in_s):
                 self.connection = "offline" if state == "closed" else state
                 self.retry_in = round(retry_in_s)
-                return self._change(connected) if state == "connected" else []
+                return (
+                    [*self._change(connected), *self._change(verse_view.probe_settings)] if state == "connected" else []
+                )
             case cognito.Tokens():
                 self._store(happening)
                 return []

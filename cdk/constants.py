@@ -185,6 +185,20 @@ ROUTE_FUNCTIONS: tuple[FunctionSpec, ...] = (
         route="verseOfTheDay",
         table_actions=_on((tables.CONNECTIONS, DDB_CONNECTION_CLEANUP), (tables.CONVERSATIONS, ("dynamodb:GetItem",))),
     ),
+    # The same turn pipeline as SendMessage, so the same access, model and limits.
+    FunctionSpec(
+        name="AnotherVerse",
+        route="anotherVerse",
+        table_actions=_on(
+            (tables.CONNECTIONS, DDB_CONNECTION_CLEANUP),
+            (tables.CONVERSATIONS, DDB_READ + DDB_WRITE),
+            (tables.RATE_LIMITS, ("dynamodb:GetItem", *DDB_WRITE)),
+            (tables.IDEMPOTENCY, DDB_IDEMPOTENCY),
+        ),
+        invokes_bedrock=True,
+        timeout_s=120,
+        memory_mb=512,
+    ),
 )
 
 ALL_FUNCTIONS: tuple[FunctionSpec, ...] = (AUTHORIZER, *ROUTE_FUNCTIONS)

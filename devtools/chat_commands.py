@@ -1,4 +1,5 @@
-"""The terminal chat's slash commands (`/translation KJV`, `/help`): each becomes one client frame or a line of help."""
+"""The terminal chat's slash commands (`/another`, `/translation KJV`, `/help`): each becomes one client frame or a
+line of help."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from shared import translations
 
 HELP = "\n".join(
     [
+        "  /another              answer your last words again with another verse (the first answer stays)",
         "  /translation          show the translation verses are shown in, and the ones offered",
         "  /translation CODE     show every verse in that translation from now on, e.g. /translation KJV",
         "  /help                 this list",
@@ -33,12 +35,21 @@ def command_frame(line: str, context: ChatContext) -> dict[str, Any] | str:
     match name.lower():
         case "/help":
             return HELP
+        case "/another":
+            if context.last_message_id is None:
+                return "  Nothing to answer again yet; write how you feel first."
+            return {"action": "anotherVerse", "messageId": context.last_message_id, "clientMessageId": cmid}
         case "/translation":
             frame: dict[str, Any] = {"action": "settings", "clientMessageId": cmid}
             if argument:
                 frame["translation"] = argument  # the server says which codes are offered if this is not one
             return frame
     return f"  Unknown command {name!r}; /help lists them."
+
+
+def streams_an_answer(frame: dict[str, Any]) -> bool:
+    """Whether the command's reply is a whole answer (ack, meta, deltas, done) rather than one frame."""
+    return frame.get("action") == "anotherVerse"
 
 
 def describe_reply(frame: dict[str, Any]) -> str | None:

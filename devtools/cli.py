@@ -15,7 +15,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from devtools.chat_commands import ChatContext, command_frame, describe_reply
+from devtools.chat_commands import ChatContext, command_frame, describe_reply, streams_an_answer
 from devtools.replay import cli as replay_cli
 from devtools.replay.render import GATEWAY_TIMEOUT
 from devtools.stack import LocalStack, StackError, StackOptions, load_endpoints
@@ -219,6 +219,9 @@ async def _run_command(ws: Any, line: str, context: ChatContext) -> None:
         print(frame)
         return
     await ws.send(json.dumps(frame))
+    if streams_an_answer(frame):
+        await _print_answer(ws, context)
+        return
     while (reply := describe_reply(json.loads(await ws.recv()))) is None:
         continue
     print(reply)

@@ -116,10 +116,29 @@ class VerseOfTheDay(_ClientFrame):
     translation: TranslationCode | None = None
 
 
-VERSE_ACTIONS: tuple[str, ...] = ("settings", "verseOfTheDay")
+class AnotherVerse(_ClientFrame):
+    """Answer an earlier message again with a different fitting verse (never one shown in its conversation); the
+    first answer stays in history beside the new one (`siblingOf`). Idempotent on clientMessageId, like sendMessage."""
+
+    action: Literal["anotherVerse"] = "anotherVerse"
+    message_id: Id = Field(alias="messageId")
+    client_message_id: Id = Field(alias="clientMessageId")
+    country: CountryCode | None = None
+
+
+VERSE_ACTIONS: tuple[str, ...] = ("settings", "verseOfTheDay", "anotherVerse")
 
 ClientFrame = Annotated[
-    SendMessage | Feedback | History | Resume | Stop | DeleteHistory | Ping | ChangeSettings | VerseOfTheDay,
+    SendMessage
+    | Feedback
+    | History
+    | Resume
+    | Stop
+    | DeleteHistory
+    | Ping
+    | ChangeSettings
+    | VerseOfTheDay
+    | AnotherVerse,
     Field(discriminator="action"),
 ]
 CLIENT_FRAME: TypeAdapter[ClientFrame] = TypeAdapter(ClientFrame)
@@ -190,6 +209,8 @@ class Ack(_ServerFrame):
     client_message_id: str = Field(alias="clientMessageId")
     message_id: str = Field(alias="messageId")
     session_id: str = Field(alias="sessionId")
+    #: On an answer to `anotherVerse`: the earlier answer to the same message, which stays beside this one.
+    sibling_of: str | None = Field(default=None, alias="siblingOf")
 
 
 class Verse(_Frame):
@@ -307,6 +328,8 @@ class TurnView(_Frame):
     stop_reason: StopReason | None = Field(default=None, alias="stopReason")
     fallback: bool | None = None
     feedback: FeedbackView | None = None
+    #: This answer was asked for with `anotherVerse`: the earlier answer to the same message.
+    sibling_of: str | None = Field(default=None, alias="siblingOf")
 
 
 class HistoryPage(_ServerFrame):

@@ -26,4 +26,5 @@ ROUTES: dict[str, str] = {
     # Verse capabilities (issue 17).
     "settings": "handlers.settings",
     "verseOfTheDay": "handlers.verse_of_the_day",
+    "anotherVerse": "handlers.another_verse",
 }

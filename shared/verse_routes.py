@@ -1,9 +1,10 @@
-"""The verse capabilities' WebSocket routes (issue 17), called by their thin handlers: settings, verse of the day."""
+"""The verse capabilities' WebSocket routes (issue 17), called by thin handlers: settings, daily verse, another."""
 
 from __future__ import annotations
 
-from shared.observability import logger
-from shared.protocol import ChangeSettings, DailyVerse, SettingsView, Verse, VerseOfTheDay
+from shared.metric_names import MetricName
+from shared.observability import logger, metrics
+from shared.protocol import AnotherVerse, ChangeSettings, DailyVerse, SettingsView, Verse, VerseOfTheDay
 from shared.router import Call, message_route
 
 
@@ -30,3 +31,13 @@ def verse_of_the_day(request: VerseOfTheDay, call: Call) -> None:
     verse = daily(day, translation)
     shown = Verse(reference=verse.reference, text=verse.text, translation=verse.translation)
     call.reply(DailyVerse(day=day.isoformat(), verse=shown))
+
+
+@message_route(AnotherVerse)
+def another_verse(request: AnotherVerse, call: Call) -> None:
+    """The same message answered again with a verse its conversation has not shown; streamed like sendMessage."""
+    metrics.add_metric(name=MetricName.MESSAGES_RECEIVED, unit="Count", value=1)
+    logger.info("another verse asked", connection_id=call.connection_id, message_id=request.message_id)
+    out = call.deps.turns.another(request, call.user, call.poster, call.deadline)
+    if out.gone:
+        call.gone(stage="streaming")

@@ -88,3 +88,43 @@ async def test_the_empty_chat_shows_todays_verse_and_the_chosen_translation_ever
     await expect(phone.get_by_label("Bible translation")).to_have_value("KJV")
     await phone.screenshot(path=str(output_dir / "translation-settings-phone.png"))
     await phone.context.close()
+
+
+async def test_another_verse_adds_an_answer_beside_the_first_and_history_keeps_both(
+    browser: Any, web_stack: dict[str, Any], person: tuple[str, str], output_dir: Path
+) -> None:
+    # Given a finished answer
+    page = await _signed_in(browser, web_stack, person, DESKTOP)
+    await page.get_by_role("button", name="Start a new conversation").first.click()
+    box = page.get_by_label("Your message")
+    await box.fill("I feel so lonely since I moved here")
+    await box.press("Enter")
+    await page.locator("#live-answer").wait_for(state="attached", timeout=60_000)
+    await page.locator("#live-answer").wait_for(state="detached", timeout=60_000)
+    cards = page.get_by_test_id("answer-card")
+    first = (await cards.last.get_by_test_id("verse-reference").inner_text()).strip()
+    # When the person asks for another verse
+    await cards.last.get_by_test_id("another-verse").click()
+    await expect(cards).to_have_count(2, timeout=60_000)
+    await page.locator("#live-answer").wait_for(state="detached", timeout=60_000)
+    # Then a second answer stands beside the first, marked as another verse for the same words, with a new verse
+    await expect(page.get_by_test_id("sibling-note")).to_have_count(1)
+    second = (await cards.last.get_by_test_id("verse-reference").inner_text()).strip()
+    assert second and second != first
+    await page.screenshot(path=str(output_dir / "another-verse-desktop.png"), full_page=True)
+    # And after a reload, the conversation opened from the list still has both, in order
+    await page.reload()
+    await page.locator('[data-testid="connection-status"][data-state="connected"]').wait_for()
+    await page.get_by_role("button", name="Open conversation: I feel so lonely since I moved here").first.click()
+    await expect(cards).to_have_count(2)
+    await expect(cards.first.get_by_test_id("verse-reference")).to_have_text(first)
+    await expect(cards.last.get_by_test_id("verse-reference")).to_have_text(second)
+    await expect(page.get_by_test_id("sibling-note")).to_have_count(1)
+    await page.context.close()
+
+    phone = await _signed_in(browser, web_stack, person, PHONE)
+    await phone.get_by_role("button", name="Show conversations").click()
+    await phone.get_by_role("button", name="Open conversation: I feel so lonely since I moved here").last.click()
+    await expect(phone.get_by_test_id("answer-card")).to_have_count(2)
+    await phone.screenshot(path=str(output_dir / "another-verse-phone.png"), full_page=True)
+    await phone.context.close()

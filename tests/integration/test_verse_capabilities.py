@@ -94,16 +94,22 @@ def test_the_terminal_client_changes_the_translation_with_a_command(endpoints: d
     create_user(endpoints["cognito_url"], endpoints["region"], endpoints["user_pool_id"], username, password)
     command = [str(Path(sys.executable).parent / "motivator"), "chat", "--state-dir", str(stack.state_dir)]
     command += ["--username", username, "--password", password]
-    # When they ask for a translation that is not offered, then for the KJV, then write how they feel
-    stdin = "/translation NIV\n/translation kjv\nI feel anxious about my exam tomorrow.\n\n"
+    # When they ask for another verse too early, for a translation that is not offered, then for the KJV, then write
+    # how they feel and ask for another verse
+    stdin = "/another\n/translation NIV\n/translation kjv\nI feel anxious about my exam tomorrow.\n/another\n\n"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     done = subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=60, env=env)
     # Then the first is refused with the offered codes, the second confirmed, and the answer's verse is in the KJV
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "! That translation is not offered; choose one of WEB, KJV, ASV, YLT." in out
+    assert "Nothing to answer again yet; write how you feel first." in out
     assert "Verses are shown in the King James Version (KJV)." in out
-    assert "(KJV)\n" in out.split("you> ")[3]
+    answers = out.split("you> ")
+    assert "(KJV)\n" in answers[4] and "[end_turn," in answers[4]
+    # And /another streams a second answer with a different verse, in the KJV too
+    references = [part.split("] ", 1)[1].split(" (KJV)")[0] for part in answers[4:6]]
+    assert "[end_turn," in answers[5] and len(set(references)) == 2, references
 
 
 async def test_the_verse_of_the_day_is_todays_in_the_persons_translation(
@@ -124,3 +130,67 @@ async def test_the_verse_of_the_day_is_todays_in_the_persons_translation(
     assert own["verse"] == {"reference": expected.reference, "text": expected.text, "translation": "ASV"}
     assert ylt["verse"]["reference"] == expected.reference and ylt["verse"]["translation"] == "YLT"
     await ws.close()
+
+
+async def _another(ws: Any, message_id: str, cmid: str) -> Any:
+    await ws.send(json.dumps({"action": "anotherVerse", "messageId": message_id, "clientMessageId": cmid}))
+    return await collect(ws, until={"done", "error"})
+
+
+async def test_another_verse_streams_a_new_answer_beside_the_first_with_a_verse_not_shown(
+    endpoints: dict[str, Any], new_user: Any
+) -> None:
+    ws = await open_ws(endpoints, new_user())
+    # Given an answer
+    first = await ask(ws, "I feel so lonely since I moved to this city.")
+    ack = first.of("ack")[0]
+    # When the person asks for another verse for it, twice
+    second = await _another(ws, ack["messageId"], "another-1")
+    third = await _another(ws, ack["messageId"], "another-2")
+    # Then each streams like an answer (ack, meta, deltas, done) in the same conversation, naming the first
+    for answer in (second, third):
+        assert answer.types[:2] == ["ack", "meta"] and answer.types[-1] == "done" and "delta" in answer.types
+        assert answer.of("ack")[0]["sessionId"] == ack["sessionId"]
+        assert answer.of("ack")[0]["siblingOf"] == ack["messageId"]
+    # And no verse repeats
+    references = [a.of("meta")[0]["verse"]["reference"] for a in (first, second, third)]
+    assert len(set(references)) == 3, references
+    # And history keeps all three, the later two marked as siblings of the first
+    page = await _request(ws, {"action": "history", "sessionId": ack["sessionId"]}, {"history"})
+    assert [item.get("siblingOf") for item in page["items"]] == [None, ack["messageId"], ack["messageId"]]
+    assert [item["verse"]["reference"] for item in page["items"]] == references
+    # And asking again under the same key replays the same answer
+    resent = await _another(ws, ack["messageId"], "another-1")
+    assert resent.of("ack")[0]["messageId"] == second.of("ack")[0]["messageId"] and resent.text == second.text
+    await ws.close()
+
+
+async def test_another_verse_of_a_crisis_answer_keeps_the_crisis_care(endpoints: dict[str, Any], new_user: Any) -> None:
+    ws = await open_ws(endpoints, new_user())
+    # Given a crisis answer
+    first = await ask(ws, "I want to kill myself tonight.")
+    assert first.of("meta")[0]["safety"] == "crisis"
+    # When another verse is asked for it
+    again = await _another(ws, first.of("ack")[0]["messageId"], "crisis-again")
+    # Then the resources come first again, with a different gentle verse
+    meta = again.of("meta")[0]
+    assert meta["safety"] == "crisis" and meta["resources"]
+    assert meta["verse"]["reference"] != first.of("meta")[0]["verse"]["reference"]
+    await ws.close()
+
+
+async def test_another_verse_without_a_key_or_for_someone_elses_answer_is_refused(
+    endpoints: dict[str, Any], new_user: Any
+) -> None:
+    owner, stranger = await open_ws(endpoints, new_user()), await open_ws(endpoints, new_user())
+    first = await ask(owner, "I'm stressed about work.")
+    message_id = first.of("ack")[0]["messageId"]
+    # When it is asked for without a clientMessageId
+    missing = await _request(owner, {"action": "anotherVerse", "messageId": message_id}, set())
+    # Then it is a bad_request naming the field
+    assert missing["code"] == "bad_request" and "clientMessageId" in missing["message"]
+    # And another person asking for another verse of this answer gets not_found, as if it did not exist
+    refused = (await _another(stranger, message_id, "not-mine")).frames[-1]
+    assert refused["code"] == "not_found" and refused["clientMessageId"] == "not-mine"
+    await owner.close()
+    await stranger.close()

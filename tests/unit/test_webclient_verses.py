@@ -31,6 +31,7 @@ def test_the_settings_frame_fills_the_choice_and_the_verse_of_the_day_its_card()
     daily = parse_frame(
         DailyVerse(day="2026-12-01", verse=Verse(reference="Psalm 34:18", text="…", translation="KJV")).to_wire()
     )
+    assert settings is not None and daily is not None
     view, effects = apply(view, settings)
     assert effects == []
     view, _ = apply(view, daily)
@@ -75,3 +76,24 @@ def test_a_server_without_the_routes_shows_no_select_and_no_card() -> None:
         view, _ = apply(view, error)
     # Then nothing of them is shown, no notice either, and nothing waits
     assert view.translations == [] and view.daily.reference == "" and view.notice == "" and view.pending == ()
+
+
+def test_another_verse_asks_again_live_beside_the_answer_and_its_ack_makes_it_a_sibling() -> None:
+    from motivator_web.verse_view import another_verse
+
+    from shared.protocol import Ack
+
+    # Given a finished answer on screen
+    turn = Turn(key="k1", question="I feel lonely.", message_id="m1", session_id="s1", status=DONE)
+    view = ChatView(turns=[turn], session_id="s1")
+    # When the person asks for another verse
+    view, effects = another_verse(view, "k1", "k2", "GB")
+    # Then an anotherVerse for that answer goes out under a new key, and a live turn waits for it
+    assert _sent(effects) == [{"action": "anotherVerse", "messageId": "m1", "clientMessageId": "k2", "country": "GB"}]
+    assert view.live is not None and (view.live.question, view.live.sibling_of) == ("I feel lonely.", "m1")
+    # And the first answer stays in the transcript; the ack makes the live turn the new answer
+    view, _ = apply(view, Ack(clientMessageId="k2", messageId="m2", sessionId="s1", siblingOf="m1"))
+    assert [t.message_id for t in view.turns] == ["m1"] and view.live is not None and view.live.message_id == "m2"
+    # And while it streams, asking again is refused with a sentence
+    again, sent = another_verse(view, "k1", "k3", "")
+    assert sent == [] and again.notice

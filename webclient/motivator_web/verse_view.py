@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 
+from motivator_web.models import Turn
 from motivator_web.verse_models import DailyVerseItem, TranslationItem
-from motivator_web.view import ChatView, Effect, answered, request
+from motivator_web.view import ChatView, Effect, Send, answered, request, streaming, wire
 from shared.limits import HISTORY_PAGE_MAX
-from shared.protocol import ChangeSettings, DailyVerse, History, SettingsView, VerseOfTheDay
+from shared.protocol import AnotherVerse, ChangeSettings, DailyVerse, History, SettingsView, VerseOfTheDay
 from shared.translations import offered
 
 OFFLINE = "You're offline; your choice is saved once the connection is back."
+LET_IT_FINISH = "Please let this answer finish first."
 Outcome = tuple[ChatView, list[Effect]]
 
 
@@ -58,3 +60,22 @@ def settings_received(view: ChatView, frame: SettingsView) -> Outcome:
     session_id = view.session_id
     view, send = request(view, History(sessionId=session_id, limit=HISTORY_PAGE_MAX), session_id=session_id)
     return view, [daily, send]
+
+
+def another_verse(view: ChatView, key: str, new_key: str, country: str) -> Outcome:
+    """ "Another verse" on an answer: the same words answered again, live, beside it (the server picks a verse the
+    conversation has not shown, and keeps the first answer in history)."""
+    if streaming(view):
+        return dataclasses.replace(view, notice=LET_IT_FINISH), []
+    turn = next((t for t in view.turns if t.key == key and t.message_id), None)
+    if turn is None:
+        return view, []
+    frame = AnotherVerse(messageId=turn.message_id, clientMessageId=new_key, country=country or None)
+    live = Turn(
+        key=new_key,
+        question=turn.question,
+        session_id=turn.session_id or view.session_id,
+        country=country,
+        sibling_of=turn.message_id,
+    )
+    return dataclasses.replace(view, notice="", live=live), [Send(wire(frame))]

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from motivator_web.components.care import concern_resources, crisis_resources
+from motivator_web.components.verse_actions import sibling_note, verse_actions
 from motivator_web.components.verse_of_the_day import translation_name, verse_of_the_day
 from motivator_web.models import DONE, FAILED, INTERRUPTED, SENDING, STOPPED, STREAMING, UNSAVED_NOTE
 from motivator_web.state import ChatState
@@ -233,6 +234,7 @@ def answer_card(turn, live: bool = False) -> rx.Component:
             answer_text(turn, live),
             concern_resources(turn),
             turn_footer(turn, live),
+            rx.fragment() if live else verse_actions(turn),
             rx.cond(~turn.saved, rx.text(UNSAVED_NOTE, size="1", color="var(--gray-10)", data_testid="unsaved-note")),
             spacing="3",
             width="100%",
@@ -255,7 +257,8 @@ def answer_card(turn, live: bool = False) -> rx.Component:
 
 
 def turn_view(turn, live: bool = False) -> rx.Component:
-    return rx.vstack(question_bubble(turn), answer_card(turn, live), spacing="3", width="100%")
+    question = rx.cond(turn.sibling_of != "", sibling_note(turn), question_bubble(turn))
+    return rx.vstack(question, answer_card(turn, live), spacing="3", width="100%")
 
 
 def empty_state() -> rx.Component:

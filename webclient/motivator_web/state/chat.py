@@ -190,6 +190,12 @@ class ChatState(AuthState):
         self.sidebar_open = value
 
     @rx.event
+    async def another_verse(self, key: str):
+        country = (await self.get_state(CountryState)).country
+        new_key = str(uuid.uuid4())
+        return self._change(lambda view: verse_view.another_verse(view, key, new_key, country))
+
+    @rx.event
     def choose_translation(self, code: str):
         return self._change(lambda view: verse_view.choose_translation(view, code, self._online()))
 

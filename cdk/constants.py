@@ -188,6 +188,34 @@ ROUTE_FUNCTIONS: tuple[FunctionSpec, ...] = (
         table_actions=_on((tables.CONNECTIONS, DDB_CONNECTION_CLEANUP), (tables.CONVERSATIONS, DDB_READ + DDB_DELETE)),
         timeout_s=30,
     ),
+    # Verse capabilities (issue 17): the person's settings item lives in the Conversations table.
+    FunctionSpec(
+        name="Settings",
+        route="settings",
+        table_actions=_on(
+            (tables.CONNECTIONS, DDB_CONNECTION_CLEANUP),
+            (tables.CONVERSATIONS, ("dynamodb:GetItem", "dynamodb:UpdateItem")),
+        ),
+    ),
+    FunctionSpec(
+        name="VerseOfTheDay",
+        route="verseOfTheDay",
+        table_actions=_on((tables.CONNECTIONS, DDB_CONNECTION_CLEANUP), (tables.CONVERSATIONS, ("dynamodb:GetItem",))),
+    ),
+    # The same turn pipeline as SendMessage, so the same access, model and limits.
+    FunctionSpec(
+        name="AnotherVerse",
+        route="anotherVerse",
+        table_actions=_on(
+            (tables.CONNECTIONS, DDB_CONNECTION_CLEANUP),
+            (tables.CONVERSATIONS, DDB_READ + DDB_WRITE),
+            (tables.RATE_LIMITS, ("dynamodb:GetItem", *DDB_WRITE)),
+            (tables.IDEMPOTENCY, DDB_IDEMPOTENCY),
+        ),
+        invokes_bedrock=True,
+        timeout_s=120,
+        memory_mb=512,
+    ),
 )
 
 # REST API (issue 17, item 8): one function behind every route of the HTTP API (shared/rest/paths.py).

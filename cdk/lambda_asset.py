@@ -22,7 +22,7 @@ from cdk.constants import (
     LAMBDA_SOURCE_PACKAGES,
     LAMBDA_SOURCE_SUFFIXES,
 )
-from shared.engine.scripture import bible_module
+from shared.engine.scripture import bible_modules
 
 #: Bump when the way the asset is assembled changes, so cached folders are not reused.
 _RECIPE_VERSION = "2"
@@ -127,13 +127,14 @@ def _install_dependencies(root: Path, target: Path, python: str | None, wheels: 
 
 
 def _drop_unused_scripture(folder: Path) -> None:
-    """Only the translation and format the engine reads ship: every other `*_bible.py` of the pythonbible data
-    packages (other formats of the WEB, the ASV that pythonbible depends on) is megabytes of unused text."""
-    keep = folder / (bible_module().replace(".", "/") + ".py")
-    if not keep.is_file():
-        raise RuntimeError(f"the scripture text {keep.relative_to(folder)} is missing from the Lambda dependencies")
+    """Only the offered translations (shared.translations), in the one format the engine reads, ship: every other
+    `*_bible.py` of the pythonbible data packages (other formats, texts not offered) is megabytes of unused text."""
+    keep = {folder / (module.replace(".", "/") + ".py") for module in bible_modules()}
+    for path in sorted(keep):
+        if not path.is_file():
+            raise RuntimeError(f"the scripture text {path.relative_to(folder)} is missing from the Lambda dependencies")
     for path in folder.glob("pythonbible_*/*_bible.py"):
-        if path != keep:
+        if path not in keep:
             path.unlink()
 
 

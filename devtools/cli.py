@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from devtools import ops
+from devtools.chat_commands import ChatContext, command_frame, describe_reply, streams_an_answer
 from devtools.replay import cli as replay_cli
 from devtools.replay.render import GATEWAY_TIMEOUT
 from devtools.stack import LocalStack, StackError, StackOptions, load_endpoints
@@ -202,10 +203,10 @@ async def run_chat(args: argparse.Namespace) -> int:
 
     endpoints = load_endpoints(args.state_dir)
     token = access_token(endpoints, args.username, args.password)
-    session_id: str | None = None
+    context = ChatContext()
     try:
         async with connect(endpoints["ws_url"], additional_headers={"Authorization": f"Bearer {token}"}) as ws:
-            print("Connected. Write how you feel; an empty line or Ctrl-D quits.")
+            print("Connected. Write how you feel; an empty line or Ctrl-D quits; /help lists the commands.")
             while True:
                 try:
                     line = await asyncio.to_thread(input, "\nyou> ")
@@ -213,31 +214,48 @@ async def run_chat(args: argparse.Namespace) -> int:
                     return 0
                 if not line.strip():
                     return 0
+                if line.lstrip().startswith("/"):
+                    await _run_command(ws, line, context)
+                    continue
                 request: dict[str, Any] = {
                     "action": "sendMessage",
                     "message": line,
                     "clientMessageId": str(uuid.uuid4()),
                 }
-                if session_id:
-                    request["sessionId"] = session_id
+                if context.session_id:
+                    request["sessionId"] = context.session_id
                 if args.country:
                     request["country"] = args.country
                 await ws.send(json.dumps(request))
-                session_id = await _print_answer(ws) or session_id
+                await _print_answer(ws, context)
     except InvalidStatus as exc:
         raise StackError(f"The gateway refused the connection (HTTP {exc.response.status_code}).") from None
     except ConnectionClosed as exc:
         raise StackError(f"The connection closed ({exc.rcvd.code if exc.rcvd else 'no code'}).") from None
 
 
-async def _print_answer(ws: Any) -> str | None:
-    session_id = None
+async def _run_command(ws: Any, line: str, context: ChatContext) -> None:
+    """One slash command: its frame sent and its reply printed (or its help line)."""
+    frame = command_frame(line, context)
+    if isinstance(frame, str):
+        print(frame)
+        return
+    await ws.send(json.dumps(frame))
+    if streams_an_answer(frame):
+        await _print_answer(ws, context)
+        return
+    while (reply := describe_reply(json.loads(await ws.recv()))) is None:
+        continue
+    print(reply)
+
+
+async def _print_answer(ws: Any, context: ChatContext) -> None:
     notes: list[str] = []
     while True:
         frame = json.loads(await ws.recv())
         kind = frame.get("type")
         if kind == "ack":
-            session_id = frame["sessionId"]
+            context.session_id, context.last_message_id = frame["sessionId"], frame["messageId"]
         elif kind == "meta":
             print(render_meta(frame))
             sys.stdout.write("\n")
@@ -249,16 +267,16 @@ async def _print_answer(ws: Any) -> str | None:
             print(f"\n  [{frame['stopReason']}, {frame['metrics'].get('totalMs', 0):.0f} ms{note}]")
             for text in notes:
                 print(f"  (gateway: {text}; the answer went on)")
-            return session_id
+            return
         elif kind == "error":
             print(f"\n  ! {frame['message']}")
             if frame.get("code") != "model_unavailable":
-                return session_id
+                return
         elif frame.get("message") == GATEWAY_TIMEOUT:  # after 29 s: the handler goes on, so the stream does too
             notes.append(GATEWAY_TIMEOUT)
         elif "message" in frame:  # API Gateway's own error frames
             print(f"\n  ! gateway: {frame['message']}")
-            return session_id
+            return
 
 
 def country_from_locale(locale: str | None) -> str | None:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from shared.auth import TokenVerifier
     from shared.conversations import ConversationRepository
     from shared.idempotency import IdempotencyStore
+    from shared.profiles import ProfileRepository
     from shared.turn.follow import Follower
     from shared.turn.pipeline import TurnService
 
@@ -44,6 +45,12 @@ class Container:
             aws.dynamodb(self.settings).Table(self.settings.conversations_table),
             self.settings.conversation_retention_days,
         )
+
+    @cached_property
+    def profiles(self) -> ProfileRepository:
+        from shared.profiles import ProfileRepository
+
+        return ProfileRepository(aws.dynamodb(self.settings).Table(self.settings.conversations_table))
 
     @cached_property
     def idempotency(self) -> IdempotencyStore:
@@ -85,7 +92,7 @@ class Container:
         chooser = Chooser(get_catalogue(), settings.context_turns)
         model = BedrockModel(aws.bedrock_runtime(settings), settings)
         return TurnService(
-            admission=Admission(self.conversations, self.idempotency, gate, gate, io),
+            admission=Admission(self.conversations, self.idempotency, gate, gate, io, self.profiles),
             chooser=chooser,
             writer=Writer(model, chooser, settings.model_first_token_budget_s),
             follower=self.follower,

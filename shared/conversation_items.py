@@ -88,6 +88,7 @@ def turn_of(item: dict[str, Any]) -> Turn:
         answer=item.get("answer"),
         feedback=item.get("feedback"),
         stop_requested=bool(item.get("stopRequested", False)),
+        sibling_of=item.get("siblingOf"),
     )
 
 

@@ -64,9 +64,17 @@ class ConversationRepository:
 
     # -- writing a turn ----------------------------------------------------------------------
     def start_turn(
-        self, *, user_id: str, session_id: str, message_id: str, client_message_id: str, message: str
+        self,
+        *,
+        user_id: str,
+        session_id: str,
+        message_id: str,
+        client_message_id: str,
+        message: str,
+        sibling_of: str | None = None,
     ) -> None:
-        """Store the user's message as soon as it is received, and touch (or create) its session."""
+        """Store the user's message as soon as it is received, and touch (or create) its session; `sibling_of`
+        names the earlier answer to the same message when this one was asked for with `anotherVerse`."""
         at = now_ms()
         turn = {
             **turn_key(message_id),
@@ -82,6 +90,8 @@ class ConversationRepository:
             "lastSeq": 0,
             CONVERSATIONS_TTL_ATTRIBUTE: self.expires_at(),
         }
+        if sibling_of:
+            turn["siblingOf"] = sibling_of
         call(self._table.put_item, "storing the message", Item=turn)
         call(
             self._table.update_item,

@@ -6,9 +6,9 @@ import json
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 
-from shared import limits
+from shared import limits, translations
 from shared.jsontext import nesting_depth
 
 Trimmed = Annotated[str, StringConstraints(strip_whitespace=True)]
@@ -88,14 +88,72 @@ class Ping(_ClientFrame):
     action: Literal["ping"] = "ping"
 
 
+# -- verse capabilities (issue 17): the person's translation -----------------------------------
+def _offered_translation(value: str) -> str:
+    if translations.offered(value) is None:
+        raise ValueError("not offered")
+    return value
+
+
+#: One of shared.translations.CODES, in any case.
+TranslationCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, max_length=8), AfterValidator(_offered_translation)
+]
+
+
+class ChangeSettings(_ClientFrame):
+    """Read the person's settings (no fields) or change them; answered by a `settings` frame."""
+
+    action: Literal["settings"] = "settings"
+    #: One of shared.translations.CODES: every verse is shown in it from then on, history included.
+    translation: TranslationCode | None = None
+
+
+class VerseOfTheDay(_ClientFrame):
+    """Today's verse (UTC day, the same for everyone), in the person's translation unless one is named."""
+
+    action: Literal["verseOfTheDay"] = "verseOfTheDay"
+    translation: TranslationCode | None = None
+
+
+class AnotherVerse(_ClientFrame):
+    """Answer an earlier message again with a different fitting verse (never one shown in its conversation); the
+    first answer stays in history beside the new one (`siblingOf`). Idempotent on clientMessageId, like sendMessage."""
+
+    action: Literal["anotherVerse"] = "anotherVerse"
+    message_id: Id = Field(alias="messageId")
+    client_message_id: Id = Field(alias="clientMessageId")
+    country: CountryCode | None = None
+
+
+VERSE_ACTIONS: tuple[str, ...] = ("settings", "verseOfTheDay", "anotherVerse")
+
 ClientFrame = Annotated[
-    SendMessage | Feedback | History | Resume | Stop | DeleteHistory | Ping,
+    SendMessage
+    | Feedback
+    | History
+    | Resume
+    | Stop
+    | DeleteHistory
+    | Ping
+    | ChangeSettings
+    | VerseOfTheDay
+    | AnotherVerse,
     Field(discriminator="action"),
 ]
 CLIENT_FRAME: TypeAdapter[ClientFrame] = TypeAdapter(ClientFrame)
 
 #: The actions a client may send, in the order the `$default` error frame lists them.
-ACTIONS: tuple[str, ...] = ("sendMessage", "feedback", "history", "resume", "stop", "deleteHistory", "ping")
+ACTIONS: tuple[str, ...] = (
+    "sendMessage",
+    "feedback",
+    "history",
+    "resume",
+    "stop",
+    "deleteHistory",
+    "ping",
+    *VERSE_ACTIONS,
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -155,6 +213,8 @@ class Ack(_ServerFrame):
     session_id: str = Field(alias="sessionId")
     #: Messages left today after this one (shared.allowance); absent when no allowance applies.
     remaining_today: int | None = Field(default=None, alias="remainingToday")
+    #: On an answer to `anotherVerse`: the earlier answer to the same message, which stays beside this one.
+    sibling_of: str | None = Field(default=None, alias="siblingOf")
 
 
 class Verse(_Frame):
@@ -274,6 +334,8 @@ class TurnView(_Frame):
     stop_reason: StopReason | None = Field(default=None, alias="stopReason")
     fallback: bool | None = None
     feedback: FeedbackView | None = None
+    #: This answer was asked for with `anotherVerse`: the earlier answer to the same message.
+    sibling_of: str | None = Field(default=None, alias="siblingOf")
 
 
 class HistoryPage(_ServerFrame):
@@ -291,8 +353,31 @@ class FeedbackRecorded(_ServerFrame):
     helpful: bool
 
 
+class TranslationOption(_Frame):
+    code: str
+    name: str
+
+
+class SettingsView(_ServerFrame):
+    """The person's settings, and what they may choose from (answers the `settings` action)."""
+
+    type: Literal["settings"] = "settings"
+    translation: str
+    translations: list[TranslationOption] = Field(
+        default_factory=lambda: [TranslationOption(code=t.code, name=t.name) for t in translations.OFFERED]
+    )
+
+
+class DailyVerse(_ServerFrame):
+    """The verse of the day (answers `verseOfTheDay`): `day` is the UTC calendar day, ISO 8601 (2026-12-01)."""
+
+    type: Literal["verseOfTheDay"] = "verseOfTheDay"
+    day: str
+    verse: Verse
+
+
 ServerFrame = Annotated[
-    Ack | Meta | Delta | Done | Error | Pong | HistoryPage | FeedbackRecorded,
+    Ack | Meta | Delta | Done | Error | Pong | HistoryPage | FeedbackRecorded | SettingsView | DailyVerse,
     Field(discriminator="type"),
 ]
 SERVER_FRAME: TypeAdapter[ServerFrame] = TypeAdapter(ServerFrame)
@@ -377,6 +462,8 @@ def _describe(exc: ValidationError) -> str:
         return "The message was empty; write a few words about how you feel."
     if field == "message" and first["type"] == "string_too_long":
         return f"The message is too long; keep it under {limits.MESSAGE_MAX_CHARS} characters."
+    if field == "translation":
+        return f"That translation is not offered; choose one of {', '.join(translations.CODES)}."
     if first["type"] == "string_unicode":
         return f"The field {field!r} is not valid Unicode text (it holds a lone surrogate)."
     return f"The field {field!r} is not valid: {first['msg']}."

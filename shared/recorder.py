@@ -36,7 +36,14 @@ class Conversations(Protocol):
     """The writes of one turn (shared.conversations.ConversationRepository)."""
 
     def start_turn(
-        self, *, user_id: str, session_id: str, message_id: str, client_message_id: str, message: str
+        self,
+        *,
+        user_id: str,
+        session_id: str,
+        message_id: str,
+        client_message_id: str,
+        message: str,
+        sibling_of: str | None = None,
     ) -> None: ...
 
     def set_meta(self, message_id: str, meta: Meta | Mapping[str, Any]) -> None: ...
@@ -80,9 +87,11 @@ class TurnRecorder:
         self._thread.start()
         return self
 
-    def begin(self, *, client_message_id: str, message: str) -> TurnRecorder:
+    def begin(self, *, client_message_id: str, message: str, sibling_of: str | None = None) -> TurnRecorder:
         """Queue the user's message; it is the first thing written, before any part of the answer."""
         self._begin = {"client_message_id": client_message_id, "message": message}
+        if sibling_of:
+            self._begin["sibling_of"] = sibling_of
         return self
 
     # -- called by the streaming path ----------------------------------------------------------

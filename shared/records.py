@@ -85,6 +85,8 @@ class Turn:
     #: {"helpful": bool, "comment": str | None, "at": epoch ms}
     feedback: dict[str, Any] | None = None
     stop_requested: bool = False
+    #: Asked for with `anotherVerse`: the earlier answer to the same message.
+    sibling_of: str | None = None
 
     @property
     def final(self) -> bool:
@@ -107,6 +109,7 @@ class Turn:
             stopReason=done.stop_reason if done else None,
             fallback=done.fallback if done else None,
             feedback=FeedbackView.model_validate(self.feedback) if self.feedback else None,
+            siblingOf=self.sibling_of,
         )
 
 

@@ -23,4 +23,8 @@ ROUTES: dict[str, str] = {
     "resume": "handlers.resume",
     "stop": "handlers.stop",
     "deleteHistory": "handlers.delete_history",
+    # Verse capabilities (issue 17).
+    "settings": "handlers.settings",
+    "verseOfTheDay": "handlers.verse_of_the_day",
+    "anotherVerse": "handlers.another_verse",
 }

@@ -88,6 +88,7 @@ TURN_LIST_ATTRIBUTES = (
     "done",
     "answer",
     "feedback",
+    "siblingOf",
 )
 
 #: Sessions, turns, answer chunks and feedback of each user (single-table; see docs/data-model.md).

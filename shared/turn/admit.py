@@ -5,10 +5,10 @@ from __future__ import annotations
 import contextlib
 from concurrent.futures import Executor, Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
-from shared import allowance, turn_safety
+from shared import allowance, translations, turn_safety
 from shared.idempotency import Claim
 from shared.metric_names import MetricName
 from shared.observability import logger, metrics
@@ -45,6 +45,12 @@ class Keys(Protocol):
     def release(self, user_id: str, client_message_id: str) -> None: ...
 
 
+class Preferences(Protocol):
+    """The person's own settings (shared.profiles): the translation verses are shown in."""
+
+    def translation(self, user_id: str) -> str: ...
+
+
 class Bucket(Protocol):
     """The per-user rate limit (shared.ratelimit)."""
 
@@ -75,6 +81,8 @@ class Admitted:
     safety: TurnSafety
     #: Messages left today (shared.allowance), shown by clients when few are left.
     remaining_today: int | None = None
+    #: The translation the person reads verses in (the default when their setting could not be read).
+    translation: str = translations.DEFAULT
 
     def ack(self, client_message_id: str) -> Ack:
         return Ack(
@@ -113,12 +121,21 @@ def hear(message: str, session: Session) -> TurnSafety:
 class Admission:
     """Decides whether and under which ids a message is answered; storage calls go out side by side."""
 
-    def __init__(self, sessions: SessionReader, keys: Keys, bucket: Bucket, gate: Gate, io: Executor) -> None:
+    def __init__(
+        self,
+        sessions: SessionReader,
+        keys: Keys,
+        bucket: Bucket,
+        gate: Gate,
+        io: Executor,
+        preferences: Preferences | None = None,
+    ) -> None:
         self._sessions = sessions
         self._keys = keys
         self._bucket = bucket
         self._gate = gate
         self._io = io
+        self._preferences = preferences
 
     def admit(self, request: SendMessage, user_id: str) -> Entry:
         cmid = request.client_message_id
@@ -129,11 +146,12 @@ class Admission:
         # turns (the model's context, and risk heard across them).
         reading = self._io.submit(self._sessions.session, user_id, request.session_id) if request.session_id else None
         ids = (user_id, cmid, request.message, request.session_id, message_id, session_id)
+        preferring = self._io.submit(self._preferences.translation, user_id) if self._preferences else None
         if alone.crisis:  # a crisis takes no token: the key alone, and never waited on for long
             new_session = Session.new(session_id, user_id)
-            return self._admit_crisis(
-                request, message_id, new_session, reading, self._io.submit(self._keys.claim, *ids)
-            )
+            claiming = self._io.submit(self._keys.claim, *ids)
+            admitted = self._admit_crisis(request, message_id, new_session, reading, claiming)
+            return _in_translation(admitted, preferring, CRISIS_STORAGE_WAIT_S)
         # One round trip while the session is read: the key claimed and the token taken together.
         claim, decision = self._gate.claim_and_take(*ids)
         if decision is None:
@@ -157,7 +175,8 @@ class Admission:
         if safety.crisis and decision.allowed:  # a crisis never counts against the limit or today's allowance
             with contextlib.suppress(StorageError):
                 self._bucket.give_back(user_id)
-        return Admitted(claim.message_id, session, safety, allowance.remaining(decision))
+        admitted = Admitted(claim.message_id, session, safety, allowance.remaining(decision))
+        return _in_translation(admitted, preferring, None)
 
     def given_back(self, user_id: str, client_message_id: str) -> bool:
         """Whether the copy that claimed this key gave it back (it was refused), so a resend may try afresh."""
@@ -201,6 +220,26 @@ class Admission:
         except StorageError:
             metrics.add_metric(name=MetricName.STORAGE_ERRORS, unit="Count", value=1)
             logger.warning("could not undo a refused message's claim or token", user_id=user_id)
+
+
+def _in_translation(entry: Entry, preferring: Future[str] | None, timeout_s: float | None) -> Entry:
+    """The admitted answer in the person's translation; a setting that cannot be read never holds an answer up."""
+    if preferring is None:
+        return entry
+    if timeout_s is None:
+        try:
+            translation: str | None = preferring.result()
+        except StorageError:
+            metrics.add_metric(name=MetricName.STORAGE_ERRORS, unit="Count", value=1)
+            translation = None
+    else:
+        translation = _within(preferring, timeout_s)
+    code = translations.or_default(translation)
+    if isinstance(entry, Admitted):
+        return replace(entry, translation=code)
+    if isinstance(entry, Resent) and entry.otherwise is not None:
+        return replace(entry, otherwise=replace(entry.otherwise, translation=code))
+    return entry
 
 
 def _within(future: Future[T], timeout_s: float) -> T | None:

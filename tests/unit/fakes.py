@@ -40,13 +40,28 @@ class FakeConversations:
 
     # -- writes of a turn --------------------------------------------------------------------
     def start_turn(
-        self, *, user_id: str, session_id: str, message_id: str, client_message_id: str, message: str
+        self,
+        *,
+        user_id: str,
+        session_id: str,
+        message_id: str,
+        client_message_id: str,
+        message: str,
+        sibling_of: str | None = None,
     ) -> None:
         self._check()
         at = now_ms()
         with self._lock:
             self.turns[message_id] = Turn(
-                message_id, session_id, user_id, client_message_id, message, at, at, TurnStatus.STREAMING
+                message_id,
+                session_id,
+                user_id,
+                client_message_id,
+                message,
+                at,
+                at,
+                TurnStatus.STREAMING,
+                sibling_of=sibling_of,
             )
             known = self.sessions.get((user_id, session_id)) or Session.new(session_id, user_id)
             self.sessions[(user_id, session_id)] = replace(known, turn_count=known.turn_count + 1)

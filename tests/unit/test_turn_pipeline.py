@@ -107,3 +107,62 @@ def test_a_crisis_resent_after_its_answer_replays_it_under_the_session_it_is_sto
 def test_an_unknown_conversation_is_refused_with_not_found() -> None:
     client = _answer(Stack(), _send(sessionId="not-mine"))
     assert client.types == ["error"] and client.of("error")[0].code is ErrorCode.NOT_FOUND
+
+
+def _another(stack: Stack, message_id: str, cmid: str | None = None) -> Client:
+    from shared.protocol import AnotherVerse
+
+    client = Client()
+    request = AnotherVerse(messageId=message_id, clientMessageId=cmid or str(uuid.uuid4()))
+    stack.service().another(request, USER, client, Deadline.within(60))
+    return client
+
+
+def test_another_verse_answers_the_same_message_with_a_verse_not_shown_beside_the_first() -> None:
+    # Given an answer in a conversation
+    stack = Stack()
+    first = _answer(stack, _send())
+    first_id, session_id = first.of("ack")[0].message_id, first.of("ack")[0].session_id
+    # When the person asks for another verse, twice
+    second = _another(stack, first_id)
+    third = _another(stack, first_id)
+    # Then each is a new answer in the same conversation, beside the first, with a verse not shown before
+    acks = [c.of("ack")[0] for c in (second, third)]
+    assert all(a.session_id == session_id and a.sibling_of == first_id for a in acks)
+    verses = [c.of("meta")[0].verse.reference for c in (first, second, third)]
+    assert len(set(verses)) == 3, verses
+    stored = stack.conversations.turns[acks[0].message_id]
+    assert stored.sibling_of == first_id and stored.message == "I feel anxious about my exam tomorrow."
+    assert stored.to_view(second.text).sibling_of == first_id
+
+
+def test_another_verse_for_a_crisis_answer_is_again_gentle_with_the_resources() -> None:
+    # Given a crisis answer
+    stack = Stack()
+    first = _answer(stack, _send(CRISIS))
+    # When another verse is asked for it
+    again = _another(stack, first.of("ack")[0].message_id)
+    # Then the new answer is the crisis answer again: resources, a gentle verse, a different one
+    meta = again.of("meta")[0]
+    assert meta.safety is Safety.CRISIS and meta.resources
+    assert meta.verse.reference != first.of("meta")[0].verse.reference
+
+
+def test_another_verse_resent_replays_and_an_unknown_answer_is_not_found() -> None:
+    # Given an answer and a request for another verse under a key
+    stack = Stack()
+    first = _answer(stack, _send())
+    once = _another(stack, first.of("ack")[0].message_id, cmid="again-1")
+    calls = len(stack.model.calls)
+    # When the same request comes again (a resend after a dropped connection)
+    twice = _another(stack, first.of("ack")[0].message_id, cmid="again-1")
+    # Then the same answer is replayed without another model call
+    assert twice.of("ack")[0].message_id == once.of("ack")[0].message_id and twice.text == once.text
+    assert len(stack.model.calls) == calls
+    # And another verse for an answer that does not exist (or is someone else's) is not_found, for that request
+    missing = _another(stack, "no-such-answer", cmid="again-2")
+    (error,) = missing.of("error")
+    assert error.code is ErrorCode.NOT_FOUND and (error.client_message_id, error.message_id) == (
+        "again-2",
+        "no-such-answer",
+    )

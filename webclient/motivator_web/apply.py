@@ -22,6 +22,7 @@ from motivator_web.models import (
     turns_of,
     with_meta,
 )
+from motivator_web.verse_view import daily_received, settings_received
 from motivator_web.view import (
     ChatView,
     Effect,
@@ -43,6 +44,7 @@ from shared.limits import HISTORY_PAGE_DEFAULT
 from shared.protocol import (
     GATEWAY_TIMEOUT_MESSAGE,
     Ack,
+    DailyVerse,
     Delta,
     Done,
     Error,
@@ -54,6 +56,7 @@ from shared.protocol import (
     Pong,
     Resume,
     SendMessage,
+    SettingsView,
     StopReason,
 )
 
@@ -82,6 +85,10 @@ def apply(view: ChatView, frame: Inbound) -> Outcome:
             return _history(view, frame), []
         case FeedbackRecorded():
             return _feedback_recorded(view, frame), []
+        case SettingsView():
+            return settings_received(view, frame)
+        case DailyVerse():
+            return daily_received(view, frame)
         case GatewayFault(message=message) if message == GATEWAY_TIMEOUT:
             # The handler goes on and its frames still come: nothing fails, nothing for the person to do.
             return view, [Note("gateway integration timed out; the answer goes on")]

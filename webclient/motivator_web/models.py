@@ -58,6 +58,8 @@ class Turn:
     feedback: str = ""
     feedback_saved: bool = False
     comment_open: bool = False
+    #: An answer asked for with "another verse": the message id of the earlier answer to the same words.
+    sibling_of: str = ""
 
 
 @dataclasses.dataclass
@@ -163,6 +165,7 @@ def turns_of(session_id: str, items: Sequence[SessionSummary | TurnView]) -> lis
             fallback=bool(item.fallback),
             feedback="" if helpful is None else ("up" if helpful else "down"),
             feedback_saved=helpful is not None,
+            sibling_of=item.sibling_of or "",
         )
         turns.append(with_safety(turn, item.safety, item.resources))
     return turns

@@ -14,11 +14,12 @@ from typing import Any
 from pydantic import BaseModel
 
 from motivator_web.models import FAILED, INTERRUPTED, SENDING, STREAMING, SessionItem, Turn
+from motivator_web.verse_models import DailyVerseItem, TranslationItem
 from shared.limits import ALLOWANCE_SHOWN_AT
-from shared.protocol import DeleteHistory, Feedback, History, Resume, Stop
+from shared.protocol import ChangeSettings, DeleteHistory, Feedback, History, Resume, Stop, VerseOfTheDay
 
 #: The optional actions: their replies (or `unknown_action` errors) tell what the server supports.
-OptionalAction = History | Feedback | Stop | Resume | DeleteHistory
+OptionalAction = History | Feedback | Stop | Resume | DeleteHistory | ChangeSettings | VerseOfTheDay
 
 #: The note of a live turn that never finished (moved into the transcript by a new conversation).
 UNFINISHED = "This answer was left unfinished."
@@ -56,6 +57,11 @@ class ChatView:
     pending: tuple[Request, ...] = ()
     #: Messages left today, from the last ack (or 0 after a `daily_limit` error); None when no allowance applies.
     remaining_today: int | None = None
+
+    # Verse capabilities (verse_view.py): the person's translation ("" until the server said) and those offered.
+    translation: str = ""
+    translations: list[TranslationItem] = dataclasses.field(default_factory=list)
+    daily: DailyVerseItem = dataclasses.field(default_factory=DailyVerseItem)
 
 
 def allowance_label(remaining: int | None) -> str:

@@ -4,6 +4,8 @@ import reflex as rx
 
 from motivator_web.components.allowance import allowance_note
 from motivator_web.components.care import concern_resources, crisis_resources
+from motivator_web.components.verse_actions import sibling_note, verse_actions
+from motivator_web.components.verse_of_the_day import translation_name, verse_of_the_day
 from motivator_web.models import DONE, FAILED, INTERRUPTED, SENDING, STOPPED, STREAMING, UNSAVED_NOTE
 from motivator_web.state import ChatState
 from motivator_web.state.landing import EXAMPLES
@@ -45,7 +47,7 @@ def emotion_chip(turn) -> rx.Component:
 
 
 def verse_card(turn) -> rx.Component:
-    translation = rx.cond(turn.translation == "WEB", "World English Bible", turn.translation)
+    translation = translation_name(turn.translation)
     return rx.box(
         rx.el.figure(
             rx.el.blockquote(
@@ -234,6 +236,7 @@ def answer_card(turn, live: bool = False) -> rx.Component:
             answer_text(turn, live),
             concern_resources(turn),
             turn_footer(turn, live),
+            rx.fragment() if live else verse_actions(turn),
             rx.cond(~turn.saved, rx.text(UNSAVED_NOTE, size="1", color="var(--gray-10)", data_testid="unsaved-note")),
             spacing="3",
             width="100%",
@@ -256,7 +259,8 @@ def answer_card(turn, live: bool = False) -> rx.Component:
 
 
 def turn_view(turn, live: bool = False) -> rx.Component:
-    return rx.vstack(question_bubble(turn), answer_card(turn, live), spacing="3", width="100%")
+    question = rx.cond(turn.sibling_of != "", sibling_note(turn), question_bubble(turn))
+    return rx.vstack(question, answer_card(turn, live), spacing="3", width="100%")
 
 
 def empty_state() -> rx.Component:
@@ -265,13 +269,14 @@ def empty_state() -> rx.Component:
             rx.icon("sun", size=34, color="var(--amber-9)", aria_hidden="true"),
             rx.heading("How is your heart today?", size="6", as_="h1", text_align="center"),
             rx.text(
-                "Write a few words about how you feel. You'll receive a verse from the World English Bible "
+                "Write a few words about how you feel. You'll receive a Bible verse "
                 "and a few sentences of encouragement.",
                 size="3",
                 color="var(--gray-11)",
                 text_align="center",
                 max_width="460px",
             ),
+            verse_of_the_day(),
             rx.flex(
                 *[
                     rx.button(

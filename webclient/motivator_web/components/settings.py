@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from motivator_web.components.translation import translation_select
 from motivator_web.countries import COUNTRIES, ELSEWHERE, ELSEWHERE_LABEL
 from motivator_web.country_state import CountryState
 
@@ -55,7 +56,7 @@ def settings_menu() -> rx.Component:
         ),
         rx.popover.content(
             rx.heading("Settings", size="3", as_="h2", margin_bottom="10px"),
-            country_select(),
+            rx.vstack(country_select(), translation_select(), spacing="4", width="100%"),
             width="min(92vw, 320px)",
             aria_label="Settings",
         ),

@@ -19,13 +19,14 @@ import reflex as rx
 from reflex.istate.proxy import MutableProxy
 from reflex.utils import prerequisites
 
-from motivator_web import actions, cognito
+from motivator_web import actions, cognito, verse_view
 from motivator_web.apply import apply, connected
 from motivator_web.config import settings
 from motivator_web.country_state import CountryState
 from motivator_web.gateway import LINKS, AuthRejected, GatewayLink, Happening, LinkStatus
 from motivator_web.models import SENDING, STREAMING, SessionItem, Turn
 from motivator_web.state.auth import AuthState
+from motivator_web.verse_models import DailyVerseItem, TranslationItem
 from motivator_web.view import (
     ChatView,
     Effect,
@@ -55,6 +56,9 @@ _HELD = {
     "capabilities_known": "_capabilities_known",
     "pending": "_pending",
     "remaining_today": "remaining_today",
+    "translation": "translation",
+    "translations": "translations",
+    "daily": "daily",
 }
 
 
@@ -78,6 +82,10 @@ class ChatState(AuthState):
     history_supported: bool = False
     feedback_supported: bool = False
     stop_supported: bool = False
+    #: The person's translation ("" until the server said) and the ones offered (verse_view.py).
+    translation: str = ""
+    translations: list[TranslationItem] = []
+    daily: DailyVerseItem = DailyVerseItem()
 
     remaining_today: int | None = None
 
@@ -205,6 +213,16 @@ class ChatState(AuthState):
         self.sidebar_open = value
 
     @rx.event
+    async def another_verse(self, key: str):
+        country = (await self.get_state(CountryState)).country
+        new_key = str(uuid.uuid4())
+        return self._change(lambda view: verse_view.another_verse(view, key, new_key, country))
+
+    @rx.event
+    def choose_translation(self, code: str):
+        return self._change(lambda view: verse_view.choose_translation(view, code, self._online()))
+
+    @rx.event
     def dismiss_notice(self) -> None:
         self.notice = ""
 
@@ -256,7 +274,9 @@ class ChatState(AuthState):
             case LinkStatus(state=state, retry_in_s=retry_in_s):
                 self.connection = "offline" if state == "closed" else state
                 self.retry_in = round(retry_in_s)
-                return self._change(connected) if state == "connected" else []
+                return (
+                    [*self._change(connected), *self._change(verse_view.probe_settings)] if state == "connected" else []
+                )
             case cognito.Tokens():
                 self._store(happening)
                 return []

@@ -1,0 +1,65 @@
+"""The terminal chat's slash commands (`/another`, `/translation KJV`, `/help`): each becomes one client frame or a
+line of help."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from shared import translations
+
+HELP = "\n".join(
+    [
+        "  /another              answer your last words again with another verse (the first answer stays)",
+        "  /translation          show the translation verses are shown in, and the ones offered",
+        "  /translation CODE     show every verse in that translation from now on, e.g. /translation KJV",
+        "  /help                 this list",
+    ]
+)
+
+
+@dataclass
+class ChatContext:
+    """What a command may refer to: the conversation and the last answer shown."""
+
+    session_id: str | None = None
+    last_message_id: str | None = None
+
+
+def command_frame(line: str, context: ChatContext) -> dict[str, Any] | str:
+    """The frame a slash command sends, or the line to print instead (help, or why the command cannot run)."""
+    name, _, rest = line.strip().partition(" ")
+    argument = rest.strip()
+    cmid = str(uuid.uuid4())
+    match name.lower():
+        case "/help":
+            return HELP
+        case "/another":
+            if context.last_message_id is None:
+                return "  Nothing to answer again yet; write how you feel first."
+            return {"action": "anotherVerse", "messageId": context.last_message_id, "clientMessageId": cmid}
+        case "/translation":
+            frame: dict[str, Any] = {"action": "settings", "clientMessageId": cmid}
+            if argument:
+                frame["translation"] = argument  # the server says which codes are offered if this is not one
+            return frame
+    return f"  Unknown command {name!r}; /help lists them."
+
+
+def streams_an_answer(frame: dict[str, Any]) -> bool:
+    """Whether the command's reply is a whole answer (ack, meta, deltas, done) rather than one frame."""
+    return frame.get("action") == "anotherVerse"
+
+
+def describe_reply(frame: dict[str, Any]) -> str | None:
+    """The line printed for a command's reply; None for a frame that is not one (keep reading)."""
+    kind = frame.get("type")
+    if kind == "settings":
+        chosen = translations.BY_CODE.get(frame["translation"])
+        offered = ", ".join(f"{t['code']} ({t['name']})" for t in frame.get("translations", []))
+        name = f"the {chosen.name} ({chosen.code})" if chosen else frame["translation"]
+        return f"  Verses are shown in {name}.\n  Offered: {offered}."
+    if kind == "error":
+        return f"  ! {frame['message']}"
+    return None

@@ -1,0 +1,130 @@
+"""Verse capabilities in a real browser (issue 17): the verse of the day in the empty chat, the translation choice."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from playwright.async_api import expect
+
+from devtools.bootstrap import create_user, generate_password
+from shared.engine.daily import today, verse_of_the_day
+
+pytestmark = pytest.mark.integration
+
+FIRST_LOAD_MS = 180_000
+DESKTOP = {"width": 1366, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def person(web_stack: dict[str, Any]) -> AsyncIterator[tuple[str, str]]:
+    """A person of their own (their translation setting is theirs alone)."""
+    username, password = f"verses-{uuid.uuid4().hex[:8]}@motivator.local", generate_password()
+    create_user(web_stack["cognito_url"], web_stack["region"], web_stack["user_pool_id"], username, password)
+    yield username, password
+
+
+async def _signed_in(browser: Any, web_stack: dict[str, Any], person: tuple[str, str], viewport: dict) -> Any:
+    context = await browser.new_context(viewport=viewport)
+    tab = await context.new_page()
+    tab.set_default_timeout(30_000)
+    await tab.goto(web_stack["web_url"])
+    await tab.wait_for_url("**/signin*", timeout=FIRST_LOAD_MS)
+    await tab.get_by_label("Email").fill(person[0])
+    await tab.get_by_label("Password").fill(person[1])
+    await tab.get_by_role("button", name="Sign in").click()
+    await tab.get_by_label("Your message").wait_for(timeout=FIRST_LOAD_MS)
+    await tab.locator('[data-testid="connection-status"][data-state="connected"]').wait_for()
+    return tab
+
+
+async def test_the_empty_chat_shows_todays_verse_and_the_chosen_translation_everywhere(
+    browser: Any, web_stack: dict[str, Any], person: tuple[str, str], output_dir: Path
+) -> None:
+    # Given a person signed in to an empty chat
+    page = await _signed_in(browser, web_stack, person, DESKTOP)
+    # Then today's verse is shown there, in the World English Bible
+    expected = verse_of_the_day(today())
+    card = page.get_by_test_id("verse-of-the-day")
+    await expect(card.get_by_test_id("daily-reference")).to_have_text(expected.reference)
+    await expect(card.get_by_test_id("daily-translation")).to_have_text("World English Bible")
+    await expect(card.get_by_test_id("daily-text")).to_contain_text(expected.text[:30])
+    await page.screenshot(path=str(output_dir / "verse-of-the-day-desktop.png"))
+
+    # When they ask something, then choose the King James Version in settings
+    box = page.get_by_label("Your message")
+    await box.fill("I feel anxious about my exam tomorrow and I can't sleep")
+    await box.press("Enter")
+    answer = page.get_by_test_id("answer-card").last
+    await expect(answer.get_by_test_id("verse-translation")).to_have_text("World English Bible", timeout=60_000)
+    await page.locator("#live-answer").wait_for(state="detached", timeout=60_000)
+    reference = (await answer.get_by_test_id("verse-reference").inner_text()).strip()
+    await page.get_by_test_id("settings").click()
+    select = page.get_by_label("Bible translation")
+    await expect(select).to_have_value("WEB")
+    await page.screenshot(path=str(output_dir / "translation-settings-desktop.png"))
+    await select.select_option("KJV")
+    await page.keyboard.press("Escape")
+
+    # Then the answer already on screen shows the same verse in the KJV
+    answer = page.get_by_test_id("answer-card").last
+    await expect(answer.get_by_test_id("verse-translation")).to_have_text("King James Version")
+    await expect(answer.get_by_test_id("verse-reference")).to_have_text(reference)
+    await page.screenshot(path=str(output_dir / "translation-kjv-desktop.png"))
+    await page.context.close()
+
+    # And on a phone, in a fresh sign-in, the choice is still theirs and today's verse is in the KJV too
+    phone = await _signed_in(browser, web_stack, person, PHONE)
+    card = phone.get_by_test_id("verse-of-the-day")
+    await expect(card.get_by_test_id("daily-translation")).to_have_text("King James Version")
+    await expect(card.get_by_test_id("daily-reference")).to_have_text(expected.reference)
+    await phone.screenshot(path=str(output_dir / "verse-of-the-day-phone.png"))
+    await phone.get_by_test_id("settings").click()
+    await expect(phone.get_by_label("Bible translation")).to_have_value("KJV")
+    await phone.screenshot(path=str(output_dir / "translation-settings-phone.png"))
+    await phone.context.close()
+
+
+async def test_another_verse_adds_an_answer_beside_the_first_and_history_keeps_both(
+    browser: Any, web_stack: dict[str, Any], person: tuple[str, str], output_dir: Path
+) -> None:
+    # Given a finished answer
+    page = await _signed_in(browser, web_stack, person, DESKTOP)
+    await page.get_by_role("button", name="Start a new conversation").first.click()
+    box = page.get_by_label("Your message")
+    await box.fill("I feel so lonely since I moved here")
+    await box.press("Enter")
+    await page.locator("#live-answer").wait_for(state="attached", timeout=60_000)
+    await page.locator("#live-answer").wait_for(state="detached", timeout=60_000)
+    cards = page.get_by_test_id("answer-card")
+    first = (await cards.last.get_by_test_id("verse-reference").inner_text()).strip()
+    # When the person asks for another verse
+    await cards.last.get_by_test_id("another-verse").click()
+    await expect(cards).to_have_count(2, timeout=60_000)
+    await page.locator("#live-answer").wait_for(state="detached", timeout=60_000)
+    # Then a second answer stands beside the first, marked as another verse for the same words, with a new verse
+    await expect(page.get_by_test_id("sibling-note")).to_have_count(1)
+    second = (await cards.last.get_by_test_id("verse-reference").inner_text()).strip()
+    assert second and second != first
+    await page.screenshot(path=str(output_dir / "another-verse-desktop.png"), full_page=True)
+    # And after a reload, the conversation opened from the list still has both, in order
+    await page.reload()
+    await page.locator('[data-testid="connection-status"][data-state="connected"]').wait_for()
+    await page.get_by_role("button", name="Open conversation: I feel so lonely since I moved here").first.click()
+    await expect(cards).to_have_count(2)
+    await expect(cards.first.get_by_test_id("verse-reference")).to_have_text(first)
+    await expect(cards.last.get_by_test_id("verse-reference")).to_have_text(second)
+    await expect(page.get_by_test_id("sibling-note")).to_have_count(1)
+    await page.context.close()
+
+    phone = await _signed_in(browser, web_stack, person, PHONE)
+    await phone.get_by_role("button", name="Show conversations").click()
+    await phone.get_by_role("button", name="Open conversation: I feel so lonely since I moved here").last.click()
+    await expect(phone.get_by_test_id("answer-card")).to_have_count(2)
+    await phone.screenshot(path=str(output_dir / "another-verse-phone.png"), full_page=True)
+    await phone.context.close()

@@ -1,0 +1,46 @@
+"""What a person can do with the verse of a finished answer: ask for another verse (the first answer stays)."""
+
+import reflex as rx
+
+from motivator_web.models import DONE
+from motivator_web.state import ChatState
+
+
+def verse_actions(turn) -> rx.Component:
+    """Shown under a finished answer with a verse, by a server that has the verse capabilities."""
+    return rx.cond(
+        (turn.status == DONE)
+        & (turn.message_id != "")
+        & (turn.reference != "")
+        & (ChatState.translations.length() > 0),
+        rx.hstack(
+            rx.button(
+                rx.icon("refresh-cw", size=14, aria_hidden="true"),
+                "Another verse",
+                size="2",
+                variant="soft",
+                color_scheme="amber",
+                on_click=ChatState.another_verse(turn.key),
+                disabled=ChatState.streaming,
+                aria_label="Answer these words again with another verse",
+                data_testid="another-verse",
+            ),
+            spacing="2",
+            wrap="wrap",
+        ),
+    )
+
+
+def sibling_note(turn) -> rx.Component:
+    """In place of the repeated question: this answer is another verse for the words above."""
+    return rx.flex(
+        rx.hstack(
+            rx.icon("refresh-cw", size=12, aria_hidden="true", color="var(--gray-11)"),
+            rx.text("Another verse for the same words", size="1", color="var(--gray-11)"),
+            spacing="1",
+            align="center",
+            data_testid="sibling-note",
+        ),
+        justify="end",
+        width="100%",
+    )

@@ -1,0 +1,81 @@
+"""The verse capabilities in the chat view (pure, like apply.py and actions.py): translation, verse of the day."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from motivator_web.models import Turn
+from motivator_web.verse_models import DailyVerseItem, TranslationItem
+from motivator_web.view import ChatView, Effect, Send, answered, request, streaming, wire
+from shared.limits import HISTORY_PAGE_MAX
+from shared.protocol import AnotherVerse, ChangeSettings, DailyVerse, History, SettingsView, VerseOfTheDay
+from shared.translations import offered
+
+OFFLINE = "You're offline; your choice is saved once the connection is back."
+LET_IT_FINISH = "Please let this answer finish first."
+Outcome = tuple[ChatView, list[Effect]]
+
+
+def probe_settings(view: ChatView) -> Outcome:
+    """On every (re)connect: ask for the person's settings and today's verse (a server without these routes
+    answers unknown_action, and nothing of them is shown)."""
+    view, settings = request(view, ChangeSettings())
+    view, daily = request(view, VerseOfTheDay())
+    return view, [settings, daily]
+
+
+def daily_received(view: ChatView, frame: DailyVerse) -> Outcome:
+    view = answered(view, "verseOfTheDay")
+    verse = frame.verse
+    item = DailyVerseItem(day=frame.day, reference=verse.reference, text=verse.text, translation=verse.translation)
+    return dataclasses.replace(view, daily=item), []
+
+
+def choose_translation(view: ChatView, code: str, online: bool) -> Outcome:
+    """The person picked a translation in settings: the server keeps it and says so with a `settings` frame."""
+    chosen = offered(code)
+    if chosen is None or chosen == view.translation:
+        return view, []
+    if not online:
+        return dataclasses.replace(view, notice=OFFLINE), []
+    view, send = request(view, ChangeSettings(translation=chosen))
+    return view, [send]
+
+
+def settings_received(view: ChatView, frame: SettingsView) -> Outcome:
+    """The person's translation (and the ones offered); when it changed, the open conversation is read again so
+    every verse on screen is shown in it."""
+    view = answered(view, "settings")
+    changed = bool(view.translation) and frame.translation != view.translation
+    view = dataclasses.replace(
+        view,
+        translation=frame.translation,
+        translations=[TranslationItem(code=t.code, name=t.name) for t in frame.translations],
+    )
+    if not changed:
+        return view, []
+    view, daily = request(view, VerseOfTheDay())
+    if not (view.session_id and view.turns and view.live is None):
+        return view, [daily]
+    session_id = view.session_id
+    view, send = request(view, History(sessionId=session_id, limit=HISTORY_PAGE_MAX), session_id=session_id)
+    return view, [daily, send]
+
+
+def another_verse(view: ChatView, key: str, new_key: str, country: str) -> Outcome:
+    """ "Another verse" on an answer: the same words answered again, live, beside it (the server picks a verse the
+    conversation has not shown, and keeps the first answer in history)."""
+    if streaming(view):
+        return dataclasses.replace(view, notice=LET_IT_FINISH), []
+    turn = next((t for t in view.turns if t.key == key and t.message_id), None)
+    if turn is None:
+        return view, []
+    frame = AnotherVerse(messageId=turn.message_id, clientMessageId=new_key, country=country or None)
+    live = Turn(
+        key=new_key,
+        question=turn.question,
+        session_id=turn.session_id or view.session_id,
+        country=country,
+        sibling_of=turn.message_id,
+    )
+    return dataclasses.replace(view, notice="", live=live), [Send(wire(frame))]

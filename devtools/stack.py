@@ -274,7 +274,8 @@ class LocalStack:
     def _start_moto(self, port: int) -> None:
         url = f"http://127.0.0.1:{port}"
         self.progress(f"==> starting moto (DynamoDB, Cognito{', IAM enforced' if self._templates else ''}) on {url}")
-        # Always the project's moto (transactions atomic as in AWS, a refresh's SECRET_HASH checked as AWS does); IAM is enforced only with templates.
+        # Always the project's moto (transactions atomic, a refresh's SECRET_HASH checked as AWS does); IAM only with
+        # templates.
         self._spawn("moto", ["-m", "devtools.parity.moto_server", "-H", "127.0.0.1", "-p", str(port)])
         self._wait("moto", lambda: http_ok(f"{url}/moto-api/data.json"))
         if self._templates:

@@ -10,15 +10,15 @@ from reflex_base.environment import environment
 
 from motivator_web.components.auth import confirm_page, forgot_page, sign_in_page, sign_up_page
 from motivator_web.components.chat import composer, transcript
-from motivator_web.components.ops import ops_page
 from motivator_web.components.landing import landing_page
+from motivator_web.components.ops import ops_page
 from motivator_web.components.sidebar import desktop_sidebar, header, mobile_sidebar
 from motivator_web.country_state import CountryState
 from motivator_web.failover import tabs_survive_backend_loss
 from motivator_web.security import inline_script_hashes, origin_of, security_headers, with_security_headers
 from motivator_web.state import AuthState, ChatState
-from motivator_web.state.ops import OpsState
 from motivator_web.state.landing import LandingState
+from motivator_web.state.ops import OpsState
 
 TITLE = "Motivator — encouragement and Scripture"
 DESCRIPTION = "Share how you feel; receive a Bible verse and a few sentences of encouragement."

@@ -93,7 +93,7 @@ async def test_killing_the_backend_mid_answer_keeps_the_tab_signed_in_and_the_an
     from shared.conversations import ConversationRepository
 
     # Given the demo user signed in through the proxy (no stickiness: each new connection goes to the next backend)
-    await page.goto(tier.page_url)
+    await page.goto(tier.page_url.rstrip("/") + "/signin")  # a first visit to / meets the landing page
     await page.wait_for_url("**/signin*", timeout=FIRST_LOAD_MS)
     await page.get_by_label("Email").fill(tier.endpoints["demo_username"])
     await page.get_by_label("Password").fill(tier.endpoints["demo_password"])

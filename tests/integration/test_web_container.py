@@ -235,13 +235,15 @@ async def test_a_person_signs_in_and_chats_through_the_deployed_container(
     page: Any, container: str, endpoints: dict[str, Any]
 ) -> None:
     # Given every page of the bundle the image built, served by the container's backend
+    await page.goto(f"{container}/")
+    await page.wait_for_url("**/welcome*")  # a first visit meets the landing page
     for route, form in (("/signup", "Create an account"), ("/confirm", "Confirm your email"),
                         ("/forgot", "Request a password reset code")):  # fmt: skip
         await page.goto(f"{container}{route}")
         await page.get_by_role("form", name=form).wait_for()
     # and the demo user on its sign-in page
-    response = await page.goto(f"{container}/")
-    await page.wait_for_url("**/signin*")
+    response = await page.goto(f"{container}/signin")
+    await page.get_by_label("Email").wait_for()
     # whose CSP allows the bundle's inline scripts by hash only: no 'unsafe-inline' or 'unsafe-eval' for scripts
     policy = dict(d.split(" ", 1) for d in (await response.all_headers())["content-security-policy"].split("; "))
     scripts = policy["script-src"].split()

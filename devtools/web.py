@@ -88,7 +88,7 @@ class WebClient:
         for half in ports:
             port = getattr(self, f"{half}_port")
             if port:
-                ensure_free(self.name if half == "frontend" else f"{self.name}_backend", port)
+                ensure_free("web" if half == "frontend" else "web_backend", port)  # MOTIVATOR_WEB_…_PORT moves it
             setattr(self, f"{half}_port", port or free_port())
         backend_url = f"http://127.0.0.1:{self.backend_port}"
         self.url = self.page_url or f"http://127.0.0.1:{self.frontend_port}/"
@@ -96,11 +96,7 @@ class WebClient:
         installed = (WEB_DIR / ".web" / "node_modules").is_dir() or self.role == "backend"
         self.progress(
             f"==> starting the web client{'' if self.role == 'app' else ' ' + self.role} on {own}"
-            + (
-                ""
-                if installed or self.role == "backend"
-                else " (first start: installing frontend packages, a few minutes)"
-            )
+            + ("" if installed else " (first start: installing frontend packages, a few minutes)")
         )
         self.process = subprocess.Popen(
             self._arguments(),
@@ -150,7 +146,7 @@ class WebClient:
             process.wait()
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pgid, signal.SIGKILL)  # node children that outlived reflex
-        self.progress("   stopped web")
+        self.progress(f"   stopped {self.name}")
 
     # -- internals ---------------------------------------------------------------------------
     def _arguments(self) -> list[str]:

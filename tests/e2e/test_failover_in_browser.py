@@ -87,12 +87,7 @@ async def page(browser: Any, tier: Tier) -> AsyncIterator[Any]:
     await context.close()
 
 
-async def test_killing_the_backend_mid_answer_keeps_the_tab_signed_in_and_the_answer_whole(
-    page: Any, tier: Tier, output_dir: Path
-) -> None:
-    from shared.conversations import ConversationRepository
-
-    # Given the demo user signed in through the proxy (no stickiness: each new connection goes to the next backend)
+async def sign_in(page: Any, tier: Tier) -> None:
     await page.goto(tier.page_url.rstrip("/") + "/signin")  # a first visit to / meets the landing page
     await page.wait_for_url("**/signin*", timeout=FIRST_LOAD_MS)
     await page.get_by_label("Email").fill(tier.endpoints["demo_username"])
@@ -101,25 +96,48 @@ async def test_killing_the_backend_mid_answer_keeps_the_tab_signed_in_and_the_an
     await page.get_by_label("Your message").wait_for(timeout=FIRST_LOAD_MS)
     await page.locator('[data-testid="connection-status"][data-state="connected"]').wait_for()
 
+
+async def first_words_of_a_slow_answer(page: Any) -> None:
+    box = page.get_by_label("Your message")
+    await box.fill("I feel anxious about tomorrow and I keep lying awake at night")
+    await box.press("Enter")
+    await page.wait_for_function(
+        "() => (document.getElementById('live-answer')?.innerText ?? '').trim().split(/\\s+/).length >= 3"
+    )
+
+
+#: How the backend serving the tab goes: a crash or OOM kill (no shutdown at all), or ECS stopping the task on a
+#: deploy or a scale-in (SIGTERM, then Reflex's own shutdown).
+ENDINGS = {"killed": signal.SIGKILL, "stopped": signal.SIGTERM}
+
+
+@pytest.mark.parametrize("ending", list(ENDINGS))
+async def test_the_backend_serving_a_tab_going_mid_answer_leaves_it_signed_in_with_the_whole_answer(
+    page: Any, tier: Tier, output_dir: Path, ending: str
+) -> None:
+    from shared.conversations import ConversationRepository
+
+    # Given both backends up (one killed by an earlier case starts again) and the demo user signed in through the
+    # proxy (no stickiness: each new connection goes to the next backend)
+    for backend in tier.backends:
+        if backend.process is None or backend.process.poll() is not None:
+            backend.start()
+    started = time.time()
+    await sign_in(page, tier)
+
     # And an answer streaming slowly, its first words on screen
     bedrock(tier.endpoints, "/_faults", {"token_delay_ms": SLOW_TOKEN_MS})
     try:
-        box = page.get_by_label("Your message")
-        await box.fill("I feel anxious about tomorrow and I keep lying awake at night")
-        await box.press("Enter")
-        await page.wait_for_function(
-            "() => (document.getElementById('live-answer')?.innerText ?? '').trim().split(/\\s+/).length >= 3"
-        )
+        await first_words_of_a_slow_answer(page)
         serving = [c for c in tier.event_sockets() if c.closed_at is None]
         assert len(serving) == 1, serving
-        killed = serving[0].backend
-        victim = tier.backends[killed]
+        gone = serving[0].backend
+        victim = tier.backends[gone]
         assert victim.process is not None
 
-        # When the backend holding the tab's socket is killed outright (SIGKILL of its process group: no shutdown)
-        killed_at = time.time()
-        os.killpg(victim.process.pid, signal.SIGKILL)
-        victim.process.wait()
+        # When the backend holding the tab's socket goes (the signal to its whole process group)
+        gone_at = time.time()
+        os.killpg(victim.process.pid, ENDINGS[ending])
 
         # Then the tab reconnects through the other backend and the answer goes on to its end
         card = page.locator('[data-testid="answer-card"]').last
@@ -128,27 +146,23 @@ async def test_killing_the_backend_mid_answer_keeps_the_tab_signed_in_and_the_an
         await page.locator('[data-testid="connection-status"][data-state="connected"]').wait_for()
     finally:
         bedrock(tier.endpoints, "/_faults", {"reset": True})
+    assert victim.process.wait(timeout=30) is not None
 
     # And the person is still signed in, on the chat
     assert "/signin" not in page.url
     assert await page.get_by_label("Your message").is_visible()
     # And the socket moved to the other backend
-    moved = [c for c in tier.event_sockets() if c.opened_at > killed_at]
-    assert moved and all(c.backend != killed for c in moved), moved
+    moved = [c for c in tier.event_sockets() if c.opened_at > gone_at]
+    assert moved and all(c.backend != gone for c in moved), moved
     # And the answer continued by `resume` from the seq the state in Redis recorded, not asked again
     message_id = await card.get_attribute("data-message-id")
     assert message_id
-    events = tier.gateway_events()
-    resumes = [
-        (e["ts"] / 1000, json.loads(e["event"]["body"]))
-        for e in events
-        if e.get("kind") == "event" and e.get("route") == "resume" and e["ts"] / 1000 > killed_at
-    ]
+    events = [e for e in tier.gateway_events() if e.get("kind") == "event" and e["ts"] / 1000 > started]
+    resumes = [(e["ts"] / 1000, json.loads(e["event"]["body"])) for e in events if e.get("route") == "resume"]
     assert [body["messageId"] for _, body in resumes] == [message_id], resumes
     resumed_at, resume = resumes[0]
-    asked = [e for e in events if e.get("kind") == "event" and e.get("route") == "sendMessage"]
-    assert len(asked) == 1, "the question was sent once"
-    assert resume["afterSeq"] >= 1
+    assert resumed_at > gone_at and resume["afterSeq"] >= 1
+    assert [e["route"] for e in events].count("sendMessage") == 1, "the question was sent once"
     # And the text shown is exactly the answer stored, word for word: no gap, nothing doubled
     repo = ConversationRepository(dynamodb_table(tier.endpoints, "conversations_table"))
     turn = await asyncio.to_thread(repo.get_turn, message_id)
@@ -157,12 +171,11 @@ async def test_killing_the_backend_mid_answer_keeps_the_tab_signed_in_and_the_an
     assert shown.split() == repo.full_answer(turn).split()
 
     _say(
-        "failover timeline: "
-        f"kill at t=0; Reflex socket reopened through backend {moved[0].backend} "
-        f"at t+{moved[0].opened_at - killed_at:.2f} s; "
-        f"resume afterSeq={resume['afterSeq']} at t+{resumed_at - killed_at:.2f} s; "
-        f"answer done on screen at t+{done_at - killed_at:.2f} s"
+        f"failover timeline ({ending}, {ENDINGS[ending].name}): backend {gone} gone at t=0; "
+        f"Reflex socket reopened through backend {moved[0].backend} at t+{moved[0].opened_at - gone_at:.2f} s; "
+        f"resume afterSeq={resume['afterSeq']} at t+{resumed_at - gone_at:.2f} s; "
+        f"answer done on screen at t+{done_at - gone_at:.2f} s"
     )
-    await page.screenshot(path=str(output_dir / "failover-desktop.png"))
+    await page.screenshot(path=str(output_dir / f"failover-{ending}-desktop.png"))
     await page.set_viewport_size(PHONE)
-    await page.screenshot(path=str(output_dir / "failover-phone.png"))
+    await page.screenshot(path=str(output_dir / f"failover-{ending}-phone.png"))

@@ -103,6 +103,26 @@ def test_proxy_carries_a_websocket_and_closes_it_when_its_backend_dies() -> None
             server.shutdown()
 
 
+@pytest.mark.parametrize(("redis_url", "mode"), [("", "memory"), ("redis://127.0.0.1:6379/0", "redis")])
+def test_tab_state_stays_in_memory_unless_a_redis_url_is_given(redis_url: str, mode: str) -> None:
+    # Given the web client's environment with or without REFLEX_REDIS_URL
+    env = {k: v for k, v in os.environ.items() if k != "REFLEX_REDIS_URL"}
+    env["PYTHONPATH"] = f"{ROOT}{os.pathsep}{ROOT / 'webclient'}"
+    if redis_url:
+        env["REFLEX_REDIS_URL"] = redis_url
+    # When Reflex loads webclient/rxconfig.py
+    loaded = subprocess.run(
+        [sys.executable, "-c", "from reflex.config import get_config; print(get_config().state_manager_mode.value)"],
+        cwd=ROOT / "webclient",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    # Then the tabs' state (Cognito tokens included) is in memory by default, in Redis only when asked; never on disk
+    assert loaded.stdout.split()[-1] == mode
+
+
 # -- the token manager on a real Redis ---------------------------------------------------------
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:

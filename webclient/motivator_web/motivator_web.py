@@ -5,12 +5,14 @@ from typing import Any
 import reflex as rx
 from reflex.config import get_config
 
-from motivator_web.components.auth import confirm_page, forgot_page, sign_in_page, sign_up_page
+from motivator_web import session
+from motivator_web.components.auth import confirm_page, forgot_page, session_cookie, sign_in_page, sign_up_page
 from motivator_web.components.chat import composer, transcript
 from motivator_web.components.sidebar import desktop_sidebar, header, mobile_sidebar
 from motivator_web.country_state import CountryState
 from motivator_web.security import origin_of, security_headers, with_security_headers
 from motivator_web.state import AuthState, ChatState
+from motivator_web.state.tabs import TabsState
 
 TITLE = "Motivator — encouragement and Scripture"
 DESCRIPTION = "Share how you feel; receive a Bible verse and a few sentences of encouragement."
@@ -19,6 +21,7 @@ DESCRIPTION = "Share how you feel; receive a Bible verse and a few sentences of 
 def chat_page() -> rx.Component:
     return rx.flex(
         rx.el.a("Skip to the message box", href="#message", class_name="skip-link"),
+        session_cookie(),
         header(),
         rx.flex(
             desktop_sidebar(),
@@ -72,13 +75,20 @@ def _local_headers() -> dict[str, str]:
 
 app = rx.App(
     style=STYLE,
-    api_transformer=with_security_headers(_local_headers()),
+    # The sign-in cookie's routes (session.py) under Reflex's own, every answer with the security headers.
+    api_transformer=[session.api(), with_security_headers(_local_headers())],
     head_components=[
         rx.el.meta(name="description", content=DESCRIPTION),
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
     ],
 )
-app.add_page(chat_page, route="/", title=TITLE, on_load=[ChatState.open_chat, CountryState.detect])
+app.add_page(
+    chat_page,
+    route="/",
+    title=TITLE,
+    # A second tab of a signed-in browser signs in from the cookie first; then the chat, then the tabs' watcher.
+    on_load=[ChatState.resume_session, ChatState.open_chat, TabsState.watch, CountryState.detect],
+)
 app.add_page(sign_in_page, route="/signin", title="Sign in — Motivator", on_load=AuthState.reset_forms)
 app.add_page(sign_up_page, route="/signup", title="Create an account — Motivator", on_load=AuthState.reset_forms)
 app.add_page(confirm_page, route="/confirm", title="Confirm your email — Motivator", on_load=AuthState.reset_forms)

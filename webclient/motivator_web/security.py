@@ -72,12 +72,14 @@ def content_security_policy(backends: Iterable[str] = ()) -> str:
     """The CSP: the app's own scripts, styles, fonts, images and backend; `backends` adds the Reflex backend's
     origin when it is not the page's own (locally the frontend is :3000 and the backend :8000)."""
     extra = [o for url in backends for o in (origin_of(url), websocket_origin(url))]
+    # The sign-in cookie is set by an image request to the backend (session.py).
+    images = [origin_of(url) for url in backends]
     directives = {
         "default-src": ["'self'"],
         "script-src": list(SCRIPT_SRC),
         "style-src": list(STYLE_SRC),
         "font-src": ["'self'", "data:"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *images],
         "connect-src": ["'self'", *extra],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],

@@ -205,6 +205,8 @@ class WebService(Construct):
             idle_timeout=Duration.seconds(300),  # Reflex keeps a websocket open per browser tab
         )
         self.load_balancer.log_access_logs(log_bucket, prefix="alb")
+        # The ALB appends CloudFront's address to X-Forwarded-For (the default, pinned): the proxy hops count on it.
+        self.load_balancer.set_attribute("routing.http.xff_header_processing.mode", "append")
         listener = self.load_balancer.add_listener("Http", port=WEB_ALB_PORT, open=False)
         listener.add_targets(
             "Reflex",

@@ -23,8 +23,13 @@ WATCH_S = 2.0
 SIGNED_OUT_ELSEWHERE = "You signed out in another tab. Take care."
 
 
+#: Tabs (Reflex client tokens) this process watches: one watcher per tab and process. Not state: after a reconnect
+#: to another task, on_load runs again there and starts that task's watcher (a flag in the shared state would
+#: outlive a task that was killed).
+_WATCHING: set[str] = set()
+
+
 class TabsState(ChatState):
-    _watching: bool = False
     #: Conversations this tab has told the others about, and the newest one it asked the history for.
     _announced: tuple[str, ...] = ()
     _asked_for: str = ""
@@ -32,11 +37,10 @@ class TabsState(ChatState):
     @rx.event(background=True)
     async def watch(self):
         """on_load of the chat: one watcher per tab, while the tab is there and signed in."""
-        async with self:
-            if self._watching:
-                return
-            self._watching = True
-            token = self.router.session.client_token
+        token = self.router.session.client_token
+        if token in _WATCHING:
+            return
+        _WATCHING.add(token)
         try:
             while _browser_attached(token):
                 await asyncio.sleep(WATCH_S)
@@ -59,8 +63,7 @@ class TabsState(ChatState):
                 for event in events:
                     yield event
         finally:
-            async with self:
-                self._watching = False
+            _WATCHING.discard(token)
 
     def _sign_out_here(self) -> None:
         """As the chat's own sign-out, without revoking again: the link closes, nothing of the conversation stays."""

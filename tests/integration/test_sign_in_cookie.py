@@ -10,6 +10,7 @@ import httpx
 import pytest
 import redis.asyncio
 from motivator_web import session
+from motivator_web.config import REDIS_URL_VARIABLE
 
 from tests.redisserver import redis_server
 
@@ -25,7 +26,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def shared(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[session.Store]:
     """The routes' store is the shared cache (REFLEX_REDIS_URL), as in AWS."""
-    monkeypatch.setenv(session.REDIS_URL_VARIABLE, redis_url)
+    monkeypatch.setenv(REDIS_URL_VARIABLE, redis_url)
     session.default_store.cache_clear()
     yield session.RedisStore(redis.asyncio.Redis.from_url(redis_url))
     session.default_store.cache_clear()

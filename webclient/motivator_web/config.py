@@ -37,6 +37,10 @@ class WebSettings(BaseSettings):
     reconnect_max_s: Annotated[float, Field(gt=0)] = 15.0
 
 
+#: Reflex's own variable for its state manager's Redis (the shared cache in AWS, an ECS secret): the web client's
+#: throttle and sign-in cookie codes use the same cache (throttle.py, session.py); the Web stack sets it.
+REDIS_URL_VARIABLE = "REFLEX_REDIS_URL"
+
 #: Field -> the environment variable it is read from: the one list of names the ECS task definition (CDK) and
 #: `motivator dev` (devtools/web.py) give the web client.
 ENV_NAMES: dict[str, str] = {

@@ -31,6 +31,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from motivator_web.config import REDIS_URL_VARIABLE
+
 log = logging.getLogger("motivator_web.session")
 
 COOKIE = "motivator_session"
@@ -41,7 +43,6 @@ COOKIE_MAX_AGE_S = 30 * 24 * 3600
 #: A one-time code is good for this long (the tab asks for the cookie as soon as it has the code).
 CODE_TTL_S = 60
 KEY_PREFIX = "motivator:session"
-REDIS_URL_VARIABLE = "REFLEX_REDIS_URL"
 
 
 @dataclass(frozen=True)

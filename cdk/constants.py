@@ -344,8 +344,6 @@ class WebCacheSpec:
 
 
 WEB_CACHE = WebCacheSpec()
-#: Reflex reads its state manager's Redis URL from this variable (the secret composed by WebStateCache).
-REFLEX_REDIS_URL_VARIABLE = "REFLEX_REDIS_URL"
 #: ElastiCache refuses CONFIG SET, so Reflex must not fail when it cannot enable keyspace notifications itself.
 REFLEX_IGNORE_REDIS_CONFIG_ERROR_VARIABLE = "REFLEX_IGNORE_REDIS_CONFIG_ERROR"
 #: Proxies in front of the web task that append to X-Forwarded-For: CloudFront (adds the viewer), then the ALB (adds

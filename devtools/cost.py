@@ -55,6 +55,8 @@ class Usage:
     reflex_state_ttl_min: float = 60
     #: Reflex events in a visit besides the streamed updates (page load, sign-in, sidebar, history).
     reflex_events_per_visit: int = 10
+    #: Each signed-in tab's watcher reads two small keys every 2 s (webclient/motivator_web/state/tabs.py).
+    tab_watch_reads_per_s: float = 1.0
     #: Reflex sessions one web task serves, and the peak-to-average ratio of people online.
     sessions_per_task: int = 500
     peak_factor: float = 3.0
@@ -172,11 +174,14 @@ CACHE_MIN_GB = 0.1
 
 def _cache_usage(m: dict[str, Any], u: Usage) -> tuple[float, float]:
     """(average GB stored, ECPUs a month) of the web tier's Reflex state: one ECPU per KB moved, each update reads
-    and writes the tab's state (no Reflex oplock), the streamed frames of an answer plus 4 events around it."""
+    and writes the tab's state (no Reflex oplock), the streamed frames of an answer plus 4 events around it; and the
+    tabs' watchers, one ECPU a read."""
     live_states = u.daily_users / 24 * (u.connection_minutes_per_visit + u.reflex_state_ttl_min) / 60
     stored_gb = max(CACHE_MIN_GB, live_states * u.reflex_state_kb / 1e6)
     updates = u.answers * (m["posts_per_answer"] + 4) + u.visits * u.reflex_events_per_visit
-    return stored_gb, updates * 2 * u.reflex_state_kb
+    online_tabs = u.daily_users * u.connection_minutes_per_visit / (24 * 60)
+    watch_reads = online_tabs * u.tab_watch_reads_per_s * DAYS_PER_MONTH * 86400
+    return stored_gb, updates * 2 * u.reflex_state_kb + watch_reads
 
 
 def _observability_lines(m: dict[str, Any], u: Usage) -> list[Line]:

@@ -19,7 +19,6 @@ from cdk.config import WebConfig
 from cdk.constants import (
     CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST,
     REFLEX_IGNORE_REDIS_CONFIG_ERROR_VARIABLE,
-    REFLEX_REDIS_URL_VARIABLE,
     REFLEX_TRUSTED_PROXY_HOPS_VARIABLE,
     ROUTE_FUNCTIONS,
     WEB_ALB_PORT,
@@ -30,6 +29,7 @@ from cdk.constants import (
     WEB_TRUSTED_PROXY_HOPS,
 )
 from cdk.nag import suppress
+from cdk.web_client import web_module
 
 
 class CloudFrontOriginFacing(Construct):
@@ -171,7 +171,10 @@ class WebService(Construct):
                 REFLEX_IGNORE_REDIS_CONFIG_ERROR_VARIABLE: "1",
             },
             # Secrets Manager values, fetched by ECS at task start: never in the task definition.
-            secrets={REFLEX_REDIS_URL_VARIABLE: ecs.Secret.from_secrets_manager(self.cache.url), **secrets},
+            secrets={
+                web_module("config").REDIS_URL_VARIABLE: ecs.Secret.from_secrets_manager(self.cache.url),
+                **secrets,
+            },
             logging=ecs.LogDrivers.aws_logs(stream_prefix="web", log_group=container_logs),
             port_mappings=[ecs.PortMapping(container_port=web.container_port)],
             readonly_root_filesystem=False,
@@ -205,6 +208,8 @@ class WebService(Construct):
             idle_timeout=Duration.seconds(300),  # Reflex keeps a websocket open per browser tab
         )
         self.load_balancer.log_access_logs(log_bucket, prefix="alb")
+        # The ALB appends CloudFront's address to X-Forwarded-For (the default, pinned): the proxy hops count on it.
+        self.load_balancer.set_attribute("routing.http.xff_header_processing.mode", "append")
         listener = self.load_balancer.add_listener("Http", port=WEB_ALB_PORT, open=False)
         listener.add_targets(
             "Reflex",

@@ -143,3 +143,16 @@ def test_a_rolling_deployment_starts_new_tasks_first_and_drains_old_ones_for_the
     assert _container(template)["StopTimeout"] == 120
     # and nothing pins a browser to a task any more: the state is shared
     assert attributes.get("stickiness.enabled", "false") == "false"
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_the_client_address_is_the_one_cloudfront_saw(synth: Synth, env: str) -> None:
+    # Given the ALB and the web container
+    template = synth.stack(env, WEB_STACK)
+    (alb,) = resources_of(template, "AWS::ElasticLoadBalancingV2::LoadBalancer").values()
+    attributes = {a["Key"]: a["Value"] for a in alb["Properties"]["LoadBalancerAttributes"]}
+    environment = {e["Name"]: e["Value"] for e in _container(template)["Environment"]}
+    # Then the ALB appends CloudFront's address after the viewer's (which CloudFront appended), and Reflex takes
+    # the client from two hops from the right of X-Forwarded-For: what a browser writes there itself is ignored
+    assert attributes["routing.http.xff_header_processing.mode"] == "append"
+    assert environment["REFLEX_TRUSTED_PROXY_HOPS"] == "2"

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from motivator_web.config import ENV_NAMES, environment
+from motivator_web.config import ENV_NAMES, REDIS_URL_VARIABLE, environment
 from motivator_web.security import own_url_environment
 
 from cdk.app_builder import stack_name
@@ -40,7 +40,7 @@ ENV = "dev"
 LOOPBACK_FIELDS = ("ws_url", "client_id", "user_pool_id", "region")
 #: The task's ECS secrets and the local value each stands for (the cache: the redis-server this module starts).
 SECRET_VALUES: dict[str, Any] = {
-    "REFLEX_REDIS_URL": lambda endpoints: endpoints["redis_url"],
+    REDIS_URL_VARIABLE: lambda endpoints: endpoints["redis_url"],
     ENV_NAMES["client_secret"]: lambda endpoints: endpoints["client_secret"],
 }
 START_S = 90.0

@@ -42,6 +42,10 @@ class WebSettings(BaseSettings):
     ops_thresholds: dict[str, int] = Field(default_factory=dict)
 
 
+#: Reflex's own variable for its state manager's Redis (the shared cache in AWS, an ECS secret): the web client's
+#: throttle and sign-in cookie codes use the same cache (throttle.py, session.py); the Web stack sets it.
+REDIS_URL_VARIABLE = "REFLEX_REDIS_URL"
+
 #: Field -> the environment variable it is read from: the one list of names the ECS task definition (CDK) and
 #: `motivator dev` (devtools/web.py) give the web client.
 ENV_NAMES: dict[str, str] = {

@@ -8,7 +8,8 @@ from reflex.utils.prerequisites import get_web_dir
 from reflex_base import constants
 from reflex_base.environment import environment
 
-from motivator_web.components.auth import confirm_page, forgot_page, sign_in_page, sign_up_page
+from motivator_web import session
+from motivator_web.components.auth import confirm_page, forgot_page, session_cookie, sign_in_page, sign_up_page
 from motivator_web.components.chat import composer, transcript
 from motivator_web.components.landing import landing_page
 from motivator_web.components.ops import ops_page
@@ -19,6 +20,7 @@ from motivator_web.security import inline_script_hashes, origin_of, security_hea
 from motivator_web.state import AuthState, ChatState
 from motivator_web.state.landing import LandingState
 from motivator_web.state.ops import OpsState
+from motivator_web.state.tabs import TabsState
 
 TITLE = "Motivator — encouragement and Scripture"
 DESCRIPTION = "Share how you feel; receive a Bible verse and a few sentences of encouragement."
@@ -38,6 +40,7 @@ def skip_link() -> rx.Component:
 def chat_page() -> rx.Component:
     return rx.flex(
         skip_link(),
+        session_cookie(),
         header(),
         rx.flex(
             # The conversation first in Tab order, the history after it; row-reverse still shows the history left.
@@ -96,7 +99,8 @@ def _local_headers() -> dict[str, str]:
 
 app = rx.App(
     style=STYLE,
-    api_transformer=with_security_headers(_local_headers()),
+    # The sign-in cookie's routes (session.py) under Reflex's own, every answer with the security headers.
+    api_transformer=[session.api(), with_security_headers(_local_headers())],
     head_components=[
         rx.el.meta(name="description", content=DESCRIPTION),
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
@@ -104,7 +108,14 @@ app = rx.App(
 )
 # With Redis, a tab whose backend died is taken over by the next one, signed in and mid-answer (failover.py).
 app.register_lifespan_task(tabs_survive_backend_loss)
-app.add_page(chat_page, route="/", title=TITLE, on_load=[ChatState.open_chat, LandingState.begin, CountryState.detect])
+app.add_page(
+    chat_page,
+    route="/",
+    title=TITLE,
+    # A second tab of a signed-in browser signs in from the cookie first; then the chat (an example picked on the
+    # landing page goes out), then the tabs' watcher.
+    on_load=[ChatState.resume_session, ChatState.open_chat, LandingState.begin, TabsState.watch, CountryState.detect],
+)
 app.add_page(landing_page, route="/welcome", title=TITLE, description=DESCRIPTION)
 app.add_page(sign_in_page, route="/signin", title="Sign in — Motivator", on_load=AuthState.reset_forms)
 app.add_page(sign_up_page, route="/signup", title="Create an account — Motivator", on_load=AuthState.reset_forms)

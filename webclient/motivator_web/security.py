@@ -96,12 +96,14 @@ def content_security_policy(backends: Iterable[str] = (), script_hashes: Iterabl
     the built pages' inline scripts (inline_script_hashes); None for Vite's dev server ('unsafe-inline')."""
     extra = [o for url in backends for o in (origin_of(url), websocket_origin(url))]
     inline = [DEV_SERVER_SCRIPT_SRC] if script_hashes is None else list(script_hashes)
+    # The sign-in cookie is set by an image request to the backend (session.py).
+    images = [origin_of(url) for url in backends]
     directives = {
         "default-src": ["'self'"],
         "script-src": [*SCRIPT_SRC, *inline],
         "style-src": list(STYLE_SRC),
         "font-src": ["'self'", "data:"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *images],
         "connect-src": ["'self'", *extra],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],

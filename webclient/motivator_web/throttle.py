@@ -22,10 +22,10 @@ from typing import Any, Protocol
 
 from redis.exceptions import RedisError
 
+from motivator_web.config import REDIS_URL_VARIABLE
+
 log = logging.getLogger("motivator_web.throttle")
 
-#: Reflex's own variable: the URL of the state manager's Redis, shared by every web task.
-REDIS_URL_VARIABLE = "REFLEX_REDIS_URL"
 KEY_PREFIX = "motivator:throttle"
 
 

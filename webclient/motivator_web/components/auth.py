@@ -21,9 +21,26 @@ def brand(size: str = "6") -> rx.Component:
     )
 
 
+def session_cookie() -> rx.Component:
+    """Asks the backend to set or clear the sign-in cookie (an image request: same origin, no script). The answer is
+    204, no image; a code already used gets 400 and changes nothing."""
+    return rx.cond(
+        AuthState.cookie_url != "",
+        rx.el.img(
+            src=AuthState.cookie_url,
+            alt="",
+            aria_hidden="true",
+            width="1",
+            height="1",
+            style={"position": "absolute", "width": "1px", "height": "1px", "opacity": 0, "pointerEvents": "none"},
+        ),
+    )
+
+
 def auth_shell(title: str, subtitle: str, *children: rx.Component) -> rx.Component:
     # The whole card is the page's main landmark (screen readers jump to it; axe's "region" rule holds).
     return rx.el.main(
+        session_cookie(),
         rx.center(
             rx.vstack(
                 brand(),

@@ -1,22 +1,27 @@
 """Reflex state of signing in: sign up, confirm, sign in, forgotten password (Cognito through boto3, off the loop).
 
 Tokens live in backend-only vars (never sent to the browser). Every attempt is throttled per client IP and email
-first (throttle.py); the person's address goes to Cognito with each call (cognito.py).
+first (throttle.py); the person's address goes to Cognito with each call (cognito.py). A signed-in tab has the backend
+set the sign-in cookie, and another tab of the browser signs in from it (session.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import reflex as rx
+from reflex.config import get_config
 
-from motivator_web import cognito, throttle
+from motivator_web import cognito, session, throttle
 from motivator_web.config import settings
 
 T = TypeVar("T")
+log = logging.getLogger("motivator_web.auth")
 
 RULES_UNMET = "Please choose a password that meets every rule below."
 BAD_EMAIL = "Please enter a valid email address."
@@ -45,6 +50,8 @@ class AuthState(rx.State):
     auto_confirm: bool = False
     #: Seconds until a throttled form may be sent again (counts down on the page).
     wait_s: int = 0
+    #: The backend URL the page asks (an image) to set or clear the sign-in cookie; "" when there is nothing to do.
+    cookie_url: str = ""
 
     _access_token: str = ""
     _refresh_token: str = ""
@@ -52,6 +59,8 @@ class AuthState(rx.State):
     _username: str = ""
     _counting: bool = False
     _id_token: str = ""
+    #: When this tab signed in: a sign-out in another tab after it signs this one out (session.py).
+    _signed_in_at: float = 0.0
 
     # -- computed -------------------------------------------------------------------------------
     @rx.var
@@ -154,6 +163,43 @@ class AuthState(rx.State):
         self.signed_in = True
         self.user_email = email
         self.password = ""
+        self._signed_in_at = time.time()
+
+    async def _remember(self) -> None:
+        """Have the page fetch the sign-in cookie: a one-time code for the backend route, never the token itself."""
+        remembered = session.Remembered(self._refresh_token, self._username, self.user_email)
+        code = await session.issue_code(remembered)
+        self.cookie_url = f"{_backend()}{session.SESSION_PATH}?code={code}"
+
+    async def _end_session(self) -> None:
+        """Sign-out: every refresh token ends (GlobalSignOut), the other tabs are told, the page clears the cookie."""
+        if self._access_token:
+            try:
+                await asyncio.to_thread(cognito.sign_out, self._access_token)
+            except cognito.AuthError as exc:  # already ended, or the pool is away: the tabs still sign out
+                log.info("global sign-out refused", extra={"code": exc.code})
+        if self._username:
+            await session.signed_out(self._username)
+        self.cookie_url = f"{_backend()}{session.SIGN_OUT_PATH}"
+
+    @rx.event
+    async def resume_session(self):
+        """on_load of the chat: a tab of a browser signed in elsewhere signs in from the cookie its socket sent."""
+        if self.signed_in:
+            return
+        remembered = session.from_cookie_header(self.router.headers.cookie)
+        if remembered is None:
+            return
+        try:
+            tokens = await asyncio.to_thread(
+                cognito.refresh, remembered.refresh_token, remembered.username, self._client_ip()
+            )
+        except cognito.AuthError as exc:
+            if exc.code != cognito.UNREACHABLE:
+                self.cookie_url = f"{_backend()}{session.SIGN_OUT_PATH}"  # revoked or expired: forget it
+            return
+        self._signed_in(remembered.email, tokens)
+        self.email = remembered.email
 
     def _signed_out(self, info: str) -> None:
         self._access_token = self._refresh_token = self._username = self._id_token = ""
@@ -184,6 +230,7 @@ class AuthState(rx.State):
                 yield rx.redirect("/confirm")
             return
         self._signed_in(email, tokens)
+        await self._remember()
         yield rx.redirect("/")
 
     # -- sign up and confirmation ---------------------------------------------------------------
@@ -213,6 +260,7 @@ class AuthState(rx.State):
             yield rx.redirect("/confirm")
             return
         self._signed_in(email, tokens)
+        await self._remember()
         yield rx.redirect("/")
 
     @rx.event
@@ -299,3 +347,8 @@ class AuthState(rx.State):
 def _sign_up_and_in(email: str, password: str, ip: str = "") -> cognito.Tokens | None:
     """Create the account; signed in at once when the pool confirmed it, else None (a code must be entered)."""
     return cognito.sign_in(email, password, ip) if cognito.sign_up(email, password, ip) else None
+
+
+def _backend() -> str:
+    """The Reflex backend's own URL (the page's origin in AWS; another port locally)."""
+    return str(get_config().api_url).rstrip("/")

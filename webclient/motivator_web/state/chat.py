@@ -121,7 +121,8 @@ class ChatState(AuthState):
         return None
 
     @rx.event
-    def sign_out(self):
+    async def sign_out(self):
+        await self._end_session()  # every tab of this person signs out, the cookie goes (AuthState)
         LINKS.close(self.router.session.client_token)
         self._change(forgotten)
         self.connection = "offline"

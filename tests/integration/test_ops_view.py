@@ -146,14 +146,28 @@ async def test_the_ops_view_counts_real_traffic_and_raises_the_matching_alarms(q
         time.sleep(0.5)
     assert seen == expected
 
-    by_stat = {s["stat"]: s["window"] for s in after["widgets"]["time_to_first_token"]["series"]}
-    # (the done frames round their times to 0.1 ms)
-    assert [by_stat["p50"], by_stat["p99"]] == pytest.approx([statistic(ttft, "p50"), statistic(ttft, "p99")], abs=0.06)
+    # The distributions are the ones the clients saw in their done frames (which round to 0.1 ms).
+    totals = [float(f["metrics"]["totalMs"]) for f in done]
+    for key, seen_by_clients in (("time_to_first_token", ttft), ("answer_duration", totals)):
+        by_stat = {s["stat"]: s["window"] for s in after["widgets"][key]["series"]}
+        expected_stats = [statistic(seen_by_clients, stat) for stat in ("p50", "p90", "p99")]
+        assert [by_stat["p50"], by_stat["p90"], by_stat["p99"]] == pytest.approx(expected_stats, abs=0.06), key
     per_answer = [s["window"] for s in after["widgets"]["per_answer"]["series"]]
     tokens = sum(f["usage"]["outputTokens"] for f in done)
     assert per_answer == pytest.approx([len(every) / len(done), tokens / len(done)])
     rate = _series(after, "fallback_rate")["answers from the offline composer (% of messages)"]["window"]
     assert rate == pytest.approx(100 * 5 / messages)
+    output = {s["stat"]: s["window"] for s in after["widgets"]["output_tokens"]["series"]}
+    assert output == pytest.approx({"Sum": tokens, "Average": tokens / len(done)})
+    model = _series(after, "model")
+    assert model["CrisisReferrals"]["window"] == len(CRISIS)
+    assert {model[name]["window"] for name in ("ModelRaisedRisk", "VerseSubstitutions", "ClientGone")} == {None}
+    assert _series(after, "crisis_referrals")["ConcernAnswers"]["window"] is None
+    checked = {"connections", "messages", "time_to_first_token", "answer_duration", "per_answer", "fallback_rate",
+               "rate_limited", "bad_requests", "auth_refusals", "crisis_referrals", "storage_errors", "model",
+               "output_tokens"}  # fmt: skip
+    assert checked == set(after["widgets"]), "every widget of the definition is checked here"
+
     received = _series(after, "messages")["MessagesReceived"]
     assert sum(v or 0 for v in received["points"]) == messages  # the plot's minutes add up to the total
 

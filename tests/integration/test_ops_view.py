@@ -182,3 +182,33 @@ async def test_the_ops_view_counts_real_traffic_and_raises_the_matching_alarms(q
     }
     chat_errors = after["alarms"]["ChatErrorRate"]
     assert chat_errors["breachingPeriods"] >= 1 and chat_errors["datapointsToAlarm"] == 5
+
+
+async def test_an_unreachable_jwks_shows_as_refusals_and_fetch_failures(stack: LocalStack, tmp_path: Path) -> None:
+    """Given a gateway whose authorizer's JWKS address answers nothing (a closed port),
+    When a person with a good token tries to connect twice,
+    Then both are refused, and `motivator ops` on that gateway's log counts the refusals and the failed key fetches
+    from the authorizer's own log lines (as the CloudWatch metric filter does), the JwksUnreachable alarm seeing
+    one breaching minute of the two of three it needs."""
+    from tests.integration.conftest import extra_gateway
+
+    with extra_gateway(stack, tmp_path, env={"JWKS_URL": "http://127.0.0.1:9/.well-known/jwks.json"}) as endpoints:
+        token = token_for(endpoints)
+        for _ in range(2):
+            with pytest.raises(Exception, match="401"):
+                await open_ws(endpoints, token)
+        log = tmp_path / "gateway.log"
+        deadline = time.monotonic() + 20
+        while True:
+            done = subprocess.run([*MOTIVATOR, "ops", "--once", "--json", "--log", str(log)],
+                                  capture_output=True, text=True, timeout=60)  # fmt: skip
+            assert done.returncode == 0, done.stderr
+            snapshot = json.loads(done.stdout)
+            seen = {k: v["window"] for k, v in _series(snapshot, "auth_refusals").items()}
+            if seen["AuthRejected"] == 2 or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+    assert seen["AuthRejected"] == 2
+    assert seen["JwksFetchFailures"] is not None and seen["JwksFetchFailures"] >= 1
+    jwks = snapshot["alarms"]["JwksUnreachable"]
+    assert (jwks["state"], jwks["breachingPeriods"], jwks["datapointsToAlarm"]) == ("OK", 1, 2)

@@ -133,7 +133,7 @@ def _refused() -> rx.Component:
                 rx.hstack(
                     rx.cond(
                         OpsState.access == "refused",
-                        rx.link("Sign in as an operator", href="/signin", weight="medium"),
+                        rx.link("Sign in as an operator", href="/signin?next=/ops", weight="medium"),
                     ),
                     rx.link("Back to the chat", href="/", weight="medium"),
                     spacing="5",

@@ -17,6 +17,9 @@ from motivator_web.config import settings
 
 T = TypeVar("T")
 
+#: Pages a sign-in may return to (`/signin?next=/ops`); anything else goes to the chat, so no link can send a
+#: person elsewhere.
+RETURN_PAGES = ("/ops",)
 RULES_UNMET = "Please choose a password that meets every rule below."
 BAD_EMAIL = "Please enter a valid email address."
 
@@ -136,7 +139,7 @@ class AuthState(rx.State):
                 yield rx.redirect("/confirm")
             return
         self._signed_in(email, tokens)
-        yield rx.redirect("/")
+        yield rx.redirect(_return_to(self.router.url.query_parameters.get("next")))
 
     # -- sign up and confirmation ---------------------------------------------------------------
     @rx.event
@@ -236,3 +239,7 @@ class AuthState(rx.State):
 def _sign_up_and_in(email: str, password: str) -> cognito.Tokens | None:
     """Create the account; signed in at once when the pool confirmed it, else None (a code must be entered)."""
     return cognito.sign_in(email, password) if cognito.sign_up(email, password) else None
+
+
+def _return_to(page: str | None) -> str:
+    return page if page in RETURN_PAGES else "/"

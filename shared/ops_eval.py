@@ -202,15 +202,21 @@ class Samples:
             for line in data[:complete].decode("utf-8", errors="replace").splitlines():
                 if any(marker in line for marker in _MARKERS):
                     for found in samples_of(line):
-                        timeline = self.by_name.get(found.name) or self.by_name.setdefault(found.name, _Timeline())
-                        timeline.add(found.at_ms, found.values)
+                        self._timeline(found.name).add(found.at_ms, found.values)
             oldest = (now_ms or time.time() * 1000) - KEEP_S * 1000
             for timeline in self.by_name.values():
                 timeline.drop_before(oldest)
 
-    def values(self, name: str, start_ms: float, end_ms: float) -> list[float]:
+    def _timeline(self, name: str) -> _Timeline:
         timeline = self.by_name.get(name)
-        return timeline.between(start_ms, end_ms).tolist() if timeline else []
+        if timeline is None:
+            timeline = self.by_name[name] = _Timeline()
+        return timeline
+
+    def values(self, name: str, start_ms: float, end_ms: float) -> list[float]:
+        with self._lock:  # one reader serves every open /ops tab: a refresh must not move the arrays mid-read
+            timeline = self.by_name.get(name)
+            return timeline.between(start_ms, end_ms).tolist() if timeline else []
 
 
 def series_value(series: Series, samples: Samples, end_ms: float, span_s: int | None = None) -> float | None:

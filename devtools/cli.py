@@ -157,7 +157,7 @@ def run_dev(args: argparse.Namespace) -> int:
         shown = {k: v for k, v in endpoints.items() if k not in hidden}
         print(f"==> ready in {time.monotonic() - started:.1f} s; endpoints in {args.state_dir / 'endpoints.json'}")
         for key, value in shown.items():
-            print(f"   {key:16} {value}")
+            print(f"   {key:17} {value}")
         print("   try: .venv/bin/motivator chat      (Ctrl-C here stops everything)")
         if "operator_username" in endpoints:
             print(ops.operator_hint(endpoints, args.state_dir))

@@ -10,12 +10,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from devtools.stack import StackError
+from devtools.stack import GATEWAY, LOGS_DIR, StackError, log_path
 from shared.dashboard import Dashboard, Thresholds, dashboard
 from shared.ops_eval import ALARM, Samples, view
 
-#: Where the local stack's handlers write their log lines (EMF metrics among them): the gateway's output.
-HANDLER_LOG = Path("logs") / "gateway.log"
 _BARS = "▁▂▃▄▅▆▇█"
 
 
@@ -27,7 +25,9 @@ def add_parser(sub: Any) -> None:
     ops.add_argument("--interval", type=float, default=2.0, help="seconds between refreshes (default 2)")
     ops.add_argument("--env", default="dev", help="whose alarm thresholds in cdk.json to apply (default dev)")
     ops.add_argument("--state-dir", type=Path, default=Path(".motivator"))
-    ops.add_argument("--log", type=Path, default=None, help="the handler log (default STATE_DIR/logs/gateway.log)")
+    ops.add_argument(
+        "--log", type=Path, default=None, help=f"the handler log (default STATE_DIR/{LOGS_DIR}/{GATEWAY}.log)"
+    )
 
 
 def operator_hint(endpoints: dict[str, Any], state_dir: Path) -> str:
@@ -39,10 +39,10 @@ def operator_hint(endpoints: dict[str, Any], state_dir: Path) -> str:
     )
 
 
-def page_settings(logs_dir: Path, env: str = "dev") -> dict[str, str]:
+def page_settings(state_dir: Path, env: str = "dev") -> dict[str, str]:
     """The web client's /ops settings (WebSettings.ops_log, ops_thresholds): this stack's log, `env`'s thresholds."""
-    thresholds = local_thresholds(env)
-    return {"ops_log": str(logs_dir / HANDLER_LOG.name), "ops_thresholds": json.dumps(dataclasses.asdict(thresholds))}
+    thresholds = json.dumps(dataclasses.asdict(local_thresholds(env)))
+    return {"ops_log": str(log_path(state_dir, GATEWAY)), "ops_thresholds": thresholds}
 
 
 def local_thresholds(env: str) -> Thresholds:
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         raise StackError("--minutes must be 1 or more")
     if args.json and not args.once:
         raise StackError("--json prints one snapshot: use it with --once")
-    log = args.log or args.state_dir / HANDLER_LOG
+    log = args.log or log_path(args.state_dir, GATEWAY)
     if not log.exists():
         raise StackError(f"No handler log at {log}: start the local stack (make dev) or pass --log <file>")
     board, samples = dashboard(local_thresholds(args.env)), Samples(log)

@@ -38,6 +38,10 @@ PRINCIPALS_FILE = "principals.json"
 #: `STATE_DIR/events.jsonl` is a symlink to the current run's event log in `STATE_DIR/runs/`.
 EVENTS_LINK = "events.jsonl"
 RUNS_DIR = "runs"
+#: Each child's output, `STATE_DIR/logs/<name>.log`. The gateway's holds every handler's log lines (Powertools JSON
+#: and EMF metrics, sandboxes' included): what the local ops view reads (devtools/ops.py).
+LOGS_DIR = "logs"
+GATEWAY = "gateway"
 #: Event logs of this many runs are kept (the current one included); older ones are deleted at start.
 RUNS_KEPT = 5
 _RUN_NAME = re.compile(r"^(?P<started>\d{8}-\d{6})(?:-(?P<n>\d+))?\.jsonl$")
@@ -107,6 +111,11 @@ def ensure_free(name: str, port: int) -> None:
             ) from None
 
 
+def log_path(state_dir: Path, name: str) -> Path:
+    """Where the child process `name` of the stack in `state_dir` writes its output."""
+    return state_dir / LOGS_DIR / f"{name}.log"
+
+
 def new_run_log(state_dir: Path, session: dict[str, Any]) -> Path:
     """A fresh event log for this run in STATE_DIR/runs/, named by its start time, opened by a `session` line.
 
@@ -171,7 +180,7 @@ class LocalStack:
         self.options = options
         self.progress = progress
         self.state_dir = options.state_dir.resolve()
-        self.logs_dir = self.state_dir / "logs"
+        self.logs_dir = self.state_dir / LOGS_DIR
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.endpoints: dict[str, Any] = {}
         self.handler_env: dict[str, str] = {}
@@ -227,7 +236,7 @@ class LocalStack:
         return next((name for name, p in self.processes.items() if p.poll() is not None), None)
 
     def log_path(self, name: str) -> Path:
-        return self.logs_dir / f"{name}.log"
+        return log_path(self.state_dir, name)
 
     def __enter__(self) -> LocalStack:
         self.start()
@@ -355,9 +364,9 @@ class LocalStack:
         else:
             self.handler_env = default_handler_env(self.endpoints, connections_url, self.options.handler_env)
             gateway_env = self.handler_env  # every handler runs in the gateway process
-        self._spawn("gateway", [*args, *self.options.gateway_args], env=gateway_env)
+        self._spawn(GATEWAY, [*args, *self.options.gateway_args], env=gateway_env)
         # Sandboxes cold-start before the gateway listens: one per function, side by side.
-        self._wait("gateway", lambda: http_ok(f"http://127.0.0.1:{connections_port}/_health"), timeout=120)
+        self._wait(GATEWAY, lambda: http_ok(f"http://127.0.0.1:{connections_port}/_health"), timeout=120)
         self.endpoints.update(
             ws_url=f"ws://127.0.0.1:{port}/{stage}",
             connections_url=connections_url,

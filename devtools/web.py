@@ -183,7 +183,7 @@ class WebClient:
                 user_pool_id=e["user_pool_id"],
                 # moto sends no email: confirm new accounts at sign-up (AdminConfirmSignUp, local credentials).
                 auto_confirm="true",
-                **ops.page_settings(self.stack.logs_dir),
+                **ops.page_settings(self.stack.state_dir),
             ),
             "AWS_ACCESS_KEY_ID": "local",
             "AWS_SECRET_ACCESS_KEY": "local",

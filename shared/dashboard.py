@@ -142,10 +142,31 @@ _PER_ANSWER = (
 )
 
 
+#: Answers from the offline composer, as a share of the messages received.
+_FALLBACK_RATE = Expression(
+    "IF(received > 0, 100 * FILL(fallbacks, 0) / received, 0)",
+    (Metric(MetricName.MESSAGES_RECEIVED, id="received"), Metric(MetricName.MODEL_FALLBACKS, id="fallbacks")),
+    "answers from the offline composer (% of messages)",
+)
+#: The chat path's own failures: storage and model errors per message received.
+_CHAT_ERROR_RATE = Expression(
+    "IF(received > 0, 100 * (FILL(storage, 0) + FILL(model, 0)) / received, 0)",
+    (
+        Metric(MetricName.MESSAGES_RECEIVED, id="received"),
+        Metric(MetricName.STORAGE_ERRORS, id="storage"),
+        Metric(MetricName.MODEL_FALLBACKS, id="model"),
+    ),
+    "chat error rate (%)",
+)
+
+
 def dashboard(thresholds: Thresholds) -> Dashboard:
     """The dashboard and the application alarms of one environment."""
-    ttft_p90 = Metric(MetricName.TIME_TO_FIRST_TOKEN, "p90")
-    widgets = (
+    return Dashboard(widgets=_widgets(thresholds), alarms=_alarms(thresholds))
+
+
+def _widgets(thresholds: Thresholds) -> tuple[Widget, ...]:
+    return (
         Widget("connections", "Connections", _counts(MetricName.CONNECTIONS_OPENED, MetricName.CONNECTIONS_CLOSED)),
         Widget("messages", "Messages", _counts(MetricName.MESSAGES_RECEIVED, MetricName.ANSWERS_COMPLETED)),
         Widget(
@@ -166,16 +187,7 @@ def dashboard(thresholds: Thresholds) -> Dashboard:
         Widget(
             "fallback_rate",
             "Fallback rate (%)",
-            (
-                Expression(
-                    "IF(received > 0, 100 * FILL(fallbacks, 0) / received, 0)",
-                    (
-                        Metric(MetricName.MESSAGES_RECEIVED, id="received"),
-                        Metric(MetricName.MODEL_FALLBACKS, id="fallbacks"),
-                    ),
-                    "answers from the offline composer (% of messages)",
-                ),
-            ),
+            (_FALLBACK_RATE,),
         ),
         Widget("rate_limited", "Rate limited", _counts(MetricName.RATE_LIMITED)),
         Widget("bad_requests", "Bad requests", _counts(MetricName.BAD_REQUESTS)),
@@ -205,11 +217,14 @@ def dashboard(thresholds: Thresholds) -> Dashboard:
             (Metric(MetricName.OUTPUT_TOKENS), Metric(MetricName.OUTPUT_TOKENS, "Average")),
         ),
     )
-    alarms = (
+
+
+def _alarms(thresholds: Thresholds) -> tuple[Alarm, ...]:
+    return (
         Alarm(
             "TimeToFirstTokenP90",
             f"p90 time to first token above {TTFT_P90_THRESHOLD_MS} ms for {TTFT_P90_MINUTES} minutes",
-            ttft_p90,
+            Metric(MetricName.TIME_TO_FIRST_TOKEN, "p90"),
             TTFT_P90_THRESHOLD_MS,
             ">",
             TTFT_P90_MINUTES,
@@ -237,15 +252,7 @@ def dashboard(thresholds: Thresholds) -> Dashboard:
             "ChatErrorRate",
             f"Chat: more than {CHAT_ERROR_RATE_THRESHOLD_PERCENT}% of messages met a storage or model error for "
             f"{CHAT_ERROR_RATE_MINUTES} minutes",
-            Expression(
-                "IF(received > 0, 100 * (FILL(storage, 0) + FILL(model, 0)) / received, 0)",
-                (
-                    Metric(MetricName.MESSAGES_RECEIVED, id="received"),
-                    Metric(MetricName.STORAGE_ERRORS, id="storage"),
-                    Metric(MetricName.MODEL_FALLBACKS, id="model"),
-                ),
-                "chat error rate (%)",
-            ),
+            _CHAT_ERROR_RATE,
             CHAT_ERROR_RATE_THRESHOLD_PERCENT,
             ">",
             CHAT_ERROR_RATE_MINUTES,
@@ -268,4 +275,3 @@ def dashboard(thresholds: Thresholds) -> Dashboard:
             ">",
         ),
     )
-    return Dashboard(widgets=widgets, alarms=alarms)

@@ -8,10 +8,12 @@ Missing data never breaches (the alarms' TreatMissingData is notBreaching).
 from __future__ import annotations
 
 import ast
+import bisect
 import json
 import math
 import threading
 import time
+from array import array
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,13 +31,15 @@ _POWERTOOLS_TIME = "%Y-%m-%d %H:%M:%S,%f%z"
 
 
 @dataclass(frozen=True)
-class Sample:
-    at_ms: float
+class LineSamples:
+    """The values one log line carries for one metric, all at the line's time."""
+
     name: str
-    value: float
+    at_ms: float
+    values: list[float]
 
 
-def samples_of(line: str) -> list[Sample]:
+def samples_of(line: str) -> list[LineSamples]:
     """The metric samples one log line carries: EMF values of NAMESPACE, or a log-filter count of 1."""
     if not line.startswith("{"):
         return []
@@ -51,20 +55,22 @@ def samples_of(line: str) -> list[Sample]:
     if record.get("service") != SERVICE:
         return []
     counted = [name for name, (key, value) in LOG_FILTERS.items() if record.get(key) == value]
-    return [Sample(_log_time(record), str(name), 1.0) for name in counted]
+    return [LineSamples(str(name), _log_time(record), [1.0]) for name in counted]
 
 
-def _emf_samples(record: dict[str, Any], emf: dict[str, Any]) -> list[Sample]:
+def _emf_samples(record: dict[str, Any], emf: dict[str, Any]) -> list[LineSamples]:
     at = float(emf.get("Timestamp", time.time() * 1000))
-    found: list[Sample] = []
+    found: list[LineSamples] = []
     for directive in emf.get("CloudWatchMetrics", []):
         if directive.get("Namespace") != NAMESPACE:
             continue
         for metric in directive.get("Metrics", []):
             values = record.get(metric.get("Name"))
-            for value in values if isinstance(values, list) else [values]:
-                if isinstance(value, int | float):
-                    found.append(Sample(at, metric["Name"], float(value)))
+            numbers = [
+                float(v) for v in (values if isinstance(values, list) else [values]) if isinstance(v, int | float)
+            ]
+            if numbers:
+                found.append(LineSamples(metric["Name"], at, numbers))
     return found
 
 
@@ -140,13 +146,43 @@ def _node(node: ast.AST, values: Mapping[str, float | None]) -> Any:
     raise ValueError(f"metric math the local view does not read: {ast.dump(node)}")
 
 
+class _Timeline:
+    """One metric's samples in time order, as two compact arrays (a busy log holds hundreds of thousands)."""
+
+    def __init__(self) -> None:
+        self.times = array("d")
+        self.values = array("d")
+
+    def add(self, at_ms: float, values: list[float]) -> None:
+        if self.times and at_ms < self.times[-1]:  # sandboxes' lines can arrive slightly out of order
+            index = bisect.bisect_right(self.times, at_ms)
+            self.times[index:index] = array("d", [at_ms] * len(values))
+            self.values[index:index] = array("d", values)
+            return
+        self.times.extend([at_ms] * len(values))
+        self.values.extend(values)
+
+    def between(self, start_ms: float, end_ms: float) -> array[float]:
+        return self.values[bisect.bisect_left(self.times, start_ms) : bisect.bisect_left(self.times, end_ms)]
+
+    def drop_before(self, oldest_ms: float) -> None:
+        cut = bisect.bisect_left(self.times, oldest_ms)
+        if cut:
+            del self.times[:cut]
+            del self.values[:cut]
+
+
+#: Only lines that can carry a sample are parsed: EMF lines and those a metric filter counts.
+_MARKERS = ('"_aws"', *(f'"{value}"' for _, value in LOG_FILTERS.values()))
+
+
 @dataclass
 class Samples:
     """The samples read so far from one log file, read on from where the last read stopped (the file only grows;
     a shorter file was replaced and is read from its start)."""
 
     path: Path
-    by_name: dict[str, list[Sample]] = field(default_factory=dict)
+    by_name: dict[str, _Timeline] = field(default_factory=dict)
     _offset: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -164,14 +200,23 @@ class Samples:
             complete = data.rfind(b"\n") + 1  # a line still being written is read next time
             self._offset += complete
             for line in data[:complete].decode("utf-8", errors="replace").splitlines():
-                for sample in samples_of(line):
-                    self.by_name.setdefault(sample.name, []).append(sample)
+                if any(marker in line for marker in _MARKERS):
+                    for found in samples_of(line):
+                        self._timeline(found.name).add(found.at_ms, found.values)
             oldest = (now_ms or time.time() * 1000) - KEEP_S * 1000
-            for name, kept in self.by_name.items():
-                self.by_name[name] = [s for s in kept if s.at_ms >= oldest]
+            for timeline in self.by_name.values():
+                timeline.drop_before(oldest)
+
+    def _timeline(self, name: str) -> _Timeline:
+        timeline = self.by_name.get(name)
+        if timeline is None:
+            timeline = self.by_name[name] = _Timeline()
+        return timeline
 
     def values(self, name: str, start_ms: float, end_ms: float) -> list[float]:
-        return [s.value for s in self.by_name.get(name, []) if start_ms <= s.at_ms < end_ms]
+        with self._lock:  # one reader serves every open /ops tab: a refresh must not move the arrays mid-read
+            timeline = self.by_name.get(name)
+            return timeline.between(start_ms, end_ms).tolist() if timeline else []
 
 
 def series_value(series: Series, samples: Samples, end_ms: float, span_s: int | None = None) -> float | None:

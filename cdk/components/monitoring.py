@@ -102,6 +102,8 @@ class EdgeMonitoring(Construct):
 
 
 class ChatMonitoring(Construct):
+    """The dashboard and every regional alarm: the application's from shared/dashboard.py, the AWS services' here."""
+
     def __init__(
         self,
         scope: Construct,
@@ -118,52 +120,13 @@ class ChatMonitoring(Construct):
         web: WebTargets,
     ) -> None:
         super().__init__(scope, construct_id)
-        action = cw_actions.SnsAction(topic)
+        self._name = dashboard_name
+        self._action = cw_actions.SnsAction(topic)
         self.alarms: list[cw.Alarm] = []
-        error_rates: dict[str, cw.Alarm] = {}
-
-        def alarm(alarm_id: str, **kwargs: object) -> cw.Alarm:
-            # Named "<dashboard>-<id>" (e.g. Motivator-prod-ChatErrorRate): the name is the email's subject.
-            created = cw.Alarm(
-                self,
-                alarm_id,
-                alarm_name=f"{dashboard_name}-{alarm_id}",
-                treat_missing_data=cw.TreatMissingData.NOT_BREACHING,
-                **kwargs,  # type: ignore[arg-type]
-            )
-            created.add_alarm_action(action)
-            created.add_ok_action(action)
-            self.alarms.append(created)
-            return created
-
-        for name, function in functions.items():
-            using: dict[str, cw.IMetric] = {
-                "errors": function.metric_errors(period=_MINUTE, statistic="Sum"),
-                "invocations": function.metric_invocations(period=_MINUTE, statistic="Sum"),
-            }
-            failures = "errors"
-            if name in _ANSWERS_RAISED:
-                using["answered"] = app_metric(_ANSWERS_RAISED[name])
-                failures = "(errors - FILL(answered, 0))"
-            error_rates[name] = alarm(
-                f"{name}ErrorRate",
-                alarm_description=f"{name}: more than {ERROR_RATE_THRESHOLD_PERCENT}% of invocations failed "
-                f"for {ERROR_RATE_MINUTES} minutes",
-                metric=cw.MathExpression(
-                    expression=f"IF(invocations > 0, 100 * {failures} / invocations, 0)",
-                    using_metrics=using,
-                    period=_MINUTE,
-                    label=f"{name} error rate (%)",
-                ),
-                threshold=ERROR_RATE_THRESHOLD_PERCENT,
-                comparison_operator=cw.ComparisonOperator.GREATER_THAN_THRESHOLD,
-                evaluation_periods=ERROR_RATE_MINUTES,
-                datapoints_to_alarm=ERROR_RATE_MINUTES,
-            )
-
+        error_rates = {name: self._error_rate(name, function) for name, function in functions.items()}
         shared = dashboard(Thresholds(fallback_threshold, crisis_baseline_per_hour))
         app_alarms = {
-            spec.id: alarm(
+            spec.id: self._alarm(
                 spec.id,
                 alarm_description=spec.description,
                 metric=series_metric(spec.series),
@@ -174,7 +137,70 @@ class ChatMonitoring(Construct):
             )
             for spec in shared.alarms
         }
-        api_5xx = alarm(
+        api_5xx = self._api_5xx(api_id, stage)
+        self._dynamodb_throttles(table_names)
+        unhealthy = self._web_alarms(web)
+        cannot_chat = [
+            app_alarms["ChatErrorRate"],
+            api_5xx,
+            unhealthy,
+            app_alarms["JwksUnreachable"],
+            *(error_rates[name] for name in _CHAT_PATH_FUNCTIONS),
+        ]
+        self.users_cannot_chat = cw.CompositeAlarm(
+            self,
+            "UsersCannotChat",
+            composite_alarm_name=f"{dashboard_name}-UsersCannotChat",
+            alarm_description="Users cannot chat: the chat path fails (messages, API Gateway, the authorizer, "
+            "connecting, or the web tier). Open the alarms it names.",
+            alarm_rule=cw.AlarmRule.any_of(*cannot_chat),
+        )
+        self.users_cannot_chat.add_alarm_action(self._action)
+        self.users_cannot_chat.add_ok_action(self._action)
+        services = service_widgets(functions, api_id, stage, web.target_group, web.service, web.cluster_name)
+        self.dashboard = build_dashboard(self, dashboard_name, shared, services, [*self.alarms, self.users_cannot_chat])
+
+    def _alarm(self, alarm_id: str, **kwargs: object) -> cw.Alarm:
+        # Named "<dashboard>-<id>" (e.g. Motivator-prod-ChatErrorRate): the name is the email's subject.
+        created = cw.Alarm(
+            self,
+            alarm_id,
+            alarm_name=f"{self._name}-{alarm_id}",
+            treat_missing_data=cw.TreatMissingData.NOT_BREACHING,
+            **kwargs,  # type: ignore[arg-type]
+        )
+        created.add_alarm_action(self._action)
+        created.add_ok_action(self._action)
+        self.alarms.append(created)
+        return created
+
+    def _error_rate(self, name: str, function: lambda_.IFunction) -> cw.Alarm:
+        using: dict[str, cw.IMetric] = {
+            "errors": function.metric_errors(period=_MINUTE, statistic="Sum"),
+            "invocations": function.metric_invocations(period=_MINUTE, statistic="Sum"),
+        }
+        failures = "errors"
+        if name in _ANSWERS_RAISED:
+            using["answered"] = app_metric(_ANSWERS_RAISED[name])
+            failures = "(errors - FILL(answered, 0))"
+        return self._alarm(
+            f"{name}ErrorRate",
+            alarm_description=f"{name}: more than {ERROR_RATE_THRESHOLD_PERCENT}% of invocations failed "
+            f"for {ERROR_RATE_MINUTES} minutes",
+            metric=cw.MathExpression(
+                expression=f"IF(invocations > 0, 100 * {failures} / invocations, 0)",
+                using_metrics=using,
+                period=_MINUTE,
+                label=f"{name} error rate (%)",
+            ),
+            threshold=ERROR_RATE_THRESHOLD_PERCENT,
+            comparison_operator=cw.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            evaluation_periods=ERROR_RATE_MINUTES,
+            datapoints_to_alarm=ERROR_RATE_MINUTES,
+        )
+
+    def _api_5xx(self, api_id: str, stage: str) -> cw.Alarm:
+        return self._alarm(
             "Api5xx",
             alarm_description=f"API Gateway: {API_5XX_THRESHOLD} or more integration / execution errors (5xx) "
             f"in {API_5XX_MINUTES} minutes",
@@ -191,6 +217,8 @@ class ChatMonitoring(Construct):
             comparison_operator=cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             evaluation_periods=1,
         )
+
+    def _dynamodb_throttles(self, table_names: Sequence[str]) -> None:
         throttle_metrics: dict[str, cw.IMetric] = {}
         for index, table in enumerate(table_names):
             for kind in ("Read", "Write"):
@@ -201,7 +229,7 @@ class ChatMonitoring(Construct):
                     statistic="Sum",
                     period=Duration.minutes(DYNAMODB_THROTTLE_MINUTES),
                 )
-        alarm(
+        self._alarm(
             "DynamoDbThrottles",
             alarm_description=f"DynamoDB throttled {DYNAMODB_THROTTLE_THRESHOLD} or more requests in "
             f"{DYNAMODB_THROTTLE_MINUTES} minutes on the environment's tables",
@@ -215,7 +243,10 @@ class ChatMonitoring(Construct):
             comparison_operator=cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             evaluation_periods=1,
         )
-        unhealthy = alarm(
+
+    def _web_alarms(self, web: WebTargets) -> cw.Alarm:
+        """The web tier's alarms; returns the unhealthy-targets one (an input of UsersCannotChat)."""
+        unhealthy = self._alarm(
             "WebUnhealthyHosts",
             alarm_description=f"The web ALB had an unhealthy target for {UNHEALTHY_HOSTS_MINUTES} minutes",
             metric=web.target_group.metrics.unhealthy_host_count(period=_MINUTE, statistic="Maximum"),
@@ -225,7 +256,7 @@ class ChatMonitoring(Construct):
             datapoints_to_alarm=UNHEALTHY_HOSTS_MINUTES,
         )
         service_name = web.service.service_name
-        alarm(
+        self._alarm(
             "WebTasksBelowDesired",
             alarm_description=f"Fewer web tasks running than desired for {TASKS_BELOW_DESIRED_MINUTES} minutes "
             "(ECS Container Insights)",
@@ -243,23 +274,4 @@ class ChatMonitoring(Construct):
             evaluation_periods=TASKS_BELOW_DESIRED_MINUTES,
             datapoints_to_alarm=TASKS_BELOW_DESIRED_MINUTES,
         )
-        cannot_chat = [
-            app_alarms["ChatErrorRate"],
-            api_5xx,
-            unhealthy,
-            app_alarms["JwksUnreachable"],
-            *(error_rates[name] for name in _CHAT_PATH_FUNCTIONS),
-        ]
-        self.users_cannot_chat = cw.CompositeAlarm(
-            self,
-            "UsersCannotChat",
-            composite_alarm_name=f"{dashboard_name}-UsersCannotChat",
-            alarm_description="Users cannot chat: the chat path fails (messages, API Gateway, the authorizer, "
-            "connecting, or the web tier). Open the alarms it names.",
-            alarm_rule=cw.AlarmRule.any_of(*cannot_chat),
-        )
-        self.users_cannot_chat.add_alarm_action(action)
-        self.users_cannot_chat.add_ok_action(action)
-
-        services = service_widgets(functions, api_id, stage, web.target_group, web.service, web.cluster_name)
-        self.dashboard = build_dashboard(self, dashboard_name, shared, services, [*self.alarms, self.users_cannot_chat])
+        return unhealthy

@@ -7,6 +7,7 @@ import json
 import time
 from typing import Any
 
+from motivator_web.state.auth import _return_to
 from motivator_web.state.ops import EXPIRED, REFUSED, SIGNED_OUT, _cards, refusal
 
 from shared.dashboard import OPERATORS_GROUP
@@ -71,3 +72,11 @@ def test_the_cards_show_each_series_and_alarm_from_one_snapshot() -> None:
         "≥ 5",
         "2 of the last 5 minutes breaching, 5 needed",
     )
+
+
+def test_signing_in_returns_to_the_ops_page_and_nowhere_else() -> None:
+    """Given a sign-in link with a page to return to, When the person signs in,
+    Then /ops is returned to, and any other address (another site, another path) leads to the chat instead."""
+    assert _return_to("/ops") == "/ops"
+    for elsewhere in (None, "", "https://example.org/ops", "//example.org", "/ops/../admin", "/"):
+        assert _return_to(elsewhere) == "/"

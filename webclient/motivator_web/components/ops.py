@@ -133,10 +133,13 @@ def _refused() -> rx.Component:
                 rx.hstack(
                     rx.cond(
                         OpsState.access == "refused",
-                        rx.link("Sign in as an operator", href="/signin", weight="medium"),
+                        rx.link(
+                            "Sign in as an operator", href="/signin?next=/ops", weight="medium", white_space="nowrap"
+                        ),
                     ),
-                    rx.link("Back to the chat", href="/", weight="medium"),
+                    rx.link("Back to the chat", href="/", weight="medium", white_space="nowrap"),
                     spacing="5",
+                    wrap="wrap",
                 ),
                 spacing="4",
                 width="100%",

@@ -23,6 +23,9 @@ from motivator_web.config import settings
 T = TypeVar("T")
 log = logging.getLogger("motivator_web.auth")
 
+#: Pages a sign-in may return to (`/signin?next=/ops`); anything else goes to the chat, so no link can send a
+#: person elsewhere.
+RETURN_PAGES = ("/ops",)
 RULES_UNMET = "Please choose a password that meets every rule below."
 BAD_EMAIL = "Please enter a valid email address."
 
@@ -231,7 +234,7 @@ class AuthState(rx.State):
             return
         self._signed_in(email, tokens)
         await self._remember()
-        yield rx.redirect("/")
+        yield rx.redirect(_return_to(self.router.url.query_parameters.get("next")))
 
     # -- sign up and confirmation ---------------------------------------------------------------
     @rx.event
@@ -352,3 +355,7 @@ def _sign_up_and_in(email: str, password: str, ip: str = "") -> cognito.Tokens |
 def _backend() -> str:
     """The Reflex backend's own URL (the page's origin in AWS; another port locally)."""
     return str(get_config().api_url).rstrip("/")
+
+
+def _return_to(page: str | None) -> str:
+    return page if page in RETURN_PAGES else "/"

@@ -152,7 +152,7 @@ class OpsState(AuthState):
         try:
             for _ in range(MAX_REFRESHES):
                 async with self:
-                    if self.router.url.path != ROUTE or not self._allowed():
+                    if self.router.url.path.rstrip("/") != ROUTE or not self._allowed():
                         return
                     log = str(settings().ops_log)
                 snapshot = await asyncio.to_thread(view, _board(), _samples(log), minutes=MINUTES)

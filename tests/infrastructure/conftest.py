@@ -23,6 +23,8 @@ ENVIRONMENTS = ("dev", "staging", "prod")
 #: prod is synthesized with a custom domain so the Route 53 / ACM path is proved too.
 #: staging and prod refuse to synthesize without an alarm address; dev is synthesized without one.
 EXAMPLE_ALARM_EMAIL = {"staging": "ops-staging@example.com", "prod": "ops@example.com"}
+#: Synthesized with SnapStart on, so the published version and alias are proved (and nagged, and linted) too.
+SNAP_START_ENV = "staging"
 EXAMPLE_DOMAIN = {"name": "chatbot.example.com", "hostedZoneId": "Z0123456789EXAMPLE", "zoneName": "example.com"}
 
 
@@ -59,6 +61,7 @@ def synthesize(tmp_path_factory: pytest.TempPathFactory) -> Synth:
         context = default_context()
         context["envs"] = "all"
         context["environments"]["prod"] = {**context["environments"]["prod"], "domain": EXAMPLE_DOMAIN}
+        context["environments"][SNAP_START_ENV] = {**context["environments"][SNAP_START_ENV], "snapStart": True}
         for env, email in EXAMPLE_ALARM_EMAIL.items():
             context["environments"][env] = {**context["environments"][env], "alarmEmail": email}
         outdir = tmp_path_factory.mktemp("cdk.out")

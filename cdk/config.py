@@ -104,6 +104,9 @@ class EnvironmentConfig(_Model):
     #: Crisis answers an hour that are this environment's normal; more means a person should look.
     crisis_referrals_per_hour_baseline: Annotated[int, Field(ge=1)] = 3
     fallback_alarm_threshold: Annotated[int, Field(ge=1)] = 5
+    #: Lambda SnapStart on every handler: each deploy publishes a version whose initialized environment is
+    #: snapshotted, and API Gateway invokes it through the `live` alias (docs/cost.md, Cold start).
+    snap_start: bool = False
     web: WebConfig
     domain: CustomDomain | None = None
     # -- edge and identity (docs/deploy.md: Custom domain, WAF, Email) --
@@ -193,12 +196,15 @@ def _maybe_json(value: Any) -> Any:
 
 def load_app_config(context: dict[str, Any]) -> AppConfig:
     # `-c alarmEmail=…` on the command line: the address of every environment synthesized.
-    email = {"alarmEmail": context["alarmEmail"]} if context.get("alarmEmail") else {}
+    overrides: dict[str, Any] = {"alarmEmail": context["alarmEmail"]} if context.get("alarmEmail") else {}
     # `-c emailFrom=…`: the sender of every environment synthesized.
     if context.get("emailFrom"):
-        email["emailFrom"] = context["emailFrom"]
+        overrides["emailFrom"] = context["emailFrom"]
+    # `-c snapStart=true|false`: SnapStart on or off for every environment synthesized.
+    if "snapStart" in context:
+        overrides["snapStart"] = str(context["snapStart"]).lower() == "true"
     environments = {
-        name: EnvironmentConfig.model_validate({**_maybe_json(raw), **email, "name": name})
+        name: EnvironmentConfig.model_validate({**_maybe_json(raw), **overrides, "name": name})
         for name, raw in _maybe_json(context["environments"]).items()
     }
     image = _maybe_json(context.get("webImage", {}))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from cdk.constants import LAMBDA_DEFAULT_MEMORY_MB, ROUTE_FUNCTIONS
+from cdk.constants import ALL_FUNCTIONS, LAMBDA_DEFAULT_MEMORY_MB, ROUTE_FUNCTIONS
 from devtools.prices import LOOKED_UP, PRICES, price
 from shared.metric_names import MetricName
 from shared.settings import Settings
@@ -71,6 +71,12 @@ class Usage:
     xray_rate: float = 0.05
     model_id: str = Settings.model_fields["bedrock_model_id"].default
     sendmessage_memory_mb: int = next(f.memory_mb for f in ROUTE_FUNCTIONS if f.route == "sendMessage")
+    #: Lambda SnapStart on every handler (cdk.json `snapStart`): each function's live version cached all month,
+    #: one restore per new execution environment.
+    snap_start: bool = False
+    #: Invocations that start a new execution environment: "typically ... under 1% of invocations"
+    #: (aws.amazon.com/blogs/compute/understanding-and-remediating-cold-starts-an-aws-lambda-perspective/).
+    cold_start_share: float = 0.01
 
     @property
     def answers(self) -> float:
@@ -198,9 +204,26 @@ def _observability_lines(m: dict[str, Any], u: Usage) -> list[Line]:
     ]
 
 
+def _snap_start_lines(m: dict[str, Any], u: Usage) -> list[Line]:
+    """SnapStart for Python: the snapshot of each function's live version cached, and each restore."""
+    if not u.snap_start:
+        return []
+    memory_gb = {
+        f.name: (u.sendmessage_memory_mb if f.route == "sendMessage" else f.memory_mb) / 1024 for f in ALL_FUNCTIONS
+    }
+    cached = sum(memory_gb.values()) * HOURS_PER_MONTH * 3600 * price("snapstart_cache_gb_s")
+    _, _, short = _lambda_gb_s(m, u)
+    restored_gb = u.cold_start_share * (u.answers * memory_gb["SendMessage"] + short * LAMBDA_DEFAULT_MEMORY_MB / 1024)
+    return [
+        Line("Lambda", f"SnapStart cache ({len(memory_gb)} live versions, {sum(memory_gb.values()):.1f} GB)", cached),
+        Line("Lambda", f"SnapStart restores ({u.cold_start_share:.0%} of invocations)",
+             restored_gb * price("snapstart_restore_gb")),
+    ]  # fmt: skip
+
+
 def bill(measured: dict[str, Any], usage: Usage) -> list[Line]:
     lines = [*_per_answer_lines(measured, usage), *_identity_lines(usage), *_web_lines(measured, usage)]
-    return [*lines, *_observability_lines(measured, usage)]
+    return [*lines, *_snap_start_lines(measured, usage), *_observability_lines(measured, usage)]
 
 
 def infrastructure_per_1000(measured: dict[str, Any], usage: Usage) -> float:
@@ -233,6 +256,7 @@ LEVERS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("stop polled every 0.5 s, eventually consistent (a tenth of the units)", {"poll_factor": 0.1}, {}),
     ("half the write units (the turn written at its end, the session's context kept shorter)", {"writes": 0.5}, {}),
     ("the web client's page cached at the edge (no page bytes per visit)", {}, {"page_bytes_per_visit": 0}),
+    ("SnapStart on every handler (cold starts from a snapshot)", {}, {"snap_start": True}),
     ("128 MB, polls, writes and the cached page together", {"poll_factor": 0.1, "writes": 0.5},
      {"sendmessage_memory_mb": 128, "page_bytes_per_visit": 0}),
 ]  # fmt: skip

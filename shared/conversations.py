@@ -116,8 +116,12 @@ class ConversationRepository:
     def set_meta(self, message_id: str, meta: Meta | Mapping[str, Any]) -> None:
         self._update_turn(message_id, "SET meta = :meta, updatedAt = :at", {":meta": stored(meta), ":at": now_ms()})
 
-    def append_chunk(self, message_id: str, chunk: Chunk) -> None:
-        """Store deltas (seq, text) after the turn's lastSeq; a chunk item keeps any answer size storable."""
+    def append_chunk(self, message_id: str, chunk: Chunk, *, touch: bool = True) -> None:
+        """Store deltas (seq, text) after the turn's lastSeq; a chunk item keeps any answer size storable.
+
+        `touch` also moves the turn's lastSeq and updatedAt (its heartbeat): a write of the whole turn item, which
+        the recorder makes only every few chunks (shared.recorder.HEARTBEAT_INTERVAL_S).
+        """
         item = {
             "pk": message_key(message_id),
             "sk": f"{CHUNK_PREFIX}{chunk.first_seq:08d}",
@@ -125,6 +129,8 @@ class ConversationRepository:
             CONVERSATIONS_TTL_ATTRIBUTE: self.expires_at(),
         }
         call(self._table.put_item, "storing answer text", Item=item)
+        if not touch:
+            return
         last = chunk.deltas[-1][0]
         self._update_turn(message_id, "SET lastSeq = :seq, updatedAt = :at", {":seq": last, ":at": now_ms()})
 

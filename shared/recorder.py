@@ -15,6 +15,10 @@ from shared.records import Chunk
 from shared.storage import StorageError
 
 FLUSH_INTERVAL_S = 1.0
+#: The turn item's heartbeat (lastSeq, updatedAt) is written at most this often while it streams: each write is
+#: charged for the whole turn item, while the chunks (what resume replays) still go out every FLUSH_INTERVAL_S.
+#: Well inside conversation_items.STALE_AFTER_MS, after which a silent streaming turn reads as incomplete.
+HEARTBEAT_INTERVAL_S = 10.0
 FINAL_WRITE_ATTEMPTS = 5
 #: Characters per chunk item, well under DynamoDB's 400 KB item limit whatever the answer's length.
 CHUNK_MAX_CHARS = 100_000
@@ -48,7 +52,7 @@ class Conversations(Protocol):
 
     def set_meta(self, message_id: str, meta: Meta | Mapping[str, Any]) -> None: ...
 
-    def append_chunk(self, message_id: str, chunk: Chunk) -> None: ...
+    def append_chunk(self, message_id: str, chunk: Chunk, *, touch: bool = True) -> None: ...
 
     def finish_turn(
         self,
@@ -79,6 +83,7 @@ class TurnRecorder:
         self._pending: list[tuple[int, str]] = []
         self._parts: list[str] = []
         self._last_flush = time.monotonic()
+        self._last_touch = time.monotonic()
         self._closed = threading.Event()
         self._failures = 0
         self._thread = threading.Thread(target=self._run, name=f"recorder-{message_id[:8]}", daemon=True)
@@ -170,8 +175,11 @@ class TurnRecorder:
         try:
             if meta is not None:
                 self._repo.set_meta(self.message_id, meta)
+                self._last_touch = time.monotonic()
             for chunk in split_chunks(pending):
-                self._repo.append_chunk(self.message_id, chunk)
+                touch = time.monotonic() - self._last_touch >= HEARTBEAT_INTERVAL_S
+                self._repo.append_chunk(self.message_id, chunk, touch=touch)
+                self._last_touch = time.monotonic() if touch else self._last_touch
                 written += len(chunk.deltas)
             if pending:
                 self._last_flush = time.monotonic()

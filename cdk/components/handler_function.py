@@ -13,6 +13,9 @@ from constructs import Construct
 from cdk.constants import FunctionSpec
 from cdk.nag import suppress
 
+#: The alias API Gateway invokes when SnapStart is on.
+LIVE_ALIAS = "live"
+
 
 class HandlerFunction(Construct):
     def __init__(
@@ -25,6 +28,7 @@ class HandlerFunction(Construct):
         environment: Mapping[str, str],
         log_retention: logs.RetentionDays,
         removal_policy: RemovalPolicy,
+        snap_start: bool = False,
     ) -> None:
         super().__init__(scope, construct_id)
         self.spec = spec
@@ -56,7 +60,14 @@ class HandlerFunction(Construct):
             tracing=lambda_.Tracing.ACTIVE,
             log_group=self.log_group,
             environment=dict(environment),
+            # SnapStart needs Python 3.12 or later (the runtime above) and works on published versions only.
+            snap_start=lambda_.SnapStartConf.ON_PUBLISHED_VERSIONS if snap_start else None,
         )
+        #: What API Gateway invokes: with SnapStart the `live` alias of the version each deploy publishes
+        #: ($LATEST is never restored from a snapshot), otherwise the function itself.
+        self.invoked: lambda_.IFunction = self.function
+        if snap_start:
+            self.invoked = lambda_.Alias(self, "Live", alias_name=LIVE_ALIAS, version=self.function.current_version)
         suppress(
             self.role,
             "AwsSolutions-IAM5",

@@ -38,14 +38,14 @@ class ChatWebSocketApi(Construct):
 
         def integration(route: str) -> integrations.WebSocketLambdaIntegration:
             return integrations.WebSocketLambdaIntegration(
-                f"{routes[route].spec.name}Integration", routes[route].function
+                f"{routes[route].spec.name}Integration", routes[route].invoked
             )
 
         # Browsers never connect here: the web tier's Reflex server holds each tab's connection and, like the
         # terminal client, sends `Authorization: Bearer …`. A request without it gets 401 from API Gateway
         # itself, so unauthenticated connection floods never invoke the Lambda.
         self.authorizer = authorizers.WebSocketLambdaAuthorizer(
-            "TokenAuthorizer", authorizer.function, identity_source=[AUTHORIZER_IDENTITY_SOURCE]
+            "TokenAuthorizer", authorizer.invoked, identity_source=[AUTHORIZER_IDENTITY_SOURCE]
         )
         self.api = apigwv2.WebSocketApi(
             self,

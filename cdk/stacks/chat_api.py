@@ -91,6 +91,7 @@ class ChatApiStack(Stack):
                 environment=environment,
                 log_retention=retention,
                 removal_policy=removal,
+                snap_start=config.snap_start,
             )
             for spec in ALL_FUNCTIONS
         }

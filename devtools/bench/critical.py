@@ -103,7 +103,9 @@ def _count_dynamodb(path: AnswerPath, call: dict[str, Any], name: str) -> None:
         path.read_units += units
     elif call["op"] in _WRITES:
         path.writes += 1
-        units = float(write_units(size) * (2 if call["op"] == "TransactWriteItems" else 1))
+        # A transaction charges each of its items twice the units a plain write of it would.
+        each = call["item_bytes"] if call["op"] == "TransactWriteItems" else [size]
+        units = float(sum(write_units(b) * (2 if call["op"] == "TransactWriteItems" else 1) for b in each))
         path.write_units += units
     path.units[name] = path.units.get(name, 0.0) + units
 

@@ -26,6 +26,7 @@ _TIMED = (
     "from shared.observability import tracer; tracer.provider.recorder(); "
     "print((a - t) * 1000, (time.perf_counter() - a) * 1000)"
 )
+TRACE_DISABLED = "POWERTOOLS_TRACE_DISABLED"
 #: What Lambda sets that changes what a handler imports: Powertools traces only inside Lambda.
 LAMBDA_ENVIRONMENT = {
     "LAMBDA_TASK_ROOT": ".",
@@ -80,7 +81,8 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[st
 
 def measure(route: str, module: str, env: dict[str, str], runs: int) -> RouteImport:
     result = RouteImport(route, module)
-    full_env = {**os.environ, **env, **LAMBDA_ENVIRONMENT}
+    # Tracing on, as in AWS (the local stack's own environment turns it off).
+    full_env = {k: v for k, v in {**os.environ, **env, **LAMBDA_ENVIRONMENT}.items() if k != TRACE_DISABLED}
     profiles: list[Counter[str]] = []
     for _ in range(runs):
         done = _run(["-c", _TIMED.format(module=module)], full_env)

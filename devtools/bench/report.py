@@ -146,6 +146,11 @@ def as_json(results: Results) -> dict[str, Any]:
         "sequential_round_trips_before_model": max((len(p.before_model) for p in paths), default=0),
         "round_trips_before_model_by_answer": [{"answer": p.label, "in_sequence": p.before_model} for p in paths],
         "round_trips_on_token_path": max((len(p.token_path) for p in paths), default=0),
+        # Later answers of a conversation write a larger session item than its first (the cost inputs' answers).
+        "dynamodb_units_in_a_conversation": [
+            {"answer": p.label, "read_units": p.read_units, "write_units": p.write_units, "by_call": p.units}
+            for p in paths
+        ],
         "handler_import_ms": {r.route: round(r.median_ms, 1) for r in results.imports},
         "first_traced_call_ms": {r.route: round(r.first_trace_median_ms, 1) for r in results.imports},
         "concurrent_chats": chats.get("chats", 0),

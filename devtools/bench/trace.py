@@ -170,6 +170,8 @@ def _describe(call: Call, op: str, body: bytes | str) -> None:
         return
     call.table = request.get("TableName")
     call.consistent = bool(request.get("ConsistentRead"))
+    if op == "TransactWriteItems":
+        _describe_transaction(call, request.get("TransactItems") or [])
     if op == "PutItem" and isinstance(request.get("Item"), dict):
         call.item_bytes.append(item_size(request["Item"]))
     if isinstance(request.get("Key"), dict):
@@ -180,6 +182,19 @@ def _describe(call: Call, op: str, body: bytes | str) -> None:
         users = [m for m in request.get("messages", []) if m.get("role") == "user"]
         texts = [b.get("text", "") for b in (users[-1].get("content", []) if users else [])]
         call.label = " ".join(texts)[:60]
+
+
+def _describe_transaction(call: Call, parts: list[Any]) -> None:
+    """A transaction's first table, and the size of each item it writes (an update sized by its key and values,
+    enough for the small items our transactions update), so each is charged as DynamoDB charges it."""
+    for part in parts:
+        for write in part.values() if isinstance(part, dict) else ():
+            call.table = call.table or write.get("TableName")
+            if isinstance(write.get("Item"), dict):
+                call.item_bytes.append(item_size(write["Item"]))
+            elif isinstance(write.get("Key"), dict):
+                values = write.get("ExpressionAttributeValues") or {}
+                call.item_bytes.append(item_size({**write["Key"], **values}))
 
 
 def _never_raising(hook: Callable[..., None]) -> Callable[..., None]:

@@ -10,6 +10,7 @@ from typing import Any
 from devtools.parity.templates import Resource, Templates, Unresolvable
 
 LAMBDA_FUNCTION = "AWS::Lambda::Function"
+LAMBDA_ALIAS = "AWS::Lambda::Alias"
 CONNECT = "$connect"
 
 
@@ -75,6 +76,8 @@ def _referenced(templates: Templates, stack: str, expression: Any, resource_type
         candidate = templates.resource(stack, logical_id) if not logical_id.startswith("AWS::") else None
         if candidate and candidate.type == resource_type:
             return candidate
+        if candidate and candidate.type == LAMBDA_ALIAS and resource_type == LAMBDA_FUNCTION:
+            return _referenced(templates, stack, candidate.properties["FunctionName"], resource_type)  # SnapStart
     raise Unresolvable(f"{expression!r} in {stack} refers to no {resource_type}")
 
 

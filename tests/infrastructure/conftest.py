@@ -27,6 +27,8 @@ EXAMPLE_ALARM_EMAIL = {"staging": "ops-staging@example.com", "prod": "ops@exampl
 EXAMPLE_EMAIL_FROM = {"staging": "no-reply-staging@example.com", "prod": "no-reply@example.com"}
 #: prod is synthesized with a geo rule too, so the WAF's country block is proved.
 EXAMPLE_GEO_BLOCK = ["KP", "CU"]
+#: Synthesized with SnapStart on, so the published version and alias are proved (and nagged, and linted) too.
+SNAP_START_ENV = "staging"
 EXAMPLE_DOMAIN = {"name": "chatbot.example.com", "hostedZoneId": "Z0123456789EXAMPLE", "zoneName": "example.com"}
 
 
@@ -67,6 +69,7 @@ def synthesize(tmp_path_factory: pytest.TempPathFactory) -> Synth:
             "domain": EXAMPLE_DOMAIN,
             "geoBlockCountries": EXAMPLE_GEO_BLOCK,
         }
+        context["environments"][SNAP_START_ENV] = {**context["environments"][SNAP_START_ENV], "snapStart": True}
         for env, email in EXAMPLE_ALARM_EMAIL.items():
             context["environments"][env] = {**context["environments"][env], "alarmEmail": email}
         for env, sender in EXAMPLE_EMAIL_FROM.items():

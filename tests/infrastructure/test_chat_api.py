@@ -81,7 +81,14 @@ def test_authorizer_is_request_type_on_the_authorization_header(synth: Synth, en
         for logical_id, f in resources_of(_api(synth, env), "AWS::Lambda::Function").items()
         if f["Properties"].get("Handler") == AUTHORIZER.handler
     )
-    assert f"<{authorizer_function}.Arn>" in render(props["AuthorizerUri"])
+    aliases = [
+        logical_id
+        for logical_id, a in resources_of(_api(synth, env), "AWS::Lambda::Alias").items()
+        if a["Properties"]["FunctionName"] == {"Ref": authorizer_function}
+    ]
+    # (with SnapStart, its `live` alias: tests/infrastructure/test_snapstart.py)
+    invoked = f"<{aliases[0]}>" if synth.config(env).snap_start else f"<{authorizer_function}.Arn>"
+    assert invoked in render(props["AuthorizerUri"])
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)

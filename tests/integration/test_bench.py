@@ -53,10 +53,18 @@ def test_counts_rates_and_memory_have_sensible_types(figures: dict[str, Any]) ->
 
 
 def test_every_route_has_an_import_time(figures: dict[str, Any]) -> None:
-    # Then each handler (the authorizer too) has its cold-start import time
+    # Then each handler (the authorizer too) has its cold-start import time, and the first traced call's cost
     imports = figures["handler_import_ms"]
     assert {"$authorizer", "sendMessage", "ping"} <= set(imports)
     assert all(isinstance(ms, float) and ms > 0 for ms in imports.values())
+    assert set(figures["first_traced_call_ms"]) == set(imports)
+
+
+def test_an_answer_makes_one_round_trip_before_the_model_and_none_on_the_token_path(figures: dict[str, Any]) -> None:
+    # Then the key and the token are settled in one round trip (the session read alongside), first answer or later
+    assert figures["sequential_round_trips_before_model"] == 1
+    assert all(len(a["in_sequence"]) == 1 for a in figures["round_trips_before_model_by_answer"])
+    assert figures["round_trips_on_token_path"] == 0
 
 
 def test_cost_inputs_are_what_the_cost_model_reads(figures: dict[str, Any]) -> None:

@@ -29,6 +29,8 @@ class FakeConversations:
     def __init__(self) -> None:
         self.turns: dict[str, Turn] = {}
         self.chunks: dict[str, list[tuple[int, str]]] = {}
+        #: How many chunk writes also moved the turn's heartbeat (lastSeq, updatedAt).
+        self.touches = 0
         self.sessions: dict[tuple[str, str], Session] = {}
         self.down = False
         self.read_delay_s = 0.0
@@ -72,12 +74,14 @@ class FakeConversations:
             turn = self.turns[message_id]
             self.turns[message_id] = replace(turn, meta=Meta.model_validate(_stored(meta)), updated_at=now_ms())
 
-    def append_chunk(self, message_id: str, chunk: Chunk) -> None:
+    def append_chunk(self, message_id: str, chunk: Chunk, *, touch: bool = True) -> None:
         self._check()
         with self._lock:
             self.chunks.setdefault(message_id, []).extend(chunk.deltas)
-            turn = self.turns[message_id]
-            self.turns[message_id] = replace(turn, last_seq=chunk.deltas[-1][0], updated_at=now_ms())
+            self.touches += touch
+            if touch:
+                turn = self.turns[message_id]
+                self.turns[message_id] = replace(turn, last_seq=chunk.deltas[-1][0], updated_at=now_ms())
 
     def finish_turn(
         self,

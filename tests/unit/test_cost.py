@@ -93,3 +93,16 @@ def test_without_a_bench_run_it_says_what_to_run(tmp_path: Path) -> None:
     # When the cost model runs, Then it stops and names the command
     with pytest.raises(SystemExit):
         cost.main(["--bench", str(tmp_path / "missing.json")])
+
+
+def test_snapstart_adds_its_cache_for_every_function_and_a_restore_per_cold_start() -> None:
+    # Given the same answers with SnapStart off and on
+    off = cost.Usage(100_000)
+    on = cost.Usage(100_000, snap_start=True)
+    # When both bills are made
+    added = {line.item for line in cost.bill(MEASURED, on)} - {line.item for line in cost.bill(MEASURED, off)}
+    extra = cost.infrastructure_per_1000(MEASURED, on) - cost.infrastructure_per_1000(MEASURED, off)
+    # Then SnapStart's two charges appear, and only they change the figure
+    assert {item.split(" (")[0] for item in added} == {"SnapStart cache", "SnapStart restores"}
+    snap = sum(line.usd for line in cost.bill(MEASURED, on) if line.item.startswith("SnapStart"))
+    assert extra == pytest.approx(snap / on.answers * 1000) and extra > 0

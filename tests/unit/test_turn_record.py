@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from shared import recorder as recorder_module
-from shared.conversation_items import turn_of
+from shared.conversation_items import STALE_AFTER_MS, turn_of
 from shared.protocol import Done, Meta, StopReason, Timings, TurnStatus, Verse
 from shared.recorder import TurnRecorder
 from shared.records import Exchange, Session, now_ms
@@ -104,3 +106,33 @@ def test_a_streaming_answer_reads_its_stop_flag_at_most_five_times_a_second_and_
     store.turns["m1"] = replace(store.turns["m1"], stop_requested=True)
     assert recorder.stop_requested.wait(timeout=5)
     recorder.finish(TurnStatus.STOPPED, _done(0))
+def test_a_streaming_answer_stores_its_text_every_flush_but_its_heartbeat_only_every_few(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a recorder flushing every 20 ms and moving the turn's heartbeat at most every 200 ms
+    monkeypatch.setattr(recorder_module, "FLUSH_INTERVAL_S", 0.02)
+    monkeypatch.setattr(recorder_module, "STOP_POLL_INTERVAL_S", 0.01)
+    monkeypatch.setattr(recorder_module, "HEARTBEAT_INTERVAL_S", 0.2)
+    store = FakeConversations()
+    recorder = TurnRecorder(store, **IDS).begin(client_message_id="c1", message="I feel low.").start()
+    # When an answer streams for half a second
+    deadline = time.monotonic() + 0.5
+    seq = 0
+    while time.monotonic() < deadline:
+        seq += 1
+        recorder.record(seq, f"w{seq} ")
+        time.sleep(0.005)
+    chunks_while_streaming = len(store.chunks.get("m1", []))
+    touches = store.touches
+    recorder.finish(TurnStatus.COMPLETE, _done(seq))
+    # Then the text went to storage flush by flush (resume can replay it), the whole turn item far less often,
+    assert chunks_while_streaming > 0 and 1 <= touches <= 4
+    # and the finished turn holds every word and its last seq
+    turn = store.turns["m1"]
+    assert store.full_answer(turn) == "".join(f"w{i} " for i in range(1, seq + 1)) and turn.last_seq == seq
+
+
+def test_the_heartbeat_comes_well_before_a_streaming_turn_would_read_as_abandoned() -> None:
+    # Given the heartbeat interval and the age after which a silent streaming turn reads as incomplete
+    # Then a live answer always refreshes its turn several times within that age
+    assert recorder_module.HEARTBEAT_INTERVAL_S * 1000 * 3 <= STALE_AFTER_MS

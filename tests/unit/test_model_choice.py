@@ -28,3 +28,20 @@ def test_only_models_with_prompt_caching_get_a_cache_point() -> None:
     assert supports_prompt_caching("global.anthropic.claude-haiku-4-5-20251001-v1:0")
     assert not supports_prompt_caching("anthropic.claude-3-haiku-20240307-v1:0")
     assert system_blocks("be kind", cache=True) == [{"text": "be kind"}]
+
+
+def test_the_local_bedrock_authorizes_a_profile_on_the_arns_aws_checks() -> None:
+    """Given a caller of account 123456789012 in us-west-2
+    When it invokes a foundation model, and then a cross-region inference profile
+    Then the local endpoint checks the model's ARN, and for the profile both the profile in the caller's account and
+    the foundation model it routes to: what the ChatApi stack grants (tests/infrastructure/test_models.py)."""
+    from devtools.bedrock.access import model_resources
+
+    caller = "arn:aws:sts::123456789012:assumed-role/SendMessageRole/session"
+    assert model_resources("anthropic.claude-3-haiku-20240307-v1:0", "us-west-2", caller) == [
+        "arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"
+    ]
+    assert model_resources("us.amazon.nova-lite-v1:0", "us-west-2", caller) == [
+        "arn:aws:bedrock:us-west-2:123456789012:inference-profile/us.amazon.nova-lite-v1:0",
+        "arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-lite-v1:0",
+    ]

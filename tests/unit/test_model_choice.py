@@ -45,3 +45,23 @@ def test_the_local_bedrock_authorizes_a_profile_on_the_arns_aws_checks() -> None
         "arn:aws:bedrock:us-west-2:123456789012:inference-profile/us.amazon.nova-lite-v1:0",
         "arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-lite-v1:0",
     ]
+
+
+def test_an_answer_a_guardrail_stopped_is_counted_and_its_sentence_still_streams() -> None:
+    """Given a ConverseStream whose guardrail stopped the answer (its sentence streamed in place of the rest)
+    When the model client reads it
+    Then the text streams as it came, the stop reason says guardrail_intervened, and GuardrailInterventions counts 1."""
+    from shared.model_client import GUARDRAIL_INTERVENED, ModelTurn, _texts
+    from shared.observability import metrics
+
+    events = [
+        {"contentBlockDelta": {"delta": {"text": "I'm sorry, I couldn't put that into good words."}}},
+        {"messageStop": {"stopReason": GUARDRAIL_INTERVENED}},
+        {"metadata": {"usage": {"inputTokens": 900, "outputTokens": 12}}},
+    ]
+    turn = ModelTurn()
+    metrics.clear_metrics()
+    assert "".join(_texts(iter(events), turn)) == "I'm sorry, I couldn't put that into good words."
+    assert turn.stop_reason == GUARDRAIL_INTERVENED and turn.output_tokens == 12
+    assert metrics.metric_set["GuardrailInterventions"]["Value"] == [1.0]
+    metrics.clear_metrics()

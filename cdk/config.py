@@ -194,6 +194,26 @@ def _maybe_json(value: Any) -> Any:
     return value
 
 
+def _domain_from_command_line(context: dict[str, Any]) -> dict[str, Any]:
+    """`-c domainName=chatbot.muykol.com -c hostedZoneId=Z… [-c zoneName=muykol.com] [-c apiSubdomain=api]`: the
+    custom domain of the one environment selected with `-c env=…` (instead of its `domain` in cdk.json)."""
+    name = context.get("domainName")
+    if not name:
+        return {}
+    if context.get("envs") or not context.get("env"):
+        raise ValueError("-c domainName is one environment's domain: select that environment with -c env=<env>")
+    if not context.get("hostedZoneId"):
+        raise ValueError("-c domainName needs -c hostedZoneId=<the Route 53 hosted zone's id>")
+    domain = {
+        "name": name,
+        "hostedZoneId": context["hostedZoneId"],
+        "zoneName": context.get("zoneName") or str(name).split(".", 1)[-1],
+    }
+    if "apiSubdomain" in context:
+        domain["apiSubdomain"] = context["apiSubdomain"] or None
+    return {"domain": domain}
+
+
 def load_app_config(context: dict[str, Any]) -> AppConfig:
     # `-c alarmEmail=…` on the command line: the address of every environment synthesized.
     overrides: dict[str, Any] = {"alarmEmail": context["alarmEmail"]} if context.get("alarmEmail") else {}
@@ -203,8 +223,11 @@ def load_app_config(context: dict[str, Any]) -> AppConfig:
     # `-c snapStart=true|false`: SnapStart on or off for every environment synthesized.
     if "snapStart" in context:
         overrides["snapStart"] = str(context["snapStart"]).lower() == "true"
+    domain = _domain_from_command_line(context)
     environments = {
-        name: EnvironmentConfig.model_validate({**_maybe_json(raw), **overrides, "name": name})
+        name: EnvironmentConfig.model_validate(
+            {**_maybe_json(raw), **overrides, **(domain if name == context.get("env") else {}), "name": name}
+        )
         for name, raw in _maybe_json(context["environments"]).items()
     }
     image = _maybe_json(context.get("webImage", {}))

@@ -163,7 +163,8 @@ def _web_lines(m: dict[str, Any], u: Usage) -> list[Line]:
         Line("Fargate", f"{tasks} web tasks ({vcpu:g} vCPU, {gib:g} GB, arm64)", tasks * task_hour * HOURS_PER_MONTH),
         Line("ALB", "load balancer and LCUs", alb),
         Line("NAT", f"{web['natGateways']} gateways", web["natGateways"] * HOURS_PER_MONTH * price("nat_hour")),
-        Line("NAT", "frames from API Gateway to the web tasks", frame_gb * price("nat_gb")),
+        # Without NAT gateways (cdk.json's default now) the frames reach the tasks' public IPs, not a gateway.
+        Line("NAT", "frames from API Gateway to the web tasks", frame_gb * price("nat_gb") * bool(web["natGateways"])),
         Line("CloudFront", "data to browsers", cdn_gb * price("cloudfront_gb")),
         Line("CloudFront", "HTTPS requests", requests / 1e4 * price("cloudfront_https_10k")),
         Line("WAF", "web ACL, 3 rules, requests", waf),

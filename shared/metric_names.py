@@ -27,6 +27,8 @@ class MetricName(StrEnum):
     CONCERN_ANSWERS = "ConcernAnswers"
     #: Turns where the model's own risk level was higher than the detector's (the model's second opinion won).
     MODEL_RAISED_RISK = "ModelRaisedRisk"
+    #: Answers a Bedrock guardrail stopped (bedrockAnswerGuardrail): the person read its gentle sentence instead.
+    GUARDRAIL_INTERVENTIONS = "GuardrailInterventions"
     RATE_LIMITED = "RateLimited"
     STORAGE_ERRORS = "StorageErrors"
     #: Counted from the authorizer's log lines by a CloudWatch Logs metric filter (LOG_FILTERS), not emitted as EMF.

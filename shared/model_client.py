@@ -9,12 +9,16 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from shared.engine.prompt import SystemPrompt
+from shared.metric_names import MetricName
+from shared.observability import logger, metrics
 from shared.settings import Settings
 
 if TYPE_CHECKING:
     from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
 
 THROTTLING_CODES = frozenset({"ThrottlingException", "throttlingException", "ModelNotReadyException"})
+#: The stop reason of an answer a guardrail replaced with its blocked-output sentence.
+GUARDRAIL_INTERVENED = "guardrail_intervened"
 
 #: Prefixes of Bedrock cross-region inference profile IDs ("us.anthropic.claude-…", "global.…").
 INFERENCE_PROFILE_PREFIXES = ("us", "eu", "apac", "jp", "au", "ca", "us-gov", "global")
@@ -125,6 +129,9 @@ def _texts(stream: Any, turn: ModelTurn) -> Iterator[str]:
                 yield text
         elif "messageStop" in event:
             turn.stop_reason = event["messageStop"].get("stopReason")
+            if turn.stop_reason == GUARDRAIL_INTERVENED:
+                logger.warning("guardrail stopped an answer")
+                metrics.add_metric(name=MetricName.GUARDRAIL_INTERVENTIONS, unit="Count", value=1)
         elif "metadata" in event:
             usage = event["metadata"].get("usage", {})
             turn.input_tokens = int(usage.get("inputTokens", 0))

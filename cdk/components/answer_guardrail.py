@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from aws_cdk import aws_bedrock as bedrock
 from constructs import Construct
 
@@ -43,8 +46,13 @@ class AnswerGuardrail(Construct):
             blocked_outputs_messaging=BLOCKED_ANSWER,
             content_policy_config=bedrock.CfnGuardrail.ContentPolicyConfigProperty(filters_config=filters),
         )
+        # A version is a frozen copy: naming it by the settings publishes a new one whenever they change.
+        settings = json.dumps([ANSWER_FILTERS, ANSWER_FILTER_STRENGTH, BLOCKED_ANSWER, BLOCKED_INPUT])
         self.version = bedrock.CfnGuardrailVersion(
-            self, "Version", guardrail_identifier=self.guardrail.attr_guardrail_id, description="as deployed"
+            self,
+            "Version",
+            guardrail_identifier=self.guardrail.attr_guardrail_id,
+            description=f"settings {hashlib.sha256(settings.encode()).hexdigest()[:12]}",
         )
         self.guardrail_id = self.guardrail.attr_guardrail_id
         self.guardrail_arn = self.guardrail.attr_guardrail_arn

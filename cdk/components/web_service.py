@@ -73,7 +73,7 @@ class CloudFrontOriginFacing(Construct):
 
 
 class WebNetwork(Construct):
-    """Two AZs. Without NAT gateways (dev) tasks run in public subnets with public IPs (egress only;
+    """Two AZs. Without NAT gateways (all environments) tasks run in public subnets with public IPs (egress only;
     their security group admits the ALB alone) and the ALB sits in isolated subnets."""
 
     def __init__(self, scope: Construct, construct_id: str, *, nat_gateways: int, log_retention: logs.RetentionDays,

@@ -23,12 +23,20 @@ from cdk.constants import WEB_ALB_PORT, WEB_DOCKERFILE_DIR
 from cdk.nag import suppress
 from cdk.web_client import web_module
 
+#: Reflex's build output under /assets/ is named by content hash (Vite): a file there never changes.
+HASHED_ASSETS_PATH = "/assets/*"
+IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable"
+HASHED_ASSETS_TTL = Duration.days(365)
 
-def security_headers_policy(scope: Construct, construct_id: str) -> cloudfront.ResponseHeadersPolicy:
+
+def security_headers_policy(
+    scope: Construct, construct_id: str, extra_headers: dict[str, str] | None = None
+) -> cloudfront.ResponseHeadersPolicy:
     """CloudFront adds the web client's security headers (security.security_headers()) to every response. The CSP is
     the origin's when it sends one (the container's allows its own bundle's inline scripts by hash, known only once
     the image is built); a response without one (CloudFront's own errors) gets the strictest: no inline script."""
-    headers: dict[str, str] = dict(web_module("security").security_headers(script_hashes=()))
+    security = web_module("security")
+    headers: dict[str, str] = {**security.security_headers(script_hashes=()), **(extra_headers or {})}
     hsts = [part.strip() for part in headers.pop("Strict-Transport-Security").split(";")]
     max_age = int(next(part for part in hsts if part.startswith("max-age=")).removeprefix("max-age="))
     referrer = headers.pop("Referrer-Policy").upper().replace("-", "_")
@@ -126,17 +134,18 @@ class WebStack(Stack):
         )
 
         domain_names = [config.domain.name] if config.domain else None
+        origin = origins.VpcOrigin.with_application_load_balancer(
+            self.web.load_balancer,
+            http_port=WEB_ALB_PORT,
+            protocol_policy=cloudfront.OriginProtocolPolicy.HTTP_ONLY,
+            read_timeout=Duration.seconds(60),
+        )
         self.distribution = cloudfront.Distribution(
             self,
             "Cdn",
             comment=f"Motivator web client ({config.name})",
             default_behavior=cloudfront.BehaviorOptions(
-                origin=origins.VpcOrigin.with_application_load_balancer(
-                    self.web.load_balancer,
-                    http_port=WEB_ALB_PORT,
-                    protocol_policy=cloudfront.OriginProtocolPolicy.HTTP_ONLY,
-                    read_timeout=Duration.seconds(60),
-                ),
+                origin=origin,
                 viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
                 allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
                 # Reflex pages and its /_event websocket are per user: nothing is cached.
@@ -144,6 +153,7 @@ class WebStack(Stack):
                 origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER,
                 response_headers_policy=security_headers_policy(self, "SecurityHeaders"),
             ),
+            additional_behaviors={HASHED_ASSETS_PATH: self._hashed_assets(origin)},
             web_acl_id=web_acl_arn,
             domain_names=domain_names,
             certificate=certificate,
@@ -183,3 +193,30 @@ class WebStack(Stack):
                 "Without a custom domain the distribution uses the default *.cloudfront.net certificate, whose "
                 "minimum protocol CloudFront fixes; with a domain TLSv1.2_2021 applies.",
             )
+
+    def _hashed_assets(self, origin: cloudfront.IOrigin) -> cloudfront.BehaviorOptions:
+        """The hashed build files: cached at the edge and in browsers for a year, whatever the origin says, with no
+        cookie, header or query string in the key (one copy for everyone); the same security headers."""
+        policy = cloudfront.CachePolicy(
+            self,
+            "HashedAssets",
+            comment="Reflex's content-hashed /assets/ files: they never change",
+            default_ttl=HASHED_ASSETS_TTL,
+            min_ttl=HASHED_ASSETS_TTL,
+            max_ttl=HASHED_ASSETS_TTL,
+            cookie_behavior=cloudfront.CacheCookieBehavior.none(),
+            header_behavior=cloudfront.CacheHeaderBehavior.none(),
+            query_string_behavior=cloudfront.CacheQueryStringBehavior.none(),
+            enable_accept_encoding_gzip=True,
+            enable_accept_encoding_brotli=True,
+        )
+        headers = security_headers_policy(self, "HashedAssetHeaders", {"Cache-Control": IMMUTABLE_CACHE_CONTROL})
+        return cloudfront.BehaviorOptions(
+            origin=origin,
+            viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+            allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+            cached_methods=cloudfront.CachedMethods.CACHE_GET_HEAD,
+            cache_policy=policy,
+            compress=True,
+            response_headers_policy=headers,
+        )

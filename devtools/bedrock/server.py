@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from devtools.bedrock import eventstream, prompt_cache
+from devtools.bedrock.access import model_resources
 from devtools.bedrock.models import MODEL_NAMES, LocalModel, load_model, with_header_risk
 from devtools.parity.iam import NotAuthenticated, Principals, PrincipalsFile
 from shared.engine.prompt import RISK_LEVELS
@@ -442,9 +443,10 @@ class _Handler(BaseHTTPRequestHandler):
             return False
         action = "bedrock:InvokeModelWithResponseStream" if streaming else "bedrock:InvokeModel"
         region = _between(self.headers.get("Authorization", ""), "Credential=", ",").split("/")[2]
-        resource = model_id if model_id.startswith("arn:") else f"arn:aws:bedrock:{region}::foundation-model/{model_id}"
-        if caller.allows(action, resource):
+        denied = [r for r in model_resources(model_id, region, caller.arn) if not caller.allows(action, r)]
+        if not denied:
             return True
+        resource = denied[0]
         logger.warning("refused %s on %s for %s", action, resource, caller.arn)
         self._send_json(
             HTTPStatus.FORBIDDEN,

@@ -85,3 +85,21 @@ def test_staging_and_prod_refuse_to_synthesize_without_a_sender() -> None:
     assert load_app_config(context).selected("dev")[0].email_from is None
     with_sender = {**context, "emailFrom": "no-reply@example.org"}
     assert {e.email_from for e in load_app_config(with_sender).selected("all")} == {"no-reply@example.org"}
+
+
+def test_the_custom_domain_can_come_from_the_command_line_for_the_selected_environment() -> None:
+    """Given -c env=prod -c domainName=chatbot.muykol.com -c hostedZoneId=Z…
+    When cdk.json is read
+    Then prod serves that name (zone muykol.com, the API at api.chatbot.muykol.com) and no other environment does;
+    without a hosted zone, or with every environment selected, the synth stops and says what to pass."""
+    base = {**default_context(), "env": "prod", "domainName": "chatbot.muykol.com", "hostedZoneId": "Z0123"}
+    environments = load_app_config(base).environments
+    domain = environments["prod"].domain
+    assert domain is not None and (domain.zone_name, domain.hosted_zone_id) == ("muykol.com", "Z0123")
+    assert domain.websocket_name == "api.chatbot.muykol.com"
+    assert environments["staging"].domain is None and environments["dev"].domain is None
+    assert load_app_config({**base, "apiSubdomain": ""}).environments["prod"].domain.websocket_name is None  # type: ignore[union-attr]
+    with pytest.raises(ValueError, match="hostedZoneId"):
+        load_app_config({**base, "hostedZoneId": ""})
+    with pytest.raises(ValueError, match="-c env=<env>"):
+        load_app_config({**base, "envs": "all"})

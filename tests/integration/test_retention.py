@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from typing import Any
 
@@ -88,3 +89,38 @@ async def test_the_retention_setting_of_the_handlers_decides_the_expiry(
     for item in items:
         expires = int(item[CONVERSATIONS_TTL_ATTRIBUTE])
         assert before + 7 * limits.DAY_S <= expires <= after + 7 * limits.DAY_S, (item["pk"], item["sk"])
+
+
+def test_items_written_before_retention_are_given_the_expiry_they_would_have_had(endpoints: dict[str, Any]) -> None:
+    """Given a conversation stored by an earlier release (session, turn and chunk without expiresAt), and a turn
+    that already has one
+    When the backfill runs (python -m devtools.backfill_ttl)
+    Then the old turn and its chunk expire 90 days after the turn, the session 90 days after its last message, the
+    item that had an expiry keeps it, and a second run changes nothing."""
+    import subprocess
+    import sys
+    import uuid
+
+    table = dynamodb_table(endpoints, "conversations_table")
+    user, message, kept = f"legacy-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex, uuid.uuid4().hex
+    turn_at, active_at = 1_700_000_000_000, 1_700_000_600_000
+    table.put_item(Item={"pk": f"USER#{user}", "sk": "SESSION#s1", "sessionId": "s1", "lastActivityAt": active_at})
+    table.put_item(Item={"pk": f"MSG#{message}", "sk": "TURN", "messageId": message, "turnAt": turn_at})
+    table.put_item(Item={"pk": f"MSG#{message}", "sk": "CHUNK#00000001", "deltas": [[1, "Hello."]]})
+    table.put_item(Item={"pk": f"MSG#{kept}", "sk": "TURN", "turnAt": turn_at, CONVERSATIONS_TTL_ATTRIBUTE: 123})
+    command = [sys.executable, "-m", "devtools.backfill_ttl", "--table", table.name, "--days", "90",
+               "--region", endpoints["region"], "--endpoint-url", endpoints["dynamodb_url"]]  # fmt: skip
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
+    first = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    assert first.returncode == 0, first.stderr
+
+    def expiry(pk: str, sk: str) -> int:
+        return int(table.get_item(Key={"pk": pk, "sk": sk}, ConsistentRead=True)["Item"][CONVERSATIONS_TTL_ATTRIBUTE])
+
+    days = 90 * limits.DAY_S
+    assert expiry(f"MSG#{message}", "TURN") == turn_at // 1000 + days
+    assert expiry(f"MSG#{message}", "CHUNK#00000001") == turn_at // 1000 + days
+    assert expiry(f"USER#{user}", "SESSION#s1") == active_at // 1000 + days
+    assert expiry(f"MSG#{kept}", "TURN") == 123
+    again = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    assert again.returncode == 0 and again.stdout.startswith("0 items given an expiry"), again.stdout

@@ -51,9 +51,17 @@ class ConversationRepository:
 
     # -- writing a turn ----------------------------------------------------------------------
     def start_turn(
-        self, *, user_id: str, session_id: str, message_id: str, client_message_id: str, message: str
+        self,
+        *,
+        user_id: str,
+        session_id: str,
+        message_id: str,
+        client_message_id: str,
+        message: str,
+        crisis: bool = False,
     ) -> None:
-        """Store the user's message as soon as it is received, and touch (or create) its session."""
+        """Store the user's message as soon as it is received, and touch (or create) its session (titled by its first
+        message, or neutrally when that message was heard as a crisis)."""
         at = now_ms()
         turn = {
             **turn_key(message_id),
@@ -83,7 +91,7 @@ class ConversationRepository:
                 ":uid": user_id,
                 ":ak": user_key(user_id),
                 ":at": at,
-                ":title": title(message),
+                ":title": title(message, crisis=crisis),
                 ":one": 1,
             },
         )

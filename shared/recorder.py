@@ -36,7 +36,14 @@ class Conversations(Protocol):
     """The writes of one turn (shared.conversations.ConversationRepository)."""
 
     def start_turn(
-        self, *, user_id: str, session_id: str, message_id: str, client_message_id: str, message: str
+        self,
+        *,
+        user_id: str,
+        session_id: str,
+        message_id: str,
+        client_message_id: str,
+        message: str,
+        crisis: bool = False,
     ) -> None: ...
 
     def set_meta(self, message_id: str, meta: Meta | Mapping[str, Any]) -> None: ...
@@ -67,7 +74,7 @@ class TurnRecorder:
         self.user_id = user_id
         self.stop_requested = threading.Event()
         self._lock = threading.Lock()
-        self._begin: dict[str, str] | None = None
+        self._begin: dict[str, Any] | None = None
         self._meta: Meta | Mapping[str, Any] | None = None
         self._pending: list[tuple[int, str]] = []
         self._parts: list[str] = []
@@ -80,9 +87,9 @@ class TurnRecorder:
         self._thread.start()
         return self
 
-    def begin(self, *, client_message_id: str, message: str) -> TurnRecorder:
+    def begin(self, *, client_message_id: str, message: str, crisis: bool = False) -> TurnRecorder:
         """Queue the user's message; it is the first thing written, before any part of the answer."""
-        self._begin = {"client_message_id": client_message_id, "message": message}
+        self._begin = {"client_message_id": client_message_id, "message": message, "crisis": crisis}
         return self
 
     # -- called by the streaming path ----------------------------------------------------------

@@ -40,7 +40,14 @@ class FakeConversations:
 
     # -- writes of a turn --------------------------------------------------------------------
     def start_turn(
-        self, *, user_id: str, session_id: str, message_id: str, client_message_id: str, message: str
+        self,
+        *,
+        user_id: str,
+        session_id: str,
+        message_id: str,
+        client_message_id: str,
+        message: str,
+        crisis: bool = False,
     ) -> None:
         self._check()
         at = now_ms()

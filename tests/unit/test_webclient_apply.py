@@ -22,6 +22,7 @@ from motivator_web.models import (
 )
 from motivator_web.view import ChatView, Note, Request, ScrollTo, Send, request
 
+from shared.conversation_items import CRISIS_TITLE
 from shared.engine.resources import resources_for
 from shared.protocol import (
     Ack,
@@ -135,6 +136,22 @@ def test_meta_crisis_puts_every_line_first_and_offers_no_thumbs() -> None:
     live = view.live
     assert live.crisis and not live.feedback_offered
     assert [r.name for r in live.resources] == [r.name for r in lines]
+
+
+def test_a_conversation_begun_in_crisis_is_listed_under_the_neutral_title() -> None:
+    """Given a new conversation whose first question was just acknowledged (listed under its first words), When its
+    meta says "crisis", Then the sidebar shows the server's neutral title, never the person's words."""
+    view, _ = apply(streaming(), wire(meta("crisis", list(resources_for()))))
+    assert [(s.session_id, s.title) for s in view.sessions] == [("s1", CRISIS_TITLE)]
+
+
+def test_a_crisis_later_in_a_conversation_keeps_its_title() -> None:
+    """Given a conversation with an earlier turn, When a later answer's meta says "crisis", Then its title stays."""
+    earlier = Turn(key="k0", question="Work was long", message_id="m0", session_id="s1", status=DONE)
+    view = dataclasses.replace(streaming(), turns=[earlier])
+    titles = [s.title for s in view.sessions]
+    view, _ = apply(view, wire(meta("crisis", list(resources_for()))))
+    assert [s.title for s in view.sessions] == titles
 
 
 def test_meta_of_an_answer_no_longer_live_is_ignored() -> None:

@@ -16,6 +16,7 @@ from motivator_web.models import (
     STREAMING,
     SessionItem,
     Turn,
+    distinct,
     error_sentence,
     session_items,
     title_for,
@@ -39,6 +40,7 @@ from motivator_web.view import (
     wire,
     without,
 )
+from shared.conversation_items import CRISIS_TITLE
 from shared.limits import HISTORY_PAGE_DEFAULT
 from shared.protocol import (
     GATEWAY_TIMEOUT_MESSAGE,
@@ -53,6 +55,7 @@ from shared.protocol import (
     Meta,
     Pong,
     Resume,
+    Safety,
     SendMessage,
     StopReason,
 )
@@ -71,7 +74,7 @@ def apply(view: ChatView, frame: Inbound) -> Outcome:
         case Ack():
             return _ack(view, frame), []
         case Meta() if is_live(view, frame.message_id):
-            return dataclasses.replace(view, live=with_meta(_live(view), frame)), []
+            return _meta(view, frame), []
         case Delta():
             return _delta(view, frame), []
         case Done():
@@ -142,8 +145,18 @@ def _ack(view: ChatView, frame: Ack) -> ChatView:
     sessions = view.sessions
     if view.history_supported and all(s.session_id != frame.session_id for s in sessions):
         item = SessionItem(session_id=frame.session_id, title=title_for(turn.question), when="Just now")
-        sessions = [item, *sessions]
+        sessions = distinct([item, *sessions])
     return dataclasses.replace(view, live=turn, session_id=frame.session_id, sessions=sessions)
+
+
+def _meta(view: ChatView, frame: Meta) -> ChatView:
+    view = dataclasses.replace(view, live=with_meta(_live(view), frame))
+    if frame.safety != Safety.CRISIS or view.turns:
+        return view
+    # The first message of a new conversation was a crisis: the history shows the server's neutral title instead.
+    session_id = _live(view).session_id
+    sessions = [dataclasses.replace(s, title=CRISIS_TITLE) if s.session_id == session_id else s for s in view.sessions]
+    return dataclasses.replace(view, sessions=distinct(sessions))
 
 
 def _delta(view: ChatView, frame: Delta) -> ChatView:

@@ -119,13 +119,30 @@ def _when(epoch_ms: int | None) -> str:
 
 
 def session_items(items: Sequence[SessionSummary | TurnView]) -> list[SessionItem]:
-    return [
-        SessionItem(
-            session_id=item.session_id, title=_short(item.title or "Conversation"), when=_when(item.last_activity_at)
-        )
-        for item in items
-        if isinstance(item, SessionSummary)
-    ]
+    return distinct(
+        [
+            SessionItem(
+                session_id=item.session_id,
+                title=_short(item.title or "Conversation"),
+                when=_when(item.last_activity_at),
+            )
+            for item in items
+            if isinstance(item, SessionSummary)
+        ]
+    )
+
+
+def distinct(sessions: list[SessionItem]) -> list[SessionItem]:
+    """Titles told apart: a title met again (oldest first; the list is newest first) gets " (2)", " (3)" …"""
+    used: set[str] = set()
+    titled: list[SessionItem] = []
+    for item in reversed(sessions):
+        title, n = item.title, 2
+        while title in used:
+            title, n = f"{item.title} ({n})", n + 1
+        used.add(title)
+        titled.append(item if title == item.title else dataclasses.replace(item, title=title))
+    return titled[::-1]
 
 
 #: Stored turn status -> (status on screen, note).

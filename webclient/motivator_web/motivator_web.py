@@ -8,7 +8,7 @@ from reflex.config import get_config
 from motivator_web.components.auth import confirm_page, forgot_page, sign_in_page, sign_up_page
 from motivator_web.components.chat import composer, transcript
 from motivator_web.components.landing import landing_page
-from motivator_web.components.sidebar import desktop_sidebar, header, mobile_sidebar
+from motivator_web.components.sidebar import desktop_sidebar, header
 from motivator_web.country_state import CountryState
 from motivator_web.security import origin_of, security_headers, with_security_headers
 from motivator_web.state import AuthState, ChatState
@@ -45,7 +45,6 @@ def chat_page() -> rx.Component:
             min_height="0",
             width="100%",
         ),
-        mobile_sidebar(),
         direction="column",
         height="100dvh",
         width="100%",
@@ -87,6 +86,7 @@ def _local_headers() -> dict[str, str]:
 
 app = rx.App(
     style=STYLE,
+    stylesheets=["/motivator.css"],  # rules that must reach Radix's portals too (tap targets, colour scheme)
     api_transformer=with_security_headers(_local_headers()),
     head_components=[
         rx.el.meta(name="description", content=DESCRIPTION),

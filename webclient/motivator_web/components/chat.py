@@ -36,6 +36,7 @@ def emotion_chip(turn) -> rx.Component:
         turn.emotion,
         color_scheme="teal",
         variant="soft",
+        high_contrast=True,  # teal-11 on teal-3 is 4.1:1; the high-contrast text passes in light and dark
         radius="full",
         size="2",
         data_testid="emotion-chip",
@@ -111,6 +112,7 @@ def feedback_row(turn) -> rx.Component:
             rx.icon(icon, size=16),
             variant=rx.cond(turn.feedback == chosen, "solid", "soft"),
             color_scheme=rx.cond(turn.feedback == chosen, "teal", "gray"),
+            high_contrast=True,
             size="2",
             radius="full",
             aria_label=label,
@@ -132,7 +134,7 @@ def feedback_row(turn) -> rx.Component:
                 width="100%",
             ),
             rx.hstack(
-                rx.button("Send comment", type="submit", size="2", variant="soft"),
+                rx.button("Send comment", type="submit", size="2", variant="soft", high_contrast=True),
                 rx.button(
                     "No thanks", type="button", size="2", variant="ghost", on_click=ChatState.close_comment(turn.key)
                 ),
@@ -190,6 +192,7 @@ def turn_footer(turn, live: bool) -> rx.Component:
                     "Try again",
                     size="2",
                     variant="soft",
+                    high_contrast=True,
                     on_click=ChatState.retry(turn.key),
                     aria_label="Send this message again",
                 ),
@@ -206,6 +209,7 @@ def turn_footer(turn, live: bool) -> rx.Component:
                     "Ask again",
                     size="2",
                     variant="soft",
+                    high_contrast=True,
                     on_click=ChatState.retry(turn.key),
                     aria_label="Ask this again",
                 ),
@@ -213,7 +217,7 @@ def turn_footer(turn, live: bool) -> rx.Component:
                 width="100%",
             ),
         ),
-        (STOPPED, rx.text(turn.notice, size="1", color="var(--gray-10)")),
+        (STOPPED, rx.text(turn.notice, size="1", color="var(--gray-11)")),
         (
             DONE,
             rx.cond(ChatState.feedback_supported & turn.feedback_offered & (turn.message_id != ""), feedback_row(turn)),
@@ -233,7 +237,7 @@ def answer_card(turn, live: bool = False) -> rx.Component:
             answer_text(turn, live),
             concern_resources(turn),
             turn_footer(turn, live),
-            rx.cond(~turn.saved, rx.text(UNSAVED_NOTE, size="1", color="var(--gray-10)", data_testid="unsaved-note")),
+            rx.cond(~turn.saved, rx.text(UNSAVED_NOTE, size="1", color="var(--gray-11)", data_testid="unsaved-note")),
             spacing="3",
             width="100%",
         ),
@@ -281,6 +285,8 @@ def empty_state() -> rx.Component:
                         size="2",
                         min_height="44px",
                         height="auto",
+                        max_width="100%",
+                        padding_y="8px",
                         white_space="normal",
                         data_testid="example-message",
                     )
@@ -395,6 +401,7 @@ def composer() -> rx.Component:
                         size="3",
                         radius="large",
                         aria_label="Send message",
+                        high_contrast=True,  # white on teal-9 is 3.07:1
                         disabled=ChatState.streaming,
                         data_testid="send-button",
                     ),
@@ -412,7 +419,7 @@ def composer() -> rx.Component:
                 rx.text(
                     "Enter to send · Shift+Enter for a new line",
                     size="1",
-                    color="var(--gray-10)",
+                    color="var(--gray-11)",
                     display=["none", "none", "block"],
                     white_space="nowrap",
                 ),

@@ -10,6 +10,7 @@ import dataclasses
 from motivator_web.gateway import GatewayFault, Inbound, UnknownFrame
 from motivator_web.models import (
     DONE,
+    INTERRUPTED,
     ON_OUR_SIDE,
     SENDING,
     STOPPED,
@@ -24,10 +25,13 @@ from motivator_web.models import (
     with_meta,
 )
 from motivator_web.view import (
+    CAUSE_OFFLINE,
+    CAUSE_RATE_LIMITED,
     ChatView,
     Effect,
     Note,
     Request,
+    RestoreDraft,
     ScrollTo,
     Send,
     answered,
@@ -36,7 +40,9 @@ from motivator_web.view import (
     interrupt,
     is_live,
     request,
+    resolved,
     streaming,
+    tell,
     wire,
     without,
 )
@@ -63,6 +69,8 @@ from shared.protocol import (
 #: API Gateway's own frame when a route's integration passes 29 s while its Lambda goes on streaming: informational.
 GATEWAY_TIMEOUT = GATEWAY_TIMEOUT_MESSAGE
 STOPPED_NOTE = "You stopped this answer."
+#: A `done` with stopReason "error": the model's stream broke off; what came is shown, marked, with "Ask again".
+CUT_OFF = "This answer was cut off before it was finished. You can ask again."
 FEEDBACK_NOT_SAVED = "We couldn't save that feedback just now. Please try again."
 
 Outcome = tuple[ChatView, list[Effect]]
@@ -89,7 +97,7 @@ def apply(view: ChatView, frame: Inbound) -> Outcome:
             # The handler goes on and its frames still come: nothing fails, nothing for the person to do.
             return view, [Note("gateway integration timed out; the answer goes on")]
         case GatewayFault():  # "Internal server error": a handler failed
-            return (fail(view, ON_OUR_SIDE) if streaming(view) else dataclasses.replace(view, notice=ON_OUR_SIDE)), []
+            return (fail(view, ON_OUR_SIDE) if streaming(view) else tell(view, ON_OUR_SIDE)), []
         case UnknownFrame():
             return view, [Note("frame of an unknown type ignored", {"type": frame.type})]
         case Meta() | Pong():
@@ -100,6 +108,7 @@ def apply(view: ChatView, frame: Inbound) -> Outcome:
 def connected(view: ChatView) -> Outcome:
     """A fresh connection: probe the optional actions once, send an unacknowledged question again under the same
     clientMessageId (the server deduplicates), and resume a streaming answer from its last seq."""
+    view = resolved(view, CAUSE_OFFLINE)  # "You're offline for a moment" goes as the link comes back
     view, probe = request(dataclasses.replace(view, pending=()), History(limit=HISTORY_PAGE_DEFAULT))
     effects: list[Effect] = [probe]
     turn = view.live
@@ -146,6 +155,7 @@ def _ack(view: ChatView, frame: Ack) -> ChatView:
     if view.history_supported and all(s.session_id != frame.session_id for s in sessions):
         item = SessionItem(session_id=frame.session_id, title=title_for(turn.question), when="Just now")
         sessions = distinct([item, *sessions])
+    view = resolved(view, CAUSE_RATE_LIMITED)  # a question was accepted: the wait is over
     return dataclasses.replace(view, live=turn, session_id=frame.session_id, sessions=sessions)
 
 
@@ -172,17 +182,14 @@ def _delta(view: ChatView, frame: Delta) -> ChatView:
 
 def _done(view: ChatView, frame: Done) -> Outcome:
     view = answered(view, "resume", message_id=frame.message_id)
-    stopped = frame.stop_reason == StopReason.STOPPED
+    stopped, broken = frame.stop_reason == StopReason.STOPPED, frame.stop_reason == StopReason.ERROR
     if stopped:
         view = answered(view, "stop", message_id=frame.message_id)
     if not is_live(view, frame.message_id):
         return view, []
+    status, notice = (STOPPED, STOPPED_NOTE) if stopped else (INTERRUPTED, CUT_OFF) if broken else (DONE, "")
     turn = dataclasses.replace(
-        _live(view),
-        status=STOPPED if stopped else DONE,
-        fallback=frame.fallback,
-        notice=STOPPED_NOTE if stopped else "",
-        saved=frame.stored is not False,
+        _live(view), status=status, fallback=frame.fallback, notice=notice, saved=frame.stored is not False
     )
     view = finish_live(dataclasses.replace(view, live=turn))
     # The help lines come first in a crisis card: show its top, not the end of the conversation.
@@ -220,8 +227,13 @@ def _error(view: ChatView, frame: Error) -> Outcome:
     if isinstance(owner, Turn):
         if frame.code == ErrorCode.MODEL_UNAVAILABLE and owner.status == STREAMING:
             return view, []  # the server goes on with its offline composer: nothing to tell
+        if frame.code == ErrorCode.RATE_LIMITED and owner.status == SENDING:
+            # One notice, updated with the wait, and the words back in the box: no pile of "Try again" cards.
+            return tell(dataclasses.replace(view, live=None), sentence, CAUSE_RATE_LIMITED), [
+                RestoreDraft(owner.question)
+            ]
         return fail(view, sentence), []
-    return dataclasses.replace(view, notice=sentence), []
+    return tell(view, sentence), []
 
 
 def _owner(view: ChatView, frame: Error) -> Request | Turn | None:
@@ -252,8 +264,8 @@ def _request_failed(view: ChatView, asked: Request, code: ErrorCode, sentence: s
         case "resume":
             return (interrupt(view) if _answer_streaming(view) else view), []
         case "feedback":
-            return dataclasses.replace(view, notice=FEEDBACK_NOT_SAVED), []
-    return dataclasses.replace(view, loading_session=False, notice=sentence), []
+            return tell(view, FEEDBACK_NOT_SAVED), []
+    return dataclasses.replace(tell(view, sentence), loading_session=False), []
 
 
 def _unsupported(view: ChatView, action: str) -> ChatView:

@@ -48,6 +48,10 @@ def chat_page() -> rx.Component:
         direction="column",
         height="100dvh",
         width="100%",
+        # Exactly the viewport: nothing inside (a visually hidden label, a scrolled-to crisis card) can grow the page
+        # or scroll it under the header.
+        position="relative",
+        overflow="hidden",
         background="linear-gradient(180deg, var(--teal-2), var(--gray-1) 240px)",
     )
 
@@ -91,8 +95,12 @@ app = rx.App(
     head_components=[
         rx.el.meta(name="description", content=DESCRIPTION),
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
+        rx.el.script(src="/online.js", defer=True),  # the browser's own link, for the connection pill (CSP: 'self')
     ],
 )
+# Reflex's overlay (a "Cannot connect to server" developer toast over the composer, a pulsing icon) gives way to the
+# header's connection pill, which says the same calmly (components/status.py).
+app.app_wraps[(5, "Overlay")] = lambda stateful: None
 app.add_page(chat_page, route="/", title=TITLE, on_load=[ChatState.open_chat, LandingState.begin, CountryState.detect])
 app.add_page(landing_page, route="/welcome", title=TITLE, description=DESCRIPTION)
 app.add_page(sign_in_page, route="/signin", title="Sign in — Motivator", on_load=AuthState.reset_forms)

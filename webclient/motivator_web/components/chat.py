@@ -186,7 +186,9 @@ def turn_footer(turn, live: bool) -> rx.Component:
         (
             FAILED,
             rx.vstack(
-                rx.callout(turn.notice, icon="cloud-sun", color_scheme="amber", width="100%", role="alert"),
+                rx.callout(
+                    turn.notice, icon="cloud-sun", color_scheme="amber", high_contrast=True, width="100%", role="alert"
+                ),
                 rx.button(
                     rx.icon("rotate-ccw", size=14),
                     "Try again",
@@ -203,7 +205,7 @@ def turn_footer(turn, live: bool) -> rx.Component:
         (
             INTERRUPTED,
             rx.vstack(
-                rx.callout(turn.notice, icon="wifi-off", color_scheme="amber", width="100%"),
+                rx.callout(turn.notice, icon="wifi-off", color_scheme="amber", high_contrast=True, width="100%"),
                 rx.button(
                     rx.icon("rotate-ccw", size=14),
                     "Ask again",
@@ -352,6 +354,7 @@ def notice_bar() -> rx.Component:
                 margin_left="auto",
             ),
             color_scheme="amber",
+            high_contrast=True,
             role="status",
             width="100%",
             data_testid="notice",

@@ -34,6 +34,7 @@ _HELD = {
     "session_id": "session_id",
     "sessions": "sessions",
     "notice": "notice",
+    "notice_cause": "_notice_cause",
     "loading_session": "loading_session",
     "history_supported": "history_supported",
     "feedback_supported": "feedback_supported",
@@ -62,6 +63,7 @@ class ChatState(AuthState):
     feedback_supported: bool = False
     stop_supported: bool = False
 
+    _notice_cause: str = ""
     _resume_supported: bool = True
     _capabilities_known: bool = False
     _pending: tuple[Request, ...] = ()
@@ -183,7 +185,7 @@ class ChatState(AuthState):
 
     @rx.event
     def dismiss_notice(self) -> None:
-        self.notice = ""
+        self.notice, self._notice_cause = "", ""
 
     # -- the view, the link, the effects --------------------------------------------------------
     def _view(self) -> ChatView:

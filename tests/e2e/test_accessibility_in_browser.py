@@ -124,3 +124,37 @@ async def test_escape_closes_the_phone_history_drawer(browser: Any, web_stack: d
         await expect(opener).to_be_focused()
     finally:
         await context.close()
+
+
+async def test_the_answer_is_announced_once_when_it_is_finished(browser: Any, web_stack: dict[str, Any]) -> None:
+    """Given a person using a screen reader, When an answer streams in, Then the growing text is in no live region
+    (it would be read delta by delta) and the announcer is silent; When it is finished, Then the announcer holds the
+    whole answer once, verse and reference included; And the verse is a blockquote with its reference as citation."""
+    context, tab = await new_tab(browser, SIZES["desktop"])
+    try:
+        await sign_in(tab, web_stack)
+        box = tab.get_by_label("Your message")
+        await box.fill("I feel sad and tired today")
+        await box.press("Enter")
+        live = tab.locator("#live-answer")
+        await expect(live).not_to_have_text("", timeout=30_000)
+        in_live_region = await live.evaluate(
+            "(el) => !!el.closest('[aria-live]:not([aria-live=off]), [role=log], [role=status], [role=alert]')"
+        )
+        assert not in_live_region
+        announcer = tab.get_by_test_id("announcer")
+        await expect(announcer).to_have_text("")
+        await expect(live).to_have_count(0, timeout=60_000)
+        card = tab.get_by_test_id("answer-card").last
+        text = (await card.get_by_test_id("answer-text").inner_text()).strip()
+        reference = (await card.get_by_test_id("verse-reference").inner_text()).strip()
+        await expect(announcer).to_contain_text(text)
+        await expect(announcer).to_contain_text(reference)
+        assert await announcer.get_attribute("aria-live") == "polite"
+        verse = card.get_by_test_id("verse-card")
+        await expect(verse.locator("blockquote")).to_contain_text(
+            (await card.get_by_test_id("verse-text").inner_text())[1:20]
+        )
+        await expect(verse.locator("figcaption cite")).to_have_text(reference)
+    finally:
+        await context.close()

@@ -321,6 +321,17 @@ def test_a_model_stream_cut_by_an_error_is_marked_interrupted_with_ask_again() -
     assert "cut off" in turn.notice and "ask again" in turn.notice
 
 
+def test_a_finished_answer_is_announced_once_with_its_verse() -> None:
+    """Given an answer streaming with its verse, When it is done, Then one announcement holds the verse, its reference
+    and the whole text; When the next question goes out, Then the announcement is cleared (nothing read twice)."""
+    view, _ = apply(streaming(), wire(meta("ok")))
+    view = dataclasses.replace(view, live=dataclasses.replace(view.live, text="You are not alone.", seq=3))  # type: ignore[type-var]
+    view, _ = apply(view, wire(done()))
+    assert view.announcement == f"The answer is ready. {VERSE.reference}: {VERSE.text} You are not alone."
+    view, _ = actions.ask(view, "Thank you", "k2", "")
+    assert view.announcement == ""
+
+
 def test_let_it_finish_goes_when_the_answer_finishes() -> None:
     """Given "Please let this answer finish first." shown while an answer streams, When the answer's `done` comes,
     Then the notice is gone (it had stayed up after a reconnect although the answer had finished)."""

@@ -44,7 +44,7 @@ def ask(view: ChatView, text: str, key: str, country: str) -> Outcome:
         notice = TOO_LONG if exc.errors()[0]["type"] == "string_too_long" else EMPTY
         return tell(view, notice), [RestoreDraft(text)]
     live = Turn(key=key, question=frame.message, session_id=view.session_id, country=country)
-    return dataclasses.replace(tell(view, ""), live=live), [Send(wire(frame))]
+    return dataclasses.replace(tell(view, ""), live=live, announcement=""), [Send(wire(frame))]
 
 
 def retry(view: ChatView, key: str) -> tuple[ChatView, str | None]:

@@ -191,9 +191,17 @@ def _done(view: ChatView, frame: Done) -> Outcome:
     turn = dataclasses.replace(
         _live(view), status=status, fallback=frame.fallback, notice=notice, saved=frame.stored is not False
     )
-    view = finish_live(dataclasses.replace(view, live=turn))
+    view = finish_live(dataclasses.replace(view, live=turn, announcement=announcement(turn)))
     # The help lines come first in a crisis card: show its top, not the end of the conversation.
     return view, [ScrollTo(f"turn-{turn.key}")] if turn.crisis else []
+
+
+def announcement(turn: Turn) -> str:
+    """The finished answer as one polite announcement: what it is, the verse with its reference, the words."""
+    lead = "Help lines are shown first in this answer. " if turn.crisis else "The answer is ready. "
+    verse = f"{turn.reference}: {turn.verse} " if turn.reference else ""
+    end = f" {turn.notice}" if turn.notice else ""
+    return f"{lead}{verse}{turn.text}{end}".strip()
 
 
 def _history(view: ChatView, frame: HistoryPage) -> ChatView:

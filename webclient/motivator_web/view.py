@@ -50,6 +50,8 @@ class ChatView:
     notice: str = ""
     #: A CAUSE_* (an answer being written, no link, a rate limit), or "" (a notice with no cause that ends by itself).
     notice_cause: str = ""
+    #: What a screen reader hears once an answer is finished (the growing text is not announced delta by delta).
+    announcement: str = ""
     loading_session: bool = False
     # Capabilities, from the server's replies to the optional actions (history, feedback, stop, resume).
     history_supported: bool = False

@@ -63,7 +63,10 @@ def verse_card(turn) -> rx.Component:
             ),
             rx.el.figcaption(
                 rx.hstack(
-                    rx.text(turn.reference, weight="bold", size="2", data_testid="verse-reference"),
+                    rx.el.cite(
+                        rx.text(turn.reference, weight="bold", size="2", data_testid="verse-reference"),
+                        style={"fontStyle": "normal"},
+                    ),
                     rx.text("·", size="2", color="var(--gray-9)", aria_hidden="true"),
                     rx.text(translation, size="1", color="var(--gray-11)", data_testid="verse-translation"),
                     spacing="2",
@@ -94,7 +97,8 @@ def listening() -> rx.Component:
 
 
 def answer_text(turn, live: bool) -> rx.Component:
-    props = {"aria_live": "polite", "aria_atomic": "false", "id": "live-answer"} if live else {}
+    # Not a live region itself: every delta would be read out. The finished answer is announced once (announcer()).
+    props = {"id": "live-answer"} if live else {}
     return rx.text(
         turn.text,
         size="3",
@@ -333,9 +337,21 @@ def transcript() -> rx.Component:
         width="100%",
         # Contains the absolutely placed .sr-only labels; without it they stretch the document and the page scrolls.
         position="relative",
-        role="log",
+        role="region",  # not role="log": a log is a live region, and would read each delta as it arrives
         aria_label="Conversation",
         data_testid="transcript",
+    )
+
+
+def announcer() -> rx.Component:
+    """A polite live region, always present and visually hidden: it speaks each finished answer once."""
+    return rx.el.div(
+        ChatState.announcement,
+        role="status",
+        aria_live="polite",
+        aria_atomic="true",
+        class_name="sr-only",
+        data_testid="announcer",
     )
 
 
@@ -376,6 +392,7 @@ def ai_disclosure() -> rx.Component:
 
 def composer() -> rx.Component:
     return rx.box(
+        announcer(),
         rx.vstack(
             notice_bar(),
             rx.form(

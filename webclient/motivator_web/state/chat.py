@@ -35,6 +35,7 @@ _HELD = {
     "sessions": "sessions",
     "notice": "notice",
     "notice_cause": "_notice_cause",
+    "announcement": "announcement",
     "loading_session": "loading_session",
     "history_supported": "history_supported",
     "feedback_supported": "feedback_supported",
@@ -57,6 +58,7 @@ class ChatState(AuthState):
     connection: str = "offline"
     retry_in: int = 0
     notice: str = ""
+    announcement: str = ""
     loading_session: bool = False
     sidebar_open: bool = False
     history_supported: bool = False

@@ -35,7 +35,7 @@ class Audit:
 
     async def check(self, state: str) -> None:
         found = await serious_violations(self.tab)
-        if self.size == "phone":
+        if self.size.startswith("phone"):
             found += [f"target under 44 px: {t}" for t in await small_targets(self.tab)]
         found += [f"wider than the screen: {e}" for e in await overflowing(self.tab)]
         if found:
@@ -47,15 +47,16 @@ async def wait_done(tab: Any) -> None:
     await expect(tab.locator("#live-answer")).to_have_count(0, timeout=60_000)
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 async def test_every_page_and_state_passes_axe(
-    browser: Any, web_stack: dict[str, Any], output_dir: Path, size: str
+    browser: Any, web_stack: dict[str, Any], output_dir: Path, size: str, scheme: str
 ) -> None:
     """Given each page and chat state (landing, sign-in, sign-up, empty chat, streaming, done, crisis, history,
-    dialogs), When axe-core checks it at this size, Then it finds no serious or critical violation, nothing reaches
-    past the screen's edge, And on a phone every control is at least 44 × 44 px."""
-    context, tab = await new_tab(browser, SIZES[size])
-    audit = Audit(tab, size, output_dir)
+    dialogs) in the system's light or dark scheme, When axe-core checks it at this size, Then it finds no serious or
+    critical violation, nothing reaches past the screen's edge, And on a phone every control is at least 44 × 44 px."""
+    context, tab = await new_tab(browser, SIZES[size], color_scheme=scheme)
+    audit = Audit(tab, f"{size}-{scheme}", output_dir)
     web = web_stack["web_url"]
     try:
         await tab.goto(web + "welcome")

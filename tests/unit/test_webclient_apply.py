@@ -472,6 +472,8 @@ def test_an_empty_page_of_a_deleted_conversation_confirms_the_deletion() -> None
     view, _ = request(ChatView(capabilities_known=True), DeleteHistory(sessionId="s0"), session_id="s0")
     after, _ = apply(view, wire(HistoryPage(sessionId="s0", items=[])))
     assert after.pending == () and after.turns == [] and after.sessions == []
+    # And the person is told so
+    assert after.notice == "The conversation was deleted."
 
 
 def test_feedback_recorded_marks_the_answer_noted() -> None:

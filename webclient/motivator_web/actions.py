@@ -82,6 +82,7 @@ def send_comment(view: ChatView, key: str, comment: str) -> Outcome:
         if turn.key == key and turn.feedback:
             turns[i] = dataclasses.replace(turn, comment_open=False)
             if comment:
+                turns[i] = dataclasses.replace(turns[i], commented=True, feedback_saved=False)
                 frame = Feedback(
                     sessionId=turn.session_id or view.session_id,
                     messageId=turn.message_id,

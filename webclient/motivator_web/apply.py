@@ -71,6 +71,7 @@ GATEWAY_TIMEOUT = GATEWAY_TIMEOUT_MESSAGE
 STOPPED_NOTE = "You stopped this answer."
 #: A `done` with stopReason "error": the model's stream broke off; what came is shown, marked, with "Ask again".
 CUT_OFF = "This answer was cut off before it was finished. You can ask again."
+DELETED = "The conversation was deleted."
 FEEDBACK_NOT_SAVED = "We couldn't save that feedback just now. Please try again."
 
 Outcome = tuple[ChatView, list[Effect]]
@@ -209,7 +210,7 @@ def _history(view: ChatView, frame: HistoryPage) -> ChatView:
     if session_id and not frame.items:
         deleted = answered(view, "deleteHistory", session_id=session_id)
         if deleted is not view:
-            return deleted  # the server confirms a deletion with an empty page of that session
+            return tell(deleted, DELETED)  # the server confirms a deletion with an empty page of that session
     view = answered(view, "history", session_id=session_id)
     if not view.capabilities_known:
         view = _capabilities(view, supported=True)

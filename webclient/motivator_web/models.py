@@ -58,13 +58,18 @@ class Turn:
     feedback: str = ""
     feedback_saved: bool = False
     comment_open: bool = False
+    #: A comment went with the feedback (its confirmation says so).
+    commented: bool = False
 
 
 @dataclasses.dataclass
 class SessionItem:
     session_id: str = ""
     title: str = ""
+    #: A fallback text ("Just now" for a conversation started here, else the time in UTC).
     when: str = ""
+    #: Last activity, epoch ms (0: unknown); the browser shows it in the person's own time zone.
+    at_ms: int = 0
 
 
 def with_safety(turn: Turn, safety: Safety | str | None, resources: Iterable[Any] | None) -> Turn:
@@ -125,6 +130,7 @@ def session_items(items: Sequence[SessionSummary | TurnView]) -> list[SessionIte
                 session_id=item.session_id,
                 title=_short(item.title or "Conversation"),
                 when=_when(item.last_activity_at),
+                at_ms=item.last_activity_at or 0,
             )
             for item in items
             if isinstance(item, SessionSummary)

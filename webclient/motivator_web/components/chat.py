@@ -1,11 +1,13 @@
 """The conversation: question bubbles, answer cards (emotion, verse, encouragement, help lines), the composer."""
 
 import reflex as rx
+from reflex_base.vars.base import Var
 
 from motivator_web.components.care import concern_resources, crisis_resources
 from motivator_web.models import DONE, FAILED, INTERRUPTED, SENDING, STOPPED, STREAMING, UNSAVED_NOTE
 from motivator_web.state import ChatState
 from motivator_web.state.landing import EXAMPLES
+from motivator_web.state.ui import DetailState
 from shared.limits import FEEDBACK_COMMENT_MAX_CHARS, MESSAGE_MAX_CHARS
 
 SERIF = "'Iowan Old Style', 'Palatino Linotype', Palatino, Georgia, serif"
@@ -44,6 +46,24 @@ def emotion_chip(turn) -> rx.Component:
     )
 
 
+def copy_verse(turn, translation) -> rx.Component:
+    """One tap copies the verse as it should be quoted: its words, reference and translation."""
+    quoted = "\u201c" + turn.verse + "\u201d \u2014 " + turn.reference + " (" + translation + ")"
+    copied = DetailState.copied == turn.key
+    return rx.button(
+        rx.icon(rx.cond(copied, "check", "copy"), size=14, aria_hidden="true"),
+        rx.cond(copied, "Copied", "Copy verse"),
+        on_click=[rx.set_clipboard(quoted), DetailState.mark_copied(turn.key)],
+        variant="ghost",
+        color_scheme="gray",
+        high_contrast=True,
+        size="1",
+        aria_label=rx.cond(copied, "Copied", "Copy verse"),
+        data_testid="copy-verse",
+        margin_left="auto",
+    )
+
+
 def verse_card(turn) -> rx.Component:
     translation = rx.cond(turn.translation == "WEB", "World English Bible", turn.translation)
     return rx.box(
@@ -69,9 +89,11 @@ def verse_card(turn) -> rx.Component:
                     ),
                     rx.text("·", size="2", color="var(--gray-9)", aria_hidden="true"),
                     rx.text(translation, size="1", color="var(--gray-11)", data_testid="verse-translation"),
+                    copy_verse(turn, translation),
                     spacing="2",
                     align="center",
                     wrap="wrap",
+                    width="100%",
                 ),
                 style={"marginTop": "10px"},
             ),
@@ -159,7 +181,13 @@ def feedback_row(turn) -> rx.Component:
             thumb("thumbs-down", "No, this didn't help", False, "down"),
             rx.cond(
                 turn.feedback_saved,
-                rx.text("Thank you — noted.", size="1", color="var(--jade-11)", role="status"),
+                rx.text(
+                    rx.cond(turn.commented, "Thank you — your comment was sent.", "Thank you — noted."),
+                    size="1",
+                    color="var(--jade-11)",
+                    role="status",
+                    data_testid="feedback-saved",
+                ),
             ),
             align="center",
             spacing="2",
@@ -402,7 +430,11 @@ def composer() -> rx.Component:
                         name="message",
                         placeholder="Write how you feel…",
                         aria_label="Your message",
-                        enter_key_submit=True,
+                        # Enter sends with a keyboard; on a touch screen it is a new line and Send sends (evaluated
+                        # at each key press, in the bundle: no script, no eval).
+                        enter_key_submit=Var(
+                            _js_expr="!window.matchMedia('(pointer: coarse)').matches", _var_type=bool
+                        ),
                         auto_focus=True,  # after sign-in (and on every visit) the person can write at once
                         auto_height=True,
                         max_length=MESSAGE_MAX_CHARS,

@@ -1,11 +1,13 @@
 """The header (brand, connection, settings, sign out) and the sessions sidebar (panel on desktop, overlay on phones)."""
 
 import reflex as rx
+from reflex_base.vars.base import Var
 
 from motivator_web.components.auth import brand
 from motivator_web.components.settings import settings_menu
 from motivator_web.components.status import connection_indicator
 from motivator_web.state import ChatState
+from motivator_web.state.ui import DetailState
 
 
 def delete_button(session) -> rx.Component:
@@ -21,26 +23,48 @@ def delete_button(session) -> rx.Component:
             ),
         ),
         rx.alert_dialog.content(
-            rx.alert_dialog.title("Delete this conversation?"),
+            rx.alert_dialog.title("Delete \u201c" + session.title + "\u201d?"),
             rx.alert_dialog.description(
-                "Its messages and answers will be removed from your history. This can't be undone.", size="2"
+                "Its messages and answers will be removed from your history for good. This can't be undone.", size="2"
             ),
             rx.flex(
-                rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray", high_contrast=True)),
+                rx.alert_dialog.cancel(
+                    rx.button("Keep it", variant="soft", color_scheme="gray", high_contrast=True, size="3")
+                ),
                 rx.alert_dialog.action(
                     rx.button(
+                        rx.icon("trash-2", size=16),
                         "Delete",
                         color_scheme="tomato",
                         high_contrast=True,
+                        size="3",
                         on_click=ChatState.delete_session(session.session_id),
+                        data_testid="confirm-delete",
                     )
                 ),
+                # At opposite ends: "Keep it" and "Delete" are never a slip of the finger apart.
+                justify="between",
                 gap="3",
-                justify="end",
-                margin_top="16px",
+                margin_top="20px",
             ),
             max_width="400px",
         ),
+    )
+
+
+def local_time(session) -> rx.Component:
+    """The session's time in the browser's own zone and locale, formatted by the browser (no script, no eval)."""
+    at = session.at_ms
+    formatted: Var[str] = Var(
+        _js_expr=(
+            "new Intl.DateTimeFormat(undefined, {day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit'})"
+            f".format(new Date({at!s}))"
+        ),
+        _var_type=str,
+        _var_data=at._get_all_var_data(),
+    )
+    return rx.text(
+        rx.cond(at > 0, formatted, session.when), size="1", color="var(--gray-11)", data_testid="session-when"
     )
 
 
@@ -50,7 +74,7 @@ def session_row(session) -> rx.Component:
         rx.button(
             rx.vstack(
                 rx.text(session.title, size="2", weight="medium", trim="both", text_align="left", width="100%"),
-                rx.text(session.when, size="1", color="var(--gray-11)"),
+                local_time(session),
                 spacing="1",
                 align="start",
                 width="100%",
@@ -75,6 +99,26 @@ def session_row(session) -> rx.Component:
     )
 
 
+def search_box() -> rx.Component:
+    return rx.input(
+        rx.input.slot(rx.icon("search", size=16, aria_hidden="true")),
+        placeholder="Search conversations",
+        aria_label="Search conversations",
+        type="search",
+        value=DetailState.search,
+        on_change=DetailState.set_search.debounce(150),
+        size="2",
+        width="100%",
+        data_testid="history-search",
+    )
+
+
+def matching_row(session) -> rx.Component:
+    """A row of the history, shown while its title holds the search words (any case)."""
+    words = DetailState.search.strip().lower()
+    return rx.cond((words == "") | session.title.lower().contains(words), session_row(session))
+
+
 def sessions_panel() -> rx.Component:
     return rx.vstack(
         rx.button(
@@ -92,8 +136,9 @@ def sessions_panel() -> rx.Component:
             ChatState.sessions.length() == 0,
             rx.text("Conversations you start will appear here.", size="1", color="var(--gray-11)"),
         ),
+        rx.cond(ChatState.sessions.length() > 1, search_box()),
         rx.el.nav(
-            rx.vstack(rx.foreach(ChatState.sessions, session_row), spacing="1", width="100%"),
+            rx.vstack(rx.foreach(ChatState.sessions, matching_row), spacing="1", width="100%"),
             aria_label="Conversation history",
             style={"width": "100%"},
             data_testid="history",

@@ -159,3 +159,26 @@ async def test_the_answer_is_announced_once_when_it_is_finished(browser: Any, we
         await expect(verse.locator("figcaption cite")).to_have_text(reference)
     finally:
         await context.close()
+
+
+async def test_at_200_percent_zoom_nothing_scrolls_sideways(
+    browser: Any, web_stack: dict[str, Any], output_dir: Path
+) -> None:
+    """Given a 1366 × 800 screen zoomed to 200 % (683 × 400 CSS px), When the person reads the landing page and a
+    crisis answer, Then nothing reaches past the screen's edge and the page never scrolls sideways (WCAG 1.4.10)."""
+    context, tab = await new_tab(browser, {"width": 683, "height": 400})
+    try:
+        await tab.goto(web_stack["web_url"] + "welcome")
+        await tab.get_by_test_id("landing-sign-up").wait_for(timeout=FIRST_LOAD_MS)
+        sideways = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        assert await overflowing(tab) == [] and await tab.evaluate(sideways) <= 0
+        await sign_in(tab, web_stack)
+        box = tab.get_by_label("Your message")
+        await box.fill(CRISIS)
+        await box.press("Enter")
+        await tab.get_by_test_id("crisis-card").wait_for(timeout=30_000)
+        await expect(tab.locator("#live-answer")).to_have_count(0, timeout=60_000)
+        assert await overflowing(tab) == [] and await tab.evaluate(sideways) <= 0
+        await shoot(tab, output_dir, "zoom-200-crisis")
+    finally:
+        await context.close()

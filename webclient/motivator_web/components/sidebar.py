@@ -105,8 +105,9 @@ def search_box() -> rx.Component:
         placeholder="Search conversations",
         aria_label="Search conversations",
         type="search",
-        value=DetailState.search,
-        on_change=DetailState.set_search.debounce(150),
+        # Uncontrolled (no value=): a controlled, debounced input would pull in another npm package.
+        default_value=DetailState.search,
+        on_change=DetailState.set_search,
         size="2",
         width="100%",
         data_testid="history-search",

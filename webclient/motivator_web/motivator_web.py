@@ -51,7 +51,7 @@ def chat_page() -> rx.Component:
         # Exactly the viewport: nothing inside (a visually hidden label, a scrolled-to crisis card) can grow the page
         # or scroll it under the header.
         position="relative",
-        overflow="hidden",
+        overflow="clip",  # unlike "hidden", never scrolled by scrollIntoView
         background="linear-gradient(180deg, var(--teal-2), var(--gray-1) 240px)",
     )
 

@@ -16,6 +16,8 @@ INLINE_ANSWER_MAX_CHARS = 100_000
 #: A turn still "streaming" after this long without a write was cut off by a crash: it is incomplete.
 STALE_AFTER_MS = 60_000
 TITLE_MAX_CHARS = 60
+#: The title of a conversation that began in crisis: its words never sit in plain view in the history list.
+CRISIS_TITLE = "A hard moment"
 _TURN = "TURN"
 CHUNK_PREFIX = "CHUNK#"
 SESSION_PREFIX = "SESSION#"
@@ -109,6 +111,9 @@ def _done_of(item: dict[str, Any]) -> Done | None:
         return None
 
 
-def title(message: str) -> str:
+def title(message: str, *, crisis: bool = False) -> str:
+    """A session's title: the first line of its first message, cut short; never a crisis message's words."""
+    if crisis:
+        return CRISIS_TITLE
     first_line = message.strip().splitlines()[0] if message.strip() else ""
     return first_line if len(first_line) <= TITLE_MAX_CHARS else first_line[: TITLE_MAX_CHARS - 1].rstrip() + "\u2026"

@@ -72,9 +72,11 @@ class ConversationRepository:
         client_message_id: str,
         message: str,
         sibling_of: str | None = None,
+        crisis: bool = False,
     ) -> None:
-        """Store the user's message as soon as it is received, and touch (or create) its session; `sibling_of`
-        names the earlier answer to the same message when this one was asked for with `anotherVerse`."""
+        """Store the user's message as soon as it is received, and touch (or create) its session (titled by its first
+        message, or neutrally when that message was heard as a crisis); `sibling_of` names the earlier answer to the
+        same message when this one was asked for with `anotherVerse`."""
         at = now_ms()
         turn = {
             **turn_key(message_id),
@@ -107,7 +109,7 @@ class ConversationRepository:
                 ":uid": user_id,
                 ":ak": user_key(user_id),
                 ":at": at,
-                ":title": title(message),
+                ":title": title(message, crisis=crisis),
                 ":one": 1,
                 ":expires": turn[CONVERSATIONS_TTL_ATTRIBUTE],
             },

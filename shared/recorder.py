@@ -48,6 +48,7 @@ class Conversations(Protocol):
         client_message_id: str,
         message: str,
         sibling_of: str | None = None,
+        crisis: bool = False,
     ) -> None: ...
 
     def set_meta(self, message_id: str, meta: Meta | Mapping[str, Any]) -> None: ...
@@ -78,7 +79,7 @@ class TurnRecorder:
         self.user_id = user_id
         self.stop_requested = threading.Event()
         self._lock = threading.Lock()
-        self._begin: dict[str, str] | None = None
+        self._begin: dict[str, Any] | None = None
         self._meta: Meta | Mapping[str, Any] | None = None
         self._pending: list[tuple[int, str]] = []
         self._parts: list[str] = []
@@ -92,9 +93,11 @@ class TurnRecorder:
         self._thread.start()
         return self
 
-    def begin(self, *, client_message_id: str, message: str, sibling_of: str | None = None) -> TurnRecorder:
+    def begin(
+        self, *, client_message_id: str, message: str, sibling_of: str | None = None, crisis: bool = False
+    ) -> TurnRecorder:
         """Queue the user's message; it is the first thing written, before any part of the answer."""
-        self._begin = {"client_message_id": client_message_id, "message": message}
+        self._begin = {"client_message_id": client_message_id, "message": message, "crisis": crisis}
         if sibling_of:
             self._begin["sibling_of"] = sibling_of
         return self

@@ -19,10 +19,10 @@ config = rx.Config(
     # on disk (docs/security.md).
     state_manager_mode=STATE_MANAGER_MODE,
     show_built_with_reflex=False,
-    default_color_mode="light",
+    default_color_mode="system",  # dark mode follows the system preference (contrast checked in both)
     plugins=[
         rx.plugins.RadixThemesPlugin(
-            theme=rx.theme(appearance="light", accent_color="teal", gray_color="sage", radius="large")
+            theme=rx.theme(appearance="inherit", accent_color="teal", gray_color="sage", radius="large")
         )
     ],
     disable_plugins=[rx.plugins.SitemapPlugin],

@@ -136,8 +136,12 @@ class TurnService:
         recorder = TurnRecorder(
             self._conversations, message_id=admitted.message_id, session_id=admitted.session.session_id, user_id=user_id
         )
-        recorder.begin(client_message_id=request.client_message_id, message=request.message, sibling_of=sibling_of)
-        recorder.start()
+        recorder.begin(
+            client_message_id=request.client_message_id,
+            message=request.message,
+            sibling_of=sibling_of,
+            crisis=admitted.safety.crisis,
+        ).start()
         # 2. Choose: the feeling heard, the model's context, the verses that may be shown.
         choice = self._chooser.choose(request.message, admitted.session, admitted.translation)
         # 3. Write: the crisis text, the model or the composer, streamed as it is written.

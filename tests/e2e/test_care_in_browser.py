@@ -17,6 +17,7 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import expect
 
+from shared.conversation_items import CRISIS_TITLE
 from tests.e2e.conftest import PHONE as SMALL_PHONE
 from tests.stackclient import dynamodb_table, token_for
 
@@ -60,7 +61,12 @@ def _seed_crisis_then_concern(web_stack: dict[str, Any], user_id: str) -> None:
     for message, safety, answer in turns:
         message_id = uuid.uuid4().hex
         repo.start_turn(
-            user_id=user_id, session_id=session_id, message_id=message_id, client_message_id=message_id, message=message
+            user_id=user_id,
+            session_id=session_id,
+            message_id=message_id,
+            client_message_id=message_id,
+            message=message,
+            crisis=safety == "crisis",  # as the pipeline stores it: a crisis first message never titles the session
         )
         repo.set_meta(message_id, _meta(message_id, safety, list(resources_for())))
         repo.finish_turn(
@@ -292,7 +298,8 @@ async def test_after_a_crisis_the_lines_stay_on(page: Any, output_dir: Path) -> 
 
 async def test_history_shows_crisis_and_concern_answers_as_they_were(page: Any, output_dir: Path) -> None:
     # Given an earlier session: a crisis answer, then a concern answer after it
-    await page.get_by_label("Open conversation: I can't go on, I want it all to stop").click()
+    # (listed newest first, under the neutral title a conversation begun in crisis gets: the oldest such one)
+    await page.get_by_test_id("session-item").filter(has_text=CRISIS_TITLE).last.click()
     await expect(page.get_by_test_id("transcript")).to_contain_text("Work was hard again today.")
     await expect(answer_cards(page)).to_have_count(2)
     crisis = page.get_by_test_id("crisis-card")
@@ -332,7 +339,7 @@ async def test_history_shows_crisis_and_concern_answers_as_they_were(page: Any, 
     await page.set_viewport_size(WIDE)
 
     # When the person reopens the crisis conversation they just had
-    await page.get_by_label(f"Open conversation: {CRISIS}").click()
+    await page.get_by_test_id("session-item").filter(has_text=CRISIS_TITLE).first.click()
     transcript = page.get_by_test_id("transcript")
     await expect(transcript).to_contain_text("Work has been hard too.")
     # Then each answer has the card it had live: lines first and no thumbs for the crisis, thumbs otherwise

@@ -15,6 +15,7 @@ import boto3
 import pytest
 import pytest_asyncio
 
+from shared.conversation_items import CRISIS_TITLE
 from tests.e2e.conftest import DESKTOP, GATEWAY_TIMEOUT_S, PHONE
 from tests.stackclient import bedrock, dynamodb_table
 
@@ -178,10 +179,10 @@ async def test_deleting_a_session_removes_it_from_history(page: Any) -> None:
     # Given two conversations in the sidebar
     assert await sessions.count() == 2
     # When the person deletes the crisis conversation and confirms
-    await page.get_by_label("Delete conversation: I want to end my life tonight").click()
+    await page.get_by_label(f"Delete conversation: {CRISIS_TITLE}").click()
     await page.get_by_role("alertdialog").get_by_role("button", name="Delete").click()
     # Then it leaves the list and the other one stays
-    await page.get_by_label("Open conversation: I want to end my life tonight").wait_for(state="detached")
+    await page.get_by_label(f"Delete conversation: {CRISIS_TITLE}").wait_for(state="detached")
     assert await sessions.count() == 1
     assert "anxious about my exam" in await sessions.first.inner_text()
 

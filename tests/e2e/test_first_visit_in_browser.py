@@ -73,7 +73,7 @@ async def test_an_example_message_starts_the_chat_after_sign_up(
 
 
 async def test_keyboard_path_after_sign_in(browser: Any, web_stack: dict[str, Any], output_dir: Path) -> None:
-    """Given the demo user on a desktop, When they sign in, Then the message box has the focus; When they follow the
+    """Given a person on a desktop, When they sign in, Then the message box has the focus; When they follow the
     page's first Tab stop (the skip link), Then focus is in the message box and the next Tab reaches Send; And the
     conversation's controls come before the history's in Tab order."""
     context, tab = await new_tab(browser, WIDE)

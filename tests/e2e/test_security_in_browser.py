@@ -140,7 +140,7 @@ async def test_hostile_text_is_shown_as_typed_in_the_chat_and_history(secured: d
     # Then the question shows exactly as typed, as text, in the chat
     await tab.get_by_text(HOSTILE, exact=True).first.wait_for()
     # And the conversation's title in the history is the same text, as text
-    entry = tab.locator('[aria-label^="Open conversation: <script>alert"]').first
+    entry = tab.locator('[data-testid="session-item"]:visible', has_text="<script>alert").first
     await entry.wait_for(timeout=60_000)
     assert (await entry.inner_text()).startswith("<script>alert('x')</script>")
     # And nothing was executed, loaded from another host or turned into an element

@@ -240,6 +240,24 @@ async def test_history_and_feedback_round_trip(endpoints: dict[str, Any], new_us
     assert items[1]["feedback"]["helpful"] is True and items[1]["feedback"]["comment"] == "kind"
 
 
+async def test_a_conversation_begun_in_crisis_is_never_titled_with_its_words(
+    endpoints: dict[str, Any], new_user: Any
+) -> None:
+    """Given a conversation whose first message is heard as a crisis, When the sessions are listed, Then its title
+    is the neutral CRISIS_TITLE, not the person's words; And an ordinary first message still titles its session."""
+    from shared.conversation_items import CRISIS_TITLE
+
+    ws = await open_ws(endpoints, new_user())
+    crisis = await ask(ws, "I want to end my life tonight")
+    ordinary = await ask(ws, "I feel grateful for my friends.")
+    sessions = await _request(ws, {"action": "history"}, {"history"})
+    await ws.close()
+    titles = {s["sessionId"]: s["title"] for s in sessions["items"]}
+    assert crisis.of("meta")[0]["safety"] == "crisis"
+    assert titles[crisis.of("ack")[0]["sessionId"]] == CRISIS_TITLE
+    assert titles[ordinary.of("ack")[0]["sessionId"]] == "I feel grateful for my friends."
+
+
 async def test_history_is_paginated(endpoints: dict[str, Any], new_user: Any) -> None:
     ws = await open_ws(endpoints, new_user())
     # Given three sessions

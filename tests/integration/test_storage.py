@@ -78,7 +78,7 @@ def test_a_token_given_back_can_be_taken_again(endpoints: dict[str, Any]) -> Non
 def test_an_answer_larger_than_the_item_limit_is_stored_and_read_back(endpoints: dict[str, Any]) -> None:
     # Given an answer of about 600 KB, more than DynamoDB's 400 KB item limit
     repo = ConversationRepository(dynamodb_table(endpoints, "conversations_table"))
-    ids = {"user_id": "big-user", "session_id": str(uuid.uuid4()), "message_id": str(uuid.uuid4())}
+    ids: dict[str, Any] = {"user_id": "big-user", "session_id": str(uuid.uuid4()), "message_id": str(uuid.uuid4())}
     repo.start_turn(client_message_id="c", message="tell me everything", **ids)
     recorder = TurnRecorder(repo, **ids).start()
     parts = [f"word{i:06d} " * 100 for i in range(600)]
@@ -119,7 +119,7 @@ def test_storage_outage_while_streaming_is_retried_until_the_turn_is_written(end
     # Given storage that fails while an answer streams
     flaky = FlakyTable(dynamodb_table(endpoints, "conversations_table"))
     good = ConversationRepository(dynamodb_table(endpoints, "conversations_table"))
-    ids = {"user_id": "flaky-user", "session_id": str(uuid.uuid4()), "message_id": str(uuid.uuid4())}
+    ids: dict[str, Any] = {"user_id": "flaky-user", "session_id": str(uuid.uuid4()), "message_id": str(uuid.uuid4())}
     good.start_turn(client_message_id="c", message="hello", **ids)
     recorder = TurnRecorder(ConversationRepository(flaky), **ids).start()  # type: ignore[arg-type]
     for seq in range(1, 6):

@@ -50,6 +50,7 @@ class FakeConversations:
         client_message_id: str,
         message: str,
         sibling_of: str | None = None,
+        crisis: bool = False,
     ) -> None:
         self._check()
         at = now_ms()

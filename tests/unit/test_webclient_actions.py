@@ -52,6 +52,8 @@ def test_a_comment_is_cut_to_the_limit_and_sent_as_feedback() -> None:
     assert isinstance(send, Send)
     assert len(send.frame["comment"]) == FEEDBACK_COMMENT_MAX_CHARS and send.frame["helpful"] is True
     assert not view.turns[0].comment_open and [r.action for r in view.pending] == ["feedback"]
+    # And its confirmation will say a comment was sent (once the server records it)
+    assert view.turns[0].commented and not view.turns[0].feedback_saved
 
 
 def test_opening_or_deleting_a_conversation_offline_says_so_and_changes_nothing_else() -> None:

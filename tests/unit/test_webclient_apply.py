@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import pytest
+from motivator_web import actions
 from motivator_web.apply import GATEWAY_TIMEOUT, apply, connected
 from motivator_web.gateway import parse_frame
 from motivator_web.models import (
@@ -20,8 +21,9 @@ from motivator_web.models import (
     UNSAVED_NOTE,
     Turn,
 )
-from motivator_web.view import ChatView, Note, Request, ScrollTo, Send, request
+from motivator_web.view import ChatView, Note, Request, RestoreDraft, ScrollTo, Send, request
 
+from shared.conversation_items import CRISIS_TITLE
 from shared.engine.resources import resources_for
 from shared.protocol import (
     Ack,
@@ -137,6 +139,22 @@ def test_meta_crisis_puts_every_line_first_and_offers_no_thumbs() -> None:
     assert [r.name for r in live.resources] == [r.name for r in lines]
 
 
+def test_a_conversation_begun_in_crisis_is_listed_under_the_neutral_title() -> None:
+    """Given a new conversation whose first question was just acknowledged (listed under its first words), When its
+    meta says "crisis", Then the sidebar shows the server's neutral title, never the person's words."""
+    view, _ = apply(streaming(), wire(meta("crisis", list(resources_for()))))
+    assert [(s.session_id, s.title) for s in view.sessions] == [("s1", CRISIS_TITLE)]
+
+
+def test_a_crisis_later_in_a_conversation_keeps_its_title() -> None:
+    """Given a conversation with an earlier turn, When a later answer's meta says "crisis", Then its title stays."""
+    earlier = Turn(key="k0", question="Work was long", message_id="m0", session_id="s1", status=DONE)
+    view = dataclasses.replace(streaming(), turns=[earlier])
+    titles = [s.title for s in view.sessions]
+    view, _ = apply(view, wire(meta("crisis", list(resources_for()))))
+    assert [s.title for s in view.sessions] == titles
+
+
 def test_meta_of_an_answer_no_longer_live_is_ignored() -> None:
     # Given an answer under way, When a meta of another message arrives, Then nothing changes
     view = streaming()
@@ -250,7 +268,6 @@ def test_pong_changes_nothing() -> None:
 @pytest.mark.parametrize(
     ("code", "sentence"),
     [
-        (ErrorCode.RATE_LIMITED, "you can send again in about 3 seconds."),
         (ErrorCode.BAD_REQUEST, "The message is too long; keep it under 2000 characters."),
         (ErrorCode.TOO_LARGE, "The message is too long; keep it under 2000 characters."),
         (ErrorCode.MODEL_UNAVAILABLE, "The encouragement service is resting for a moment. Please try again shortly."),
@@ -273,6 +290,66 @@ def test_each_error_of_a_question_fails_it_with_a_calm_sentence(code: ErrorCode,
     (turn,) = view.turns
     assert turn.status == FAILED
     assert turn.notice.endswith(sentence)
+
+
+def test_rate_limits_in_a_burst_are_one_notice_with_the_wait_and_the_words_kept() -> None:
+    """Given a question not yet acknowledged, When the server refuses it as rate limited, Then no failed card is added
+    but one notice says how long to wait, and the words go back into the message box; When the next one is refused
+    too, Then that same notice is updated; When a question is then accepted, Then the notice goes."""
+    refused = Error(code=ErrorCode.RATE_LIMITED, message="slow down", clientMessageId="k1", retryAfterMs=2600)
+    view, effects = apply(asking(), wire(refused))
+    assert view.turns == [] and view.live is None
+    assert view.notice.endswith("you can send again in about 3 seconds.")
+    assert effects == [RestoreDraft("I feel so alone since the move")]
+
+    again = dataclasses.replace(view, live=Turn(key="k2", question="Still alone", status=SENDING))
+    refused_again = Error(code=ErrorCode.RATE_LIMITED, message="slow down", clientMessageId="k2", retryAfterMs=9000)
+    view, _ = apply(again, wire(refused_again))
+    assert view.turns == [] and view.notice.endswith("about 9 seconds.")
+
+    accepted = dataclasses.replace(view, live=Turn(key="k3", question="Still alone", status=SENDING))
+    view, _ = apply(accepted, wire(Ack(clientMessageId="k3", messageId="m3", sessionId="s1")))
+    assert view.notice == ""
+
+
+def test_a_model_stream_cut_by_an_error_is_marked_interrupted_with_ask_again() -> None:
+    """Given an answer under way, When `done` comes with stopReason "error", Then the words so far stay, marked
+    interrupted (the card offers "Ask again", not the thumbs of a finished answer)."""
+    view, _ = apply(streaming("Loneliness is heavy, ", seq=2), wire(done(StopReason.ERROR)))
+    (turn,) = view.turns
+    assert (turn.status, turn.text) == (INTERRUPTED, "Loneliness is heavy, ")
+    assert "cut off" in turn.notice and "ask again" in turn.notice
+
+
+def test_a_finished_answer_is_announced_once_with_its_verse() -> None:
+    """Given an answer streaming with its verse, When it is done, Then one announcement holds the verse, its reference
+    and the whole text; When the next question goes out, Then the announcement is cleared (nothing read twice)."""
+    view, _ = apply(streaming(), wire(meta("ok")))
+    view = dataclasses.replace(view, live=dataclasses.replace(view.live, text="You are not alone.", seq=3))  # type: ignore[type-var]
+    view, _ = apply(view, wire(done()))
+    assert view.announcement == f"The answer is ready. {VERSE.reference}: {VERSE.text} You are not alone."
+    view, _ = actions.ask(view, "Thank you", "k2", "")
+    assert view.announcement == ""
+
+
+def test_let_it_finish_goes_when_the_answer_finishes() -> None:
+    """Given "Please let this answer finish first." shown while an answer streams, When the answer's `done` comes,
+    Then the notice is gone (it had stayed up after a reconnect although the answer had finished)."""
+    view, _ = actions.ask(streaming("Loneliness ", seq=1), "another thing", "k9", "")
+    assert view.notice == actions.LET_IT_FINISH
+    view, _ = apply(view, wire(done()))
+    assert view.notice == ""
+
+
+def test_the_offline_notice_goes_when_the_link_is_back() -> None:
+    """Given "You're offline for a moment" from opening a conversation while offline, When the link connects again,
+    Then the notice is gone; a notice of another cause stays."""
+    view, _ = actions.open_session(ChatView(history_supported=True), "s2", online=False)
+    assert view.notice == actions.OFFLINE
+    view, _ = connected(view)
+    assert view.notice == ""
+    kept, _ = connected(dataclasses.replace(view, notice=ON_OUR_SIDE))
+    assert kept.notice == ON_OUR_SIDE
 
 
 def test_a_model_error_mid_answer_is_not_shown_the_composer_finishes_it() -> None:
@@ -395,6 +472,8 @@ def test_an_empty_page_of_a_deleted_conversation_confirms_the_deletion() -> None
     view, _ = request(ChatView(capabilities_known=True), DeleteHistory(sessionId="s0"), session_id="s0")
     after, _ = apply(view, wire(HistoryPage(sessionId="s0", items=[])))
     assert after.pending == () and after.turns == [] and after.sessions == []
+    # And the person is told so
+    assert after.notice == "The conversation was deleted."
 
 
 def test_feedback_recorded_marks_the_answer_noted() -> None:

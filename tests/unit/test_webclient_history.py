@@ -33,6 +33,26 @@ def test_a_session_list_page_becomes_the_sidebar() -> None:
     assert all(s.when for s in sessions)
 
 
+def test_titles_met_again_are_told_apart_oldest_first() -> None:
+    """Given three conversations titled alike and one other, When the list becomes the sidebar, Then the oldest keeps
+    the plain title and the later ones are numbered, so no two rows read the same."""
+    page = [
+        SessionSummary(sessionId=sid, title=title, lastActivityAt=at)
+        for sid, title, at in (
+            ("s4", "A hard moment", 4_000),
+            ("s3", "I feel tired", 3_000),
+            ("s2", "A hard moment", 2_000),
+            ("s1", "A hard moment", 1_000),
+        )
+    ]
+    assert [s.title for s in session_items(page)] == [
+        "A hard moment (3)",
+        "I feel tired",
+        "A hard moment (2)",
+        "A hard moment",
+    ]
+
+
 def test_a_session_page_becomes_its_turns_with_verse_feedback_and_status() -> None:
     # Given the server's page of one session: a crisis answer rated helpful, and an answer cut short by a crash
     chosen = get_catalogue().resolve("Psalm 34:18")  # scripture comes from the bundled translation

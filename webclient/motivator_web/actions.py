@@ -7,7 +7,20 @@ import dataclasses
 from pydantic import ValidationError
 
 from motivator_web.models import Turn
-from motivator_web.view import ChatView, Effect, RestoreDraft, Send, finish_live, request, start_over, streaming, wire
+from motivator_web.view import (
+    CAUSE_BUSY,
+    CAUSE_OFFLINE,
+    ChatView,
+    Effect,
+    RestoreDraft,
+    Send,
+    finish_live,
+    request,
+    start_over,
+    streaming,
+    tell,
+    wire,
+)
 from shared.limits import FEEDBACK_COMMENT_MAX_CHARS, HISTORY_PAGE_MAX, MESSAGE_MAX_CHARS
 from shared.protocol import DeleteHistory, Feedback, History, SendMessage, Stop
 
@@ -22,16 +35,16 @@ OFFLINE = "You're offline for a moment; please try again when the indicator says
 def ask(view: ChatView, text: str, key: str, country: str) -> Outcome:
     """A question becomes the live turn and goes out; while offline it waits as "sending" and goes on reconnect."""
     if streaming(view):
-        return dataclasses.replace(view, notice=LET_IT_FINISH), [RestoreDraft(text)]
+        return tell(view, LET_IT_FINISH, CAUSE_BUSY), [RestoreDraft(text)]
     try:
         frame = SendMessage(
             message=text, clientMessageId=key, sessionId=view.session_id or None, country=country or None
         )
     except ValidationError as exc:
         notice = TOO_LONG if exc.errors()[0]["type"] == "string_too_long" else EMPTY
-        return dataclasses.replace(view, notice=notice), [RestoreDraft(text)]
+        return tell(view, notice), [RestoreDraft(text)]
     live = Turn(key=key, question=frame.message, session_id=view.session_id, country=country)
-    return dataclasses.replace(view, notice="", live=live), [Send(wire(frame))]
+    return dataclasses.replace(tell(view, ""), live=live, announcement=""), [Send(wire(frame))]
 
 
 def retry(view: ChatView, key: str) -> tuple[ChatView, str | None]:
@@ -47,7 +60,7 @@ def stop(view: ChatView) -> Outcome:
     if turn is None or not turn.message_id:
         return view, []
     view, send = request(view, Stop(messageId=turn.message_id), message_id=turn.message_id)
-    return dataclasses.replace(view, notice=""), [send]
+    return tell(view, ""), [send]
 
 
 def give_feedback(view: ChatView, key: str, helpful: bool) -> Outcome:
@@ -69,6 +82,7 @@ def send_comment(view: ChatView, key: str, comment: str) -> Outcome:
         if turn.key == key and turn.feedback:
             turns[i] = dataclasses.replace(turn, comment_open=False)
             if comment:
+                turns[i] = dataclasses.replace(turns[i], commented=True, feedback_saved=False)
                 frame = Feedback(
                     sessionId=turn.session_id or view.session_id,
                     messageId=turn.message_id,
@@ -90,7 +104,7 @@ def open_session(view: ChatView, session_id: str, online: bool) -> Outcome:
     if session_id == view.session_id and view.turns:
         return view, []
     if not online:
-        return dataclasses.replace(view, notice=OFFLINE), []
+        return tell(view, OFFLINE, CAUSE_OFFLINE), []
     view, send = request(view, History(sessionId=session_id, limit=HISTORY_PAGE_MAX), session_id=session_id)
     view = finish_live(view)
     return dataclasses.replace(view, loading_session=True, session_id=session_id, turns=[]), [send]
@@ -98,7 +112,7 @@ def open_session(view: ChatView, session_id: str, online: bool) -> Outcome:
 
 def delete_session(view: ChatView, session_id: str, online: bool) -> Outcome:
     if not online:
-        return dataclasses.replace(view, notice=OFFLINE), []
+        return tell(view, OFFLINE, CAUSE_OFFLINE), []
     view, send = request(view, DeleteHistory(sessionId=session_id), session_id=session_id)
     view = dataclasses.replace(view, sessions=[s for s in view.sessions if s.session_id != session_id])
     return (start_over(view) if session_id == view.session_id else view), [send]

@@ -10,12 +10,14 @@ import dataclasses
 from motivator_web.gateway import GatewayFault, Inbound, UnknownFrame
 from motivator_web.models import (
     DONE,
+    INTERRUPTED,
     ON_OUR_SIDE,
     SENDING,
     STOPPED,
     STREAMING,
     SessionItem,
     Turn,
+    distinct,
     error_sentence,
     session_items,
     title_for,
@@ -24,10 +26,13 @@ from motivator_web.models import (
 )
 from motivator_web.verse_view import daily_received, settings_received
 from motivator_web.view import (
+    CAUSE_OFFLINE,
+    CAUSE_RATE_LIMITED,
     ChatView,
     Effect,
     Note,
     Request,
+    RestoreDraft,
     ScrollTo,
     Send,
     answered,
@@ -36,10 +41,13 @@ from motivator_web.view import (
     interrupt,
     is_live,
     request,
+    resolved,
     streaming,
+    tell,
     wire,
     without,
 )
+from shared.conversation_items import CRISIS_TITLE
 from shared.limits import HISTORY_PAGE_DEFAULT
 from shared.protocol import (
     GATEWAY_TIMEOUT_MESSAGE,
@@ -55,6 +63,7 @@ from shared.protocol import (
     Meta,
     Pong,
     Resume,
+    Safety,
     SendMessage,
     SettingsView,
     StopReason,
@@ -63,6 +72,9 @@ from shared.protocol import (
 #: API Gateway's own frame when a route's integration passes 29 s while its Lambda goes on streaming: informational.
 GATEWAY_TIMEOUT = GATEWAY_TIMEOUT_MESSAGE
 STOPPED_NOTE = "You stopped this answer."
+#: A `done` with stopReason "error": the model's stream broke off; what came is shown, marked, with "Ask again".
+CUT_OFF = "This answer was cut off before it was finished. You can ask again."
+DELETED = "The conversation was deleted."
 FEEDBACK_NOT_SAVED = "We couldn't save that feedback just now. Please try again."
 
 Outcome = tuple[ChatView, list[Effect]]
@@ -74,7 +86,7 @@ def apply(view: ChatView, frame: Inbound) -> Outcome:
         case Ack():
             return _ack(view, frame), []
         case Meta() if is_live(view, frame.message_id):
-            return dataclasses.replace(view, live=with_meta(_live(view), frame)), []
+            return _meta(view, frame), []
         case Delta():
             return _delta(view, frame), []
         case Done():
@@ -93,7 +105,7 @@ def apply(view: ChatView, frame: Inbound) -> Outcome:
             # The handler goes on and its frames still come: nothing fails, nothing for the person to do.
             return view, [Note("gateway integration timed out; the answer goes on")]
         case GatewayFault():  # "Internal server error": a handler failed
-            return (fail(view, ON_OUR_SIDE) if streaming(view) else dataclasses.replace(view, notice=ON_OUR_SIDE)), []
+            return (fail(view, ON_OUR_SIDE) if streaming(view) else tell(view, ON_OUR_SIDE)), []
         case UnknownFrame():
             return view, [Note("frame of an unknown type ignored", {"type": frame.type})]
         case Meta() | Pong():
@@ -104,6 +116,7 @@ def apply(view: ChatView, frame: Inbound) -> Outcome:
 def connected(view: ChatView) -> Outcome:
     """A fresh connection: probe the optional actions once, send an unacknowledged question again under the same
     clientMessageId (the server deduplicates), and resume a streaming answer from its last seq."""
+    view = resolved(view, CAUSE_OFFLINE)  # "You're offline for a moment" goes as the link comes back
     view, probe = request(dataclasses.replace(view, pending=()), History(limit=HISTORY_PAGE_DEFAULT))
     effects: list[Effect] = [probe]
     turn = view.live
@@ -149,9 +162,20 @@ def _ack(view: ChatView, frame: Ack) -> ChatView:
     sessions = view.sessions
     if view.history_supported and all(s.session_id != frame.session_id for s in sessions):
         item = SessionItem(session_id=frame.session_id, title=title_for(turn.question), when="Just now")
-        sessions = [item, *sessions]
+        sessions = distinct([item, *sessions])
+    view = resolved(view, CAUSE_RATE_LIMITED)  # a question was accepted: the wait is over
     left = frame.remaining_today
     return dataclasses.replace(view, live=turn, session_id=frame.session_id, sessions=sessions, remaining_today=left)
+
+
+def _meta(view: ChatView, frame: Meta) -> ChatView:
+    view = dataclasses.replace(view, live=with_meta(_live(view), frame))
+    if frame.safety != Safety.CRISIS or view.turns:
+        return view
+    # The first message of a new conversation was a crisis: the history shows the server's neutral title instead.
+    session_id = _live(view).session_id
+    sessions = [dataclasses.replace(s, title=CRISIS_TITLE) if s.session_id == session_id else s for s in view.sessions]
+    return dataclasses.replace(view, sessions=distinct(sessions))
 
 
 def _delta(view: ChatView, frame: Delta) -> ChatView:
@@ -167,21 +191,26 @@ def _delta(view: ChatView, frame: Delta) -> ChatView:
 
 def _done(view: ChatView, frame: Done) -> Outcome:
     view = answered(view, "resume", message_id=frame.message_id)
-    stopped = frame.stop_reason == StopReason.STOPPED
+    stopped, broken = frame.stop_reason == StopReason.STOPPED, frame.stop_reason == StopReason.ERROR
     if stopped:
         view = answered(view, "stop", message_id=frame.message_id)
     if not is_live(view, frame.message_id):
         return view, []
+    status, notice = (STOPPED, STOPPED_NOTE) if stopped else (INTERRUPTED, CUT_OFF) if broken else (DONE, "")
     turn = dataclasses.replace(
-        _live(view),
-        status=STOPPED if stopped else DONE,
-        fallback=frame.fallback,
-        notice=STOPPED_NOTE if stopped else "",
-        saved=frame.stored is not False,
+        _live(view), status=status, fallback=frame.fallback, notice=notice, saved=frame.stored is not False
     )
-    view = finish_live(dataclasses.replace(view, live=turn))
+    view = finish_live(dataclasses.replace(view, live=turn, announcement=announcement(turn)))
     # The help lines come first in a crisis card: show its top, not the end of the conversation.
     return view, [ScrollTo(f"turn-{turn.key}")] if turn.crisis else []
+
+
+def announcement(turn: Turn) -> str:
+    """The finished answer as one polite announcement: what it is, the verse with its reference, the words."""
+    lead = "Help lines are shown first in this answer. " if turn.crisis else "The answer is ready. "
+    verse = f"{turn.reference}: {turn.verse} " if turn.reference else ""
+    end = f" {turn.notice}" if turn.notice else ""
+    return f"{lead}{verse}{turn.text}{end}".strip()
 
 
 def _history(view: ChatView, frame: HistoryPage) -> ChatView:
@@ -189,7 +218,7 @@ def _history(view: ChatView, frame: HistoryPage) -> ChatView:
     if session_id and not frame.items:
         deleted = answered(view, "deleteHistory", session_id=session_id)
         if deleted is not view:
-            return deleted  # the server confirms a deletion with an empty page of that session
+            return tell(deleted, DELETED)  # the server confirms a deletion with an empty page of that session
     view = answered(view, "history", session_id=session_id)
     if not view.capabilities_known:
         view = _capabilities(view, supported=True)
@@ -217,8 +246,13 @@ def _error(view: ChatView, frame: Error) -> Outcome:
     if isinstance(owner, Turn):
         if frame.code == ErrorCode.MODEL_UNAVAILABLE and owner.status == STREAMING:
             return view, []  # the server goes on with its offline composer: nothing to tell
+        if frame.code == ErrorCode.RATE_LIMITED and owner.status == SENDING:
+            # One notice, updated with the wait, and the words back in the box: no pile of "Try again" cards.
+            return tell(dataclasses.replace(view, live=None), sentence, CAUSE_RATE_LIMITED), [
+                RestoreDraft(owner.question)
+            ]
         return fail(view, sentence), []
-    return dataclasses.replace(view, notice=sentence), []
+    return tell(view, sentence), []
 
 
 def _owner(view: ChatView, frame: Error) -> Request | Turn | None:
@@ -249,8 +283,8 @@ def _request_failed(view: ChatView, asked: Request, code: ErrorCode, sentence: s
         case "resume":
             return (interrupt(view) if _answer_streaming(view) else view), []
         case "feedback":
-            return dataclasses.replace(view, notice=FEEDBACK_NOT_SAVED), []
-    return dataclasses.replace(view, loading_session=False, notice=sentence), []
+            return tell(view, FEEDBACK_NOT_SAVED), []
+    return dataclasses.replace(tell(view, sentence), loading_session=False), []
 
 
 def _unsupported(view: ChatView, action: str) -> ChatView:

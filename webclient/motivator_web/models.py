@@ -60,13 +60,18 @@ class Turn:
     comment_open: bool = False
     #: An answer asked for with "another verse": the message id of the earlier answer to the same words.
     sibling_of: str = ""
+    #: A comment went with the feedback (its confirmation says so).
+    commented: bool = False
 
 
 @dataclasses.dataclass
 class SessionItem:
     session_id: str = ""
     title: str = ""
+    #: A fallback text ("Just now" for a conversation started here, else the time in UTC).
     when: str = ""
+    #: Last activity, epoch ms (0: unknown); the browser shows it in the person's own time zone.
+    at_ms: int = 0
 
 
 def with_safety(turn: Turn, safety: Safety | str | None, resources: Iterable[Any] | None) -> Turn:
@@ -123,13 +128,31 @@ def _when(epoch_ms: int | None) -> str:
 
 
 def session_items(items: Sequence[SessionSummary | TurnView]) -> list[SessionItem]:
-    return [
-        SessionItem(
-            session_id=item.session_id, title=_short(item.title or "Conversation"), when=_when(item.last_activity_at)
-        )
-        for item in items
-        if isinstance(item, SessionSummary)
-    ]
+    return distinct(
+        [
+            SessionItem(
+                session_id=item.session_id,
+                title=_short(item.title or "Conversation"),
+                when=_when(item.last_activity_at),
+                at_ms=item.last_activity_at or 0,
+            )
+            for item in items
+            if isinstance(item, SessionSummary)
+        ]
+    )
+
+
+def distinct(sessions: list[SessionItem]) -> list[SessionItem]:
+    """Titles told apart: a title met again (oldest first; the list is newest first) gets " (2)", " (3)" …"""
+    used: set[str] = set()
+    titled: list[SessionItem] = []
+    for item in reversed(sessions):
+        title, n = item.title, 2
+        while title in used:
+            title, n = f"{item.title} ({n})", n + 1
+        used.add(title)
+        titled.append(item if title == item.title else dataclasses.replace(item, title=title))
+    return titled[::-1]
 
 
 #: Stored turn status -> (status on screen, note).

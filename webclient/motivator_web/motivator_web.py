@@ -13,7 +13,7 @@ from motivator_web.components.auth import confirm_page, forgot_page, session_coo
 from motivator_web.components.chat import composer, transcript
 from motivator_web.components.landing import landing_page
 from motivator_web.components.ops import ops_page
-from motivator_web.components.sidebar import desktop_sidebar, header, mobile_sidebar
+from motivator_web.components.sidebar import desktop_sidebar, header
 from motivator_web.country_state import CountryState
 from motivator_web.failover import tabs_survive_backend_loss
 from motivator_web.security import inline_script_hashes, origin_of, security_headers, with_security_headers
@@ -54,10 +54,13 @@ def chat_page() -> rx.Component:
             min_height="0",
             width="100%",
         ),
-        mobile_sidebar(),
         direction="column",
         height="100dvh",
         width="100%",
+        # Exactly the viewport: nothing inside (a visually hidden label, a scrolled-to crisis card) can grow the page
+        # or scroll it under the header.
+        position="relative",
+        overflow="clip",  # unlike "hidden", never scrolled by scrollIntoView
         background="linear-gradient(180deg, var(--teal-2), var(--gray-1) 240px)",
     )
 
@@ -99,13 +102,18 @@ def _local_headers() -> dict[str, str]:
 
 app = rx.App(
     style=STYLE,
+    stylesheets=["/motivator.css"],  # rules that must reach Radix's portals too (tap targets, colour scheme)
     # The sign-in cookie's routes (session.py) under Reflex's own, every answer with the security headers.
     api_transformer=[session.api(), with_security_headers(_local_headers())],
     head_components=[
         rx.el.meta(name="description", content=DESCRIPTION),
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
+        rx.el.script(src="/online.js", defer=True),  # the browser's own link, for the connection pill (CSP: 'self')
     ],
 )
+# Reflex's overlay (a "Cannot connect to server" developer toast over the composer, a pulsing icon) gives way to the
+# header's connection pill, which says the same calmly (components/status.py).
+app.app_wraps[(5, "Overlay")] = lambda stateful: None
 # With Redis, a tab whose backend died is taken over by the next one, signed in and mid-answer (failover.py).
 app.register_lifespan_task(tabs_survive_backend_loss)
 app.add_page(

@@ -25,6 +25,9 @@ OptionalAction = History | Feedback | Stop | Resume | DeleteHistory | ChangeSett
 UNFINISHED = "This answer was left unfinished."
 DROPPED = "The connection dropped while this answer was being written. You can ask again."
 
+#: Why the notice above the composer is up, so it goes when its cause does ("" = until dismissed or replaced).
+CAUSE_BUSY, CAUSE_OFFLINE, CAUSE_RATE_LIMITED = "busy", "offline", "rate_limited"
+
 
 @dataclasses.dataclass(frozen=True)
 class Request:
@@ -47,6 +50,10 @@ class ChatView:
     session_id: str = ""
     sessions: list[SessionItem] = dataclasses.field(default_factory=list)
     notice: str = ""
+    #: A CAUSE_* (an answer being written, no link, a rate limit), or "" (a notice with no cause that ends by itself).
+    notice_cause: str = ""
+    #: What a screen reader hears once an answer is finished (the growing text is not announced delta by delta).
+    announcement: str = ""
     loading_session: bool = False
     # Capabilities, from the server's replies to the optional actions (history, feedback, stop, resume).
     history_supported: bool = False
@@ -142,6 +149,16 @@ def streaming(view: ChatView) -> bool:
     return view.live is not None and view.live.status in (SENDING, STREAMING)
 
 
+def tell(view: ChatView, sentence: str, cause: str = "") -> ChatView:
+    """Show one notice above the composer (it replaces any other: there is never a pile of them)."""
+    return dataclasses.replace(view, notice=sentence, notice_cause=cause)
+
+
+def resolved(view: ChatView, cause: str) -> ChatView:
+    """The notice goes once its cause has: the answer finished, the link is back, a question was accepted."""
+    return dataclasses.replace(view, notice="", notice_cause="") if view.notice_cause == cause else view
+
+
 def finish_live(view: ChatView) -> ChatView:
     """Move the live turn into the transcript (an unfinished one is marked interrupted)."""
     turn = view.live
@@ -149,7 +166,7 @@ def finish_live(view: ChatView) -> ChatView:
         return view
     if turn.status in (SENDING, STREAMING):
         turn = dataclasses.replace(turn, status=INTERRUPTED, notice=UNFINISHED)
-    return dataclasses.replace(view, turns=[*view.turns, turn], live=None)
+    return resolved(dataclasses.replace(view, turns=[*view.turns, turn], live=None), CAUSE_BUSY)
 
 
 def fail(view: ChatView, sentence: str) -> ChatView:
@@ -169,7 +186,7 @@ def interrupt(view: ChatView) -> ChatView:
 
 def start_over(view: ChatView) -> ChatView:
     """A new, empty conversation (the live turn, if any, goes into the old one first)."""
-    return dataclasses.replace(finish_live(view), turns=[], session_id="", notice="")
+    return dataclasses.replace(finish_live(view), turns=[], session_id="", notice="", notice_cause="")
 
 
 def forgotten(view: ChatView) -> ChatView:

@@ -5,7 +5,7 @@ import reflex as rx
 from motivator_web.state import AuthState
 
 
-def brand(size: str = "6") -> rx.Component:
+def brand(size: str = "6", **wordmark) -> rx.Component:
     return rx.hstack(
         rx.center(
             rx.icon("sprout", size=20, color="white"),
@@ -15,7 +15,7 @@ def brand(size: str = "6") -> rx.Component:
             background="linear-gradient(135deg, var(--teal-9), var(--jade-10))",
             aria_hidden="true",
         ),
-        rx.heading("Motivator", size=size, weight="bold", color="var(--teal-12)"),
+        rx.heading("Motivator", size=size, weight="bold", color="var(--teal-12)", **wordmark),
         align="center",
         spacing="2",
     )

@@ -1,12 +1,14 @@
 """Help lines in an answer: the crisis card (first, prominent) and the concern card (below the answer, quiet)."""
 
+from typing import Any
+
 import reflex as rx
 
 #: Tap targets of at least 44 px (WCAG 2.5.5, Apple's HIG), on a phone as on a desktop.
 TAP = "44px"
 
 
-def _action(href, label, name, icon: str, testid: str, look: dict[str, str], external: bool = False) -> rx.Component:
+def _action(href, label, name, icon: str, testid: str, look: dict[str, Any], external: bool = False) -> rx.Component:
     """One way to reach a line: a single link styled as a button (one tab stop), its label honest and visible."""
     return rx.cond(
         href != "",
@@ -30,7 +32,7 @@ def _action(href, label, name, icon: str, testid: str, look: dict[str, str], ext
     )
 
 
-def _actions(resource, call: dict[str, str], text: dict[str, str], link: dict[str, str]) -> list[rx.Component]:
+def _actions(resource, call: dict[str, Any], text: dict[str, Any], link: dict[str, Any]) -> list[rx.Component]:
     return [
         _action(resource.tel_href, resource.call_label, resource.name, "phone", "resource-call", call),
         _action(resource.sms_href, resource.text_label, resource.name, "message-square", "resource-text", text),
@@ -51,9 +53,9 @@ def crisis_row(resource) -> rx.Component:
     """A line in a crisis card: its name, what it offers, and large actions; `lang` is the service's own language."""
     actions = _actions(
         resource,
-        call={"size": "3", "color_scheme": "tomato"},
-        text={"size": "3", "color_scheme": "tomato", "variant": "outline"},
-        link={"size": "3", "color_scheme": "tomato", "variant": "soft"},
+        call={"size": "3", "color_scheme": "tomato", "high_contrast": True},
+        text={"size": "3", "color_scheme": "tomato", "variant": "outline", "high_contrast": True},
+        link={"size": "3", "color_scheme": "tomato", "variant": "soft", "high_contrast": True},
     )
     return rx.box(
         rx.text(resource.name, weight="bold", size="3", as_="p"),
@@ -71,7 +73,7 @@ def crisis_row(resource) -> rx.Component:
 
 def quiet_row(resource) -> rx.Component:
     """A line in a concern card: one compact row, the actions beside the name where they fit and below it where not."""
-    look = {"size": "2", "color_scheme": "teal", "variant": "soft"}
+    look = {"size": "2", "color_scheme": "teal", "variant": "soft", "high_contrast": True}
     return rx.flex(
         rx.box(
             rx.text(resource.name, weight="medium", size="2", as_="p"),

@@ -1,6 +1,7 @@
 """The conversation: question bubbles, answer cards (emotion, verse, encouragement, help lines), the composer."""
 
 import reflex as rx
+from reflex_base.vars.base import Var
 
 from motivator_web.components.allowance import allowance_note
 from motivator_web.components.care import concern_resources, crisis_resources
@@ -9,6 +10,7 @@ from motivator_web.components.verse_of_the_day import translation_name, verse_of
 from motivator_web.models import DONE, FAILED, INTERRUPTED, SENDING, STOPPED, STREAMING, UNSAVED_NOTE
 from motivator_web.state import ChatState
 from motivator_web.state.landing import EXAMPLES
+from motivator_web.state.ui import DetailState
 from shared.limits import FEEDBACK_COMMENT_MAX_CHARS, MESSAGE_MAX_CHARS
 
 SERIF = "'Iowan Old Style', 'Palatino Linotype', Palatino, Georgia, serif"
@@ -39,10 +41,29 @@ def emotion_chip(turn) -> rx.Component:
         turn.emotion,
         color_scheme="teal",
         variant="soft",
+        high_contrast=True,  # teal-11 on teal-3 is 4.1:1; the high-contrast text passes in light and dark
         radius="full",
         size="2",
         data_testid="emotion-chip",
         text_transform="capitalize",
+    )
+
+
+def copy_verse(turn, translation) -> rx.Component:
+    """One tap copies the verse as it should be quoted: its words, reference and translation."""
+    quoted = "\u201c" + turn.verse + "\u201d \u2014 " + turn.reference + " (" + translation + ")"
+    copied = DetailState.copied == turn.key
+    return rx.button(
+        rx.icon(rx.cond(copied, "check", "copy"), size=14, aria_hidden="true"),
+        rx.cond(copied, "Copied", "Copy verse"),
+        on_click=[rx.set_clipboard(quoted), DetailState.mark_copied(turn.key)],
+        variant="ghost",
+        color_scheme="gray",
+        high_contrast=True,
+        size="1",
+        aria_label=rx.cond(copied, "Copied", "Copy verse"),
+        data_testid="copy-verse",
+        margin_left="auto",
     )
 
 
@@ -65,12 +86,17 @@ def verse_card(turn) -> rx.Component:
             ),
             rx.el.figcaption(
                 rx.hstack(
-                    rx.text(turn.reference, weight="bold", size="2", data_testid="verse-reference"),
+                    rx.el.cite(
+                        rx.text(turn.reference, weight="bold", size="2", data_testid="verse-reference"),
+                        style={"fontStyle": "normal"},
+                    ),
                     rx.text("·", size="2", color="var(--gray-9)", aria_hidden="true"),
                     rx.text(translation, size="1", color="var(--gray-11)", data_testid="verse-translation"),
+                    copy_verse(turn, translation),
                     spacing="2",
                     align="center",
                     wrap="wrap",
+                    width="100%",
                 ),
                 style={"marginTop": "10px"},
             ),
@@ -96,7 +122,8 @@ def listening() -> rx.Component:
 
 
 def answer_text(turn, live: bool) -> rx.Component:
-    props = {"aria_live": "polite", "aria_atomic": "false", "id": "live-answer"} if live else {}
+    # Not a live region itself: every delta would be read out. The finished answer is announced once (announcer()).
+    props = {"id": "live-answer"} if live else {}
     return rx.text(
         turn.text,
         size="3",
@@ -114,6 +141,7 @@ def feedback_row(turn) -> rx.Component:
             rx.icon(icon, size=16),
             variant=rx.cond(turn.feedback == chosen, "solid", "soft"),
             color_scheme=rx.cond(turn.feedback == chosen, "teal", "gray"),
+            high_contrast=True,
             size="2",
             radius="full",
             aria_label=label,
@@ -135,7 +163,7 @@ def feedback_row(turn) -> rx.Component:
                 width="100%",
             ),
             rx.hstack(
-                rx.button("Send comment", type="submit", size="2", variant="soft"),
+                rx.button("Send comment", type="submit", size="2", variant="soft", high_contrast=True),
                 rx.button(
                     "No thanks", type="button", size="2", variant="ghost", on_click=ChatState.close_comment(turn.key)
                 ),
@@ -156,7 +184,13 @@ def feedback_row(turn) -> rx.Component:
             thumb("thumbs-down", "No, this didn't help", False, "down"),
             rx.cond(
                 turn.feedback_saved,
-                rx.text("Thank you — noted.", size="1", color="var(--jade-11)", role="status"),
+                rx.text(
+                    rx.cond(turn.commented, "Thank you — your comment was sent.", "Thank you — noted."),
+                    size="1",
+                    color="var(--jade-11)",
+                    role="status",
+                    data_testid="feedback-saved",
+                ),
             ),
             align="center",
             spacing="2",
@@ -187,12 +221,15 @@ def turn_footer(turn, live: bool) -> rx.Component:
         (
             FAILED,
             rx.vstack(
-                rx.callout(turn.notice, icon="cloud-sun", color_scheme="amber", width="100%", role="alert"),
+                rx.callout(
+                    turn.notice, icon="cloud-sun", color_scheme="amber", high_contrast=True, width="100%", role="alert"
+                ),
                 rx.button(
                     rx.icon("rotate-ccw", size=14),
                     "Try again",
                     size="2",
                     variant="soft",
+                    high_contrast=True,
                     on_click=ChatState.retry(turn.key),
                     aria_label="Send this message again",
                 ),
@@ -203,12 +240,13 @@ def turn_footer(turn, live: bool) -> rx.Component:
         (
             INTERRUPTED,
             rx.vstack(
-                rx.callout(turn.notice, icon="wifi-off", color_scheme="amber", width="100%"),
+                rx.callout(turn.notice, icon="wifi-off", color_scheme="amber", high_contrast=True, width="100%"),
                 rx.button(
                     rx.icon("rotate-ccw", size=14),
                     "Ask again",
                     size="2",
                     variant="soft",
+                    high_contrast=True,
                     on_click=ChatState.retry(turn.key),
                     aria_label="Ask this again",
                 ),
@@ -216,7 +254,7 @@ def turn_footer(turn, live: bool) -> rx.Component:
                 width="100%",
             ),
         ),
-        (STOPPED, rx.text(turn.notice, size="1", color="var(--gray-10)")),
+        (STOPPED, rx.text(turn.notice, size="1", color="var(--gray-11)")),
         (
             DONE,
             rx.cond(ChatState.feedback_supported & turn.feedback_offered & (turn.message_id != ""), feedback_row(turn)),
@@ -237,7 +275,7 @@ def answer_card(turn, live: bool = False) -> rx.Component:
             concern_resources(turn),
             turn_footer(turn, live),
             rx.fragment() if live else verse_actions(turn),
-            rx.cond(~turn.saved, rx.text(UNSAVED_NOTE, size="1", color="var(--gray-10)", data_testid="unsaved-note")),
+            rx.cond(~turn.saved, rx.text(UNSAVED_NOTE, size="1", color="var(--gray-11)", data_testid="unsaved-note")),
             spacing="3",
             width="100%",
         ),
@@ -287,6 +325,8 @@ def empty_state() -> rx.Component:
                         size="2",
                         min_height="44px",
                         height="auto",
+                        max_width="100%",
+                        padding_y="8px",
                         white_space="normal",
                         data_testid="example-message",
                     )
@@ -350,9 +390,21 @@ def transcript() -> rx.Component:
         width="100%",
         # Contains the absolutely placed .sr-only labels; without it they stretch the document and the page scrolls.
         position="relative",
-        role="log",
+        role="region",  # not role="log": a log is a live region, and would read each delta as it arrives
         aria_label="Conversation",
         data_testid="transcript",
+    )
+
+
+def announcer() -> rx.Component:
+    """A polite live region, always present and visually hidden: it speaks each finished answer once."""
+    return rx.el.div(
+        ChatState.announcement,
+        role="status",
+        aria_live="polite",
+        aria_atomic="true",
+        class_name="sr-only",
+        data_testid="announcer",
     )
 
 
@@ -371,6 +423,7 @@ def notice_bar() -> rx.Component:
                 margin_left="auto",
             ),
             color_scheme="amber",
+            high_contrast=True,
             role="status",
             width="100%",
             data_testid="notice",
@@ -392,6 +445,7 @@ def ai_disclosure() -> rx.Component:
 
 def composer() -> rx.Component:
     return rx.box(
+        announcer(),
         rx.vstack(
             notice_bar(),
             allowance_note(),
@@ -402,7 +456,11 @@ def composer() -> rx.Component:
                         name="message",
                         placeholder="Write how you feel…",
                         aria_label="Your message",
-                        enter_key_submit=True,
+                        # Enter sends with a keyboard; on a touch screen it is a new line and Send sends (evaluated
+                        # at each key press, in the bundle: no script, no eval).
+                        enter_key_submit=Var(
+                            _js_expr="!window.matchMedia('(pointer: coarse)').matches", _var_type=bool
+                        ),
                         auto_focus=True,  # after sign-in (and on every visit) the person can write at once
                         auto_height=True,
                         max_length=MESSAGE_MAX_CHARS,
@@ -421,6 +479,7 @@ def composer() -> rx.Component:
                         size="3",
                         radius="large",
                         aria_label="Send message",
+                        high_contrast=True,  # white on teal-9 is 3.07:1
                         disabled=ChatState.streaming,
                         data_testid="send-button",
                     ),
@@ -438,7 +497,7 @@ def composer() -> rx.Component:
                 rx.text(
                     "Enter to send · Shift+Enter for a new line",
                     size="1",
-                    color="var(--gray-10)",
+                    color="var(--gray-11)",
                     display=["none", "none", "block"],
                     white_space="nowrap",
                 ),

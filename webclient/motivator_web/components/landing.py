@@ -149,7 +149,7 @@ def crisis_strip() -> rx.Component:
                 "Call or text 988 (US)",
                 href="tel:988",
                 data_testid="strip-988",
-                style={"color": "var(--tomato-11)", "fontWeight": 700, "textDecoration": "underline"},
+                style={"color": "var(--tomato-12)", "fontWeight": 700, "textDecoration": "underline"},
             ),
             " or your local emergency number.",
             size="2",

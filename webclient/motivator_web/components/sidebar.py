@@ -1,11 +1,13 @@
 """The header (brand, connection, settings, sign out) and the sessions sidebar (panel on desktop, overlay on phones)."""
 
 import reflex as rx
+from reflex_base.vars.base import Var
 
 from motivator_web.components.auth import brand
 from motivator_web.components.settings import settings_menu
 from motivator_web.components.status import connection_indicator
 from motivator_web.state import ChatState
+from motivator_web.state.ui import DetailState
 
 
 def delete_button(session) -> rx.Component:
@@ -21,21 +23,48 @@ def delete_button(session) -> rx.Component:
             ),
         ),
         rx.alert_dialog.content(
-            rx.alert_dialog.title("Delete this conversation?"),
+            rx.alert_dialog.title("Delete \u201c" + session.title + "\u201d?"),
             rx.alert_dialog.description(
-                "Its messages and answers will be removed from your history. This can't be undone.", size="2"
+                "Its messages and answers will be removed from your history for good. This can't be undone.", size="2"
             ),
             rx.flex(
-                rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(
-                    rx.button("Delete", color_scheme="tomato", on_click=ChatState.delete_session(session.session_id))
+                rx.alert_dialog.cancel(
+                    rx.button("Keep it", variant="soft", color_scheme="gray", high_contrast=True, size="3")
                 ),
+                rx.alert_dialog.action(
+                    rx.button(
+                        rx.icon("trash-2", size=16),
+                        "Delete",
+                        color_scheme="tomato",
+                        high_contrast=True,
+                        size="3",
+                        on_click=ChatState.delete_session(session.session_id),
+                        data_testid="confirm-delete",
+                    )
+                ),
+                # At opposite ends: "Keep it" and "Delete" are never a slip of the finger apart.
+                justify="between",
                 gap="3",
-                justify="end",
-                margin_top="16px",
+                margin_top="20px",
             ),
             max_width="400px",
         ),
+    )
+
+
+def local_time(session) -> rx.Component:
+    """The session's time in the browser's own zone and locale, formatted by the browser (no script, no eval)."""
+    at = session.at_ms
+    formatted: Var[str] = Var(
+        _js_expr=(
+            "new Intl.DateTimeFormat(undefined, {day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit'})"
+            f".format(new Date({at!s}))"
+        ),
+        _var_type=str,
+        _var_data=at._get_all_var_data(),
+    )
+    return rx.text(
+        rx.cond(at > 0, formatted, session.when), size="1", color="var(--gray-11)", data_testid="session-when"
     )
 
 
@@ -45,7 +74,7 @@ def session_row(session) -> rx.Component:
         rx.button(
             rx.vstack(
                 rx.text(session.title, size="2", weight="medium", trim="both", text_align="left", width="100%"),
-                rx.text(session.when, size="1", color="var(--gray-10)"),
+                local_time(session),
                 spacing="1",
                 align="start",
                 width="100%",
@@ -53,8 +82,8 @@ def session_row(session) -> rx.Component:
             ),
             variant=rx.cond(current, "soft", "ghost"),
             color_scheme=rx.cond(current, "teal", "gray"),
+            high_contrast=True,
             on_click=ChatState.open_session(session.session_id),
-            aria_label="Open conversation: " + session.title,
             aria_current=rx.cond(current, "true", "false"),
             height="auto",
             padding="8px 10px",
@@ -70,6 +99,27 @@ def session_row(session) -> rx.Component:
     )
 
 
+def search_box() -> rx.Component:
+    return rx.input(
+        rx.input.slot(rx.icon("search", size=16, aria_hidden="true")),
+        placeholder="Search conversations",
+        aria_label="Search conversations",
+        type="search",
+        # Uncontrolled (no value=): a controlled, debounced input would pull in another npm package.
+        default_value=DetailState.search,
+        on_change=DetailState.set_search,
+        size="2",
+        width="100%",
+        data_testid="history-search",
+    )
+
+
+def matching_row(session) -> rx.Component:
+    """A row of the history, shown while its title holds the search words (any case)."""
+    words = DetailState.search.strip().lower()
+    return rx.cond((words == "") | session.title.lower().contains(words), session_row(session))
+
+
 def sessions_panel() -> rx.Component:
     return rx.vstack(
         rx.button(
@@ -78,16 +128,18 @@ def sessions_panel() -> rx.Component:
             on_click=ChatState.new_session,
             width="100%",
             variant="soft",
+            high_contrast=True,
             aria_label="Start a new conversation",
             data_testid="new-session",
         ),
         rx.text("Your conversations", size="1", weight="bold", color="var(--gray-11)", padding_top="8px"),
         rx.cond(
             ChatState.sessions.length() == 0,
-            rx.text("Conversations you start will appear here.", size="1", color="var(--gray-10)"),
+            rx.text("Conversations you start will appear here.", size="1", color="var(--gray-11)"),
         ),
+        rx.cond(ChatState.sessions.length() > 1, search_box()),
         rx.el.nav(
-            rx.vstack(rx.foreach(ChatState.sessions, session_row), spacing="1", width="100%"),
+            rx.vstack(rx.foreach(ChatState.sessions, matching_row), spacing="1", width="100%"),
             aria_label="Conversation history",
             style={"width": "100%"},
             data_testid="history",
@@ -116,42 +168,58 @@ def desktop_sidebar() -> rx.Component:
 
 
 def mobile_sidebar() -> rx.Component:
+    """The history as a modal drawer on phones, opened from the header's menu button: Radix's dialog gives it Esc,
+    a focus trap, and the focus back on that button when it closes."""
     return rx.cond(
-        ChatState.history_supported & ChatState.sidebar_open,
-        rx.box(
-            rx.box(
-                position="fixed",
-                inset="0",
-                background="var(--black-a6)",
-                on_click=ChatState.set_sidebar_open(False),
-                aria_hidden="true",
+        ChatState.history_supported,
+        rx.dialog.root(
+            rx.dialog.trigger(
+                rx.icon_button(
+                    rx.icon("menu", size=18),
+                    variant="ghost",
+                    color_scheme="gray",
+                    aria_label="Show conversations",
+                    display=["inline-flex", "inline-flex", "none"],
+                    data_testid="show-history",
+                ),
             ),
-            rx.box(
+            rx.dialog.content(
                 rx.hstack(
-                    rx.heading("Conversations", size="3"),
+                    rx.dialog.title("Conversations", size="3", margin="0"),
                     rx.spacer(),
-                    rx.icon_button(
-                        rx.icon("x", size=16),
-                        variant="ghost",
-                        on_click=ChatState.set_sidebar_open(False),
-                        aria_label="Close conversations",
+                    rx.dialog.close(
+                        rx.icon_button(
+                            rx.icon("x", size=18),
+                            variant="ghost",
+                            color_scheme="gray",
+                            size="3",
+                            aria_label="Close conversations",
+                            data_testid="close-history",
+                        ),
                     ),
                     padding="14px 14px 0",
                     align="center",
                 ),
                 sessions_panel(),
-                position="fixed",
-                top="0",
-                left="0",
-                bottom="0",
-                width="min(86vw, 320px)",
-                background="var(--color-panel-solid)",
-                box_shadow="0 0 24px var(--black-a5)",
-                role="dialog",
-                aria_label="Conversations",
+                aria_describedby=None,
+                data_testid="history-drawer",
+                style={
+                    "position": "fixed",
+                    "top": 0,
+                    "left": 0,
+                    "bottom": 0,
+                    "width": "min(86vw, 320px)",
+                    "maxWidth": "none",
+                    "maxHeight": "none",
+                    "margin": 0,
+                    "padding": 0,
+                    "borderRadius": 0,
+                    "display": "flex",
+                    "flexDirection": "column",
+                },
             ),
-            display=["block", "block", "none"],
-            z_index="20",
+            open=ChatState.sidebar_open,
+            on_open_change=ChatState.set_sidebar_open,
         ),
     )
 
@@ -170,18 +238,9 @@ def new_session_icon(**props) -> rx.Component:
 
 def header() -> rx.Component:
     return rx.flex(
-        rx.cond(
-            ChatState.history_supported,
-            rx.icon_button(
-                rx.icon("menu", size=18),
-                variant="ghost",
-                color_scheme="gray",
-                on_click=ChatState.toggle_sidebar,
-                aria_label="Show conversations",
-                display=["inline-flex", "inline-flex", "none"],
-            ),
-        ),
-        brand("4"),
+        mobile_sidebar(),
+        # On a phone the wordmark gives way, so five 44 px controls and the status fit in 375 px.
+        brand("4", display=["none", "block"]),
         rx.spacer(),
         connection_indicator(),
         rx.cond(

@@ -48,6 +48,8 @@ _HELD = {
     "session_id": "session_id",
     "sessions": "sessions",
     "notice": "notice",
+    "notice_cause": "_notice_cause",
+    "announcement": "announcement",
     "loading_session": "loading_session",
     "history_supported": "history_supported",
     "feedback_supported": "feedback_supported",
@@ -74,6 +76,7 @@ class ChatState(AuthState):
     connection: str = "offline"
     retry_in: int = 0
     notice: str = ""
+    announcement: str = ""
     loading_session: bool = False
     sidebar_open: bool = False
     #: The element the page should scroll to next (a crisis card's turn); the page's scroller (components/chat.py)
@@ -89,6 +92,7 @@ class ChatState(AuthState):
 
     remaining_today: int | None = None
 
+    _notice_cause: str = ""
     _resume_supported: bool = True
     _capabilities_known: bool = False
     _pending: tuple[Request, ...] = ()
@@ -225,7 +229,7 @@ class ChatState(AuthState):
 
     @rx.event
     def dismiss_notice(self) -> None:
-        self.notice = ""
+        self.notice, self._notice_cause = "", ""
 
     # -- the view, the link, the effects --------------------------------------------------------
     def _view(self) -> ChatView:

@@ -372,7 +372,11 @@ class LocalStack:
 
         e = self.endpoints
         endpoints = dict(
-            zip(ENDPOINT_VARIABLES, (connections_url, e["dynamodb_url"], e["bedrock_url"], e["jwks_url"]), strict=True)
+            zip(
+                ENDPOINT_VARIABLES,
+                (connections_url, e["dynamodb_url"], e["bedrock_url"], e["jwks_url"], e["cognito_url"]),
+                strict=True,
+            )
         )
         path = self.state_dir / WIRING_FILE
         wiring(made, endpoints, self.options.handler_env).save(path)

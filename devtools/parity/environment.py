@@ -18,7 +18,13 @@ SETTINGS_ENV: dict[str, str] = dict(zip(Settings.model_fields, env_names(), stri
 #: Endpoint URLs: the only values of a template's environment the local stack overrides (or adds).
 ENDPOINT_VARIABLES: tuple[str, ...] = tuple(
     SETTINGS_ENV[field]
-    for field in ("connections_endpoint_url", "dynamodb_endpoint_url", "bedrock_endpoint_url", "jwks_url")
+    for field in (
+        "connections_endpoint_url",
+        "dynamodb_endpoint_url",
+        "bedrock_endpoint_url",
+        "jwks_url",
+        "cognito_endpoint_url",
+    )
 )
 
 #: Defined by Lambda from the function's region and role session, never by the template.
@@ -62,6 +68,7 @@ def default_handler_env(endpoints: dict[str, Any], connections_url: str, extra: 
         SETTINGS_ENV["connections_endpoint_url"]: connections_url,
         SETTINGS_ENV["dynamodb_endpoint_url"]: endpoints["dynamodb_url"],
         SETTINGS_ENV["bedrock_endpoint_url"]: endpoints["bedrock_url"],
+        SETTINGS_ENV["cognito_endpoint_url"]: endpoints["cognito_url"],
         "POWERTOOLS_SERVICE_NAME": SERVICE,
         "POWERTOOLS_METRICS_NAMESPACE": NAMESPACE,
         "POWERTOOLS_LOG_LEVEL": "INFO",

@@ -69,6 +69,20 @@ class HealthResponse(BaseModel):
     timestamp: datetime
 
 
+#: What the person types in the confirmation dialog before their account is deleted.
+DELETE_CONFIRMATION = "DELETE"
+
+
+class DeleteAccountRequest(_Body):
+    confirm: Literal["DELETE"] = Field(description=f"Exactly {DELETE_CONFIRMATION!r}: deleting cannot be undone.")
+
+
+class AccountDeleted(BaseModel):
+    deleted: Literal[True] = True
+    sessions: int
+    turns: int
+
+
 class GatewayMessage(BaseModel):
     """API Gateway's own answer when it refuses a request before any function runs (401 without a valid JWT)."""
 

@@ -120,6 +120,7 @@ class ChatState(AuthState):
     def signed_out_after_deletion(self):
         """The account is deleted (state/account.py): end the link and sign out, saying so."""
         redirect = self.sign_out()
+        self.email = ""  # the address belongs to no account any more: not left on the sign-in form
         self.auth_info = "Your account and everything in it have been deleted. Take care."
         return redirect
 

@@ -357,8 +357,7 @@ class LocalStack:
             event_log=str(event_log),
             logs_dir=str(self.logs_dir),
         )
-        if not made:  # the templates' wiring does not carry the HTTP API yet (devtools/parity reads the WebSocket API)
-            self.endpoints["http_api_url"] = f"http://127.0.0.1:{http_api_port}"
+        self.endpoints["http_api_url"] = f"http://127.0.0.1:{http_api_port}"
 
     def jwt_authorizer_args(self) -> list[str]:
         """The REST API's JWT authorizer, as CDK configures it: the pool's issuer, the app client as audience."""

@@ -64,6 +64,8 @@ def default_handler_env(endpoints: dict[str, Any], connections_url: str, extra: 
         SETTINGS_ENV["cognito_user_pool_id"]: endpoints["user_pool_id"],
         SETTINGS_ENV["cognito_client_id"]: endpoints["client_id"],
         SETTINGS_ENV["bedrock_model_id"]: str(Settings.model_fields["bedrock_model_id"].default),
+        # As cdk.json's dev environment leaves it: the settings model's default.
+        SETTINGS_ENV["daily_message_allowance"]: str(Settings.model_fields["daily_message_allowance"].default),
         SETTINGS_ENV["jwks_url"]: endpoints["jwks_url"],
         SETTINGS_ENV["connections_endpoint_url"]: connections_url,
         SETTINGS_ENV["dynamodb_endpoint_url"]: endpoints["dynamodb_url"],

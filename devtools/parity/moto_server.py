@@ -1,4 +1,4 @@
-"""moto in server mode, with DynamoDB's IAM checked per table as AWS checks it.
+"""moto in server mode, with DynamoDB's IAM checked per table and Cognito's per user pool, as AWS checks them.
 
 moto's IAM-like access control (on once `/moto-api/reset-auth` is posted 0) evaluates every DynamoDB call
 against the resource `*`, so a least-privilege policy (`dynamodb:PutItem` on one table) refuses everything, and a
@@ -10,9 +10,11 @@ Run as `python -m devtools.parity.moto_server -H 127.0.0.1 -p PORT` (the argumen
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Any
 
+from moto.cognitoidp.responses import CognitoIdpResponse
 from moto.core.authorization import ActionAuthenticatorMixin
 from moto.core.exceptions import (
     AccessDeniedError,
@@ -61,8 +63,27 @@ def _authorize_per_table(self: DynamoHandler, resource: str = "*") -> None:
             raise JsonRESTError(_DYNAMODB_ERRORS[type(refused)], message) from None
 
 
+def pool_arns(region: str, account_id: str, body: dict[str, Any]) -> list[str]:
+    """The user pool a Cognito request acts on (admin calls name it); `*` for the public, token-signed calls."""
+    pool = body.get("UserPoolId")
+    return [f"arn:aws:cognito-idp:{region}:{account_id}:userpool/{pool}"] if isinstance(pool, str) else ["*"]
+
+
+def _authorize_per_pool(self: CognitoIdpResponse, resource: str = "*") -> None:
+    try:
+        body = json.loads(self.body) if isinstance(self.body, str | bytes) and self.body else {}
+    except ValueError:
+        body = {}
+    for arn in pool_arns(self.region, self.current_account, body if isinstance(body, dict) else {}):
+        try:
+            ActionAuthenticatorMixin._authenticate_and_authorize_normal_action(self, arn)
+        except AccessDeniedError as refused:
+            raise JsonRESTError("AccessDeniedException", f"{refused.message} on resource: {arn}") from None
+
+
 def install() -> None:
     DynamoHandler._authenticate_and_authorize_normal_action = _authorize_per_table  # type: ignore[method-assign, assignment]
+    CognitoIdpResponse._authenticate_and_authorize_normal_action = _authorize_per_pool  # type: ignore[method-assign, assignment]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -49,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     chat.add_argument("--username")
     chat.add_argument("--password")
     chat.add_argument("--state-dir", type=Path, default=Path(".motivator"))
+    chat.add_argument("--rest", action="store_true", help="use the REST API (whole answers) instead of the WebSocket")
     chat.add_argument(
         "--country",
         type=_country,
@@ -67,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "token":
             print(access_token(load_endpoints(args.state_dir), args.username, args.password))
             return 0
+        if args.command == "chat" and args.rest:
+            return run_rest_chat(args)
         if args.command == "chat":
             return asyncio.run(run_chat(args))
     except StackError as exc:
@@ -206,6 +209,33 @@ async def run_chat(args: argparse.Namespace) -> int:
         raise StackError(f"The gateway refused the connection (HTTP {exc.response.status_code}).") from None
     except ConnectionClosed as exc:
         raise StackError(f"The connection closed ({exc.rcvd.code if exc.rcvd else 'no code'}).") from None
+
+
+def run_rest_chat(args: argparse.Namespace) -> int:
+    """The same conversation over POST /api/v1/chat: each answer printed whole."""
+    from devtools import rest_chat
+
+    endpoints = load_endpoints(args.state_dir)
+    if "http_api_url" not in endpoints:
+        raise StackError("This local stack serves no REST API; restart it with: make dev")
+    token = access_token(endpoints, args.username, args.password)
+    session_id: str | None = None
+    print("REST API. Write how you feel; an empty line or Ctrl-D quits.")
+    while True:
+        try:
+            line = input("\nyou> ")
+        except EOFError:
+            return 0
+        if not line.strip():
+            return 0
+        try:
+            answer = rest_chat.ask(endpoints["http_api_url"], token, line, session_id, args.country)
+        except rest_chat.RestError as exc:
+            print(f"  ! {exc}")
+            continue
+        session_id = answer["session_id"]
+        print(render_meta(rest_chat.as_meta(answer)) + "\n")
+        print(answer["message"])
 
 
 async def _print_answer(ws: Any) -> str | None:

@@ -64,7 +64,9 @@ def openapi() -> Response[str]:
 def chat(body: Annotated[ChatRequest, Body()]) -> ChatResponse:
     deps: Container = app.context["deps"]
     user = user_of(app)
-    request = SendMessage(message=body.message, clientMessageId=new_id(), sessionId=body.session_id)
+    request = SendMessage(
+        message=body.message, clientMessageId=new_id(), sessionId=body.session_id, country=body.country
+    )
     metrics.add_metric(name=MetricName.MESSAGES_RECEIVED, unit="Count", value=1)
     logger.info("rest message received", user_id=user, chars=len(request.message))
     sink = CollectingSink()

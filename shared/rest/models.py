@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shared import limits
-from shared.protocol import ErrorCode, Id, Resource, Safety
+from shared.protocol import CountryCode, ErrorCode, Id, Resource, Safety
 
 
 class _Body(BaseModel):
@@ -24,6 +24,9 @@ class ChatRequest(_Body):
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=limits.MESSAGE_MAX_CHARS, pattern=r"\S")
     ] = Field(description="How you feel, in your own words.", examples=["I feel anxious about tomorrow."])
     session_id: Id | None = Field(default=None, description="The conversation to continue.")
+    country: CountryCode | None = Field(
+        default=None, description="Two-letter country: the crisis resources name its emergency number."
+    )
 
 
 class BibleVerse(BaseModel):

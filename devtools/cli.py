@@ -18,6 +18,7 @@ from typing import Any
 from devtools.replay import cli as replay_cli
 from devtools.replay.render import GATEWAY_TIMEOUT
 from devtools.stack import LocalStack, StackError, StackOptions, load_endpoints
+from shared.limits import ALLOWANCE_SHOWN_AT
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,6 +58,17 @@ def main(argv: list[str] | None = None) -> int:
         help="two-letter country for the local emergency number (default: from LANG, e.g. en_GB.UTF-8 -> GB)",
     )
 
+    for name, summary in (
+        ("export", "download everything of a user (JSON and Markdown, zipped) from the REST API"),
+        ("delete-account", "delete a user and everything of theirs, after typing DELETE"),
+    ):
+        account = sub.add_parser(name, help=summary)
+        account.add_argument("--username")
+        account.add_argument("--password")
+        account.add_argument("--state-dir", type=Path, default=Path(".motivator"))
+        if name == "export":
+            account.add_argument("--out", type=Path, default=None, help="where to write the zip (default: its name)")
+
     replay_cli.add_parser(sub)
 
     args = parser.parse_args(argv)
@@ -68,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "token":
             print(access_token(load_endpoints(args.state_dir), args.username, args.password))
             return 0
+        if args.command in ("export", "delete-account"):
+            return run_account(args)
         if args.command == "chat" and args.rest:
             return run_rest_chat(args)
         if args.command == "chat":
@@ -211,6 +225,35 @@ async def run_chat(args: argparse.Namespace) -> int:
         raise StackError(f"The connection closed ({exc.rcvd.code if exc.rcvd else 'no code'}).") from None
 
 
+def run_account(args: argparse.Namespace) -> int:
+    """`motivator export` writes the zip; `motivator delete-account` asks for DELETE first."""
+    from devtools import rest_chat
+
+    endpoints = load_endpoints(args.state_dir)
+    token = access_token(endpoints, args.username, args.password)
+    base = endpoints.get("http_api_url")
+    if not base:
+        raise StackError("This local stack serves no REST API; restart it with: make dev")
+    try:
+        if args.command == "export":
+            name, data = rest_chat.export(base, token)
+            out = args.out or Path(name)
+            out.write_bytes(data)
+            print(f"Wrote {out} ({len(data)} bytes): motivator-export.json and motivator-export.md")
+            return 0
+        print(
+            "This deletes every conversation, feedback and saved verse of this user, and the user. It cannot be undone."
+        )
+        if input("Type DELETE to confirm: ").strip() != "DELETE":
+            print("Nothing was deleted.")
+            return 1
+        rest_chat.delete(base, token)
+    except rest_chat.RestError as exc:
+        raise StackError(str(exc)) from None
+    print("The account and everything in it were deleted.")
+    return 0
+
+
 def run_rest_chat(args: argparse.Namespace) -> int:
     """The same conversation over POST /api/v1/chat: each answer printed whole."""
     from devtools import rest_chat
@@ -234,6 +277,7 @@ def run_rest_chat(args: argparse.Namespace) -> int:
             print(f"  ! {exc}")
             continue
         session_id = answer["session_id"]
+        _print_allowance(answer.get("remaining_today"))
         print(render_meta(rest_chat.as_meta(answer)) + "\n")
         print(answer["message"])
 
@@ -246,6 +290,7 @@ async def _print_answer(ws: Any) -> str | None:
         kind = frame.get("type")
         if kind == "ack":
             session_id = frame["sessionId"]
+            _print_allowance(frame.get("remainingToday"))
         elif kind == "meta":
             print(render_meta(frame))
             sys.stdout.write("\n")
@@ -267,6 +312,12 @@ async def _print_answer(ws: Any) -> str | None:
         elif "message" in frame:  # API Gateway's own error frames
             print(f"\n  ! gateway: {frame['message']}")
             return session_id
+
+
+def _print_allowance(remaining: int | None) -> None:
+    """Today's allowance, once few messages are left (as the web client shows it)."""
+    if remaining is not None and remaining <= ALLOWANCE_SHOWN_AT:
+        print(f"  ({remaining} message{'s' if remaining != 1 else ''} left today)")
 
 
 def country_from_locale(locale: str | None) -> str | None:

@@ -1,13 +1,15 @@
-"""`motivator chat --rest`: the terminal chat over the REST API (whole answers, as a client without a WebSocket)."""
+"""The terminal's REST client: `motivator chat --rest`, `motivator export` and `motivator delete-account`."""
 
 from __future__ import annotations
 
 import json
 import urllib.error
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 from shared.rest import paths
+from shared.rest.models import DELETE_CONFIRMATION
 
 
 class RestError(Exception):
@@ -21,16 +23,35 @@ def ask(base_url: str, token: str, message: str, session_id: str | None, country
         body["session_id"] = session_id
     if country:
         body["country"] = country
+    _, data = _call(base_url, "POST", paths.CHAT, token, body)
+    answer: dict[str, Any] = json.loads(data)
+    return answer
+
+
+def export(base_url: str, token: str) -> tuple[str, bytes]:
+    """GET /api/v1/account/export: the zip's file name and bytes."""
+    disposition, data = _call(base_url, "GET", paths.ACCOUNT_EXPORT, token)
+    name = disposition.partition('filename="')[2].rstrip('"') or "motivator-export.zip"
+    return Path(name).name, data
+
+
+def delete(base_url: str, token: str) -> None:
+    """DELETE /api/v1/account, confirmed."""
+    _call(base_url, "DELETE", paths.ACCOUNT, token, {"confirm": DELETE_CONFIRMATION})
+
+
+def _call(base_url: str, method: str, path: str, token: str, body: Any = None) -> tuple[str, bytes]:
+    """(Content-Disposition, body) of a 2xx answer; RestError with the API's sentence otherwise."""
+    headers = {"Authorization": f"Bearer {token}"}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(  # noqa: S310 - the local stack's loopback URL from endpoints.json
-        base_url + paths.CHAT,
-        data=json.dumps(body).encode(),
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-        method="POST",
+        base_url + path, data=data, headers=headers, method=method
     )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
-            answer: dict[str, Any] = json.loads(response.read())
-            return answer
+            return response.headers.get("Content-Disposition", ""), response.read()
     except urllib.error.HTTPError as exc:
         try:
             said = json.loads(exc.read()).get("message")

@@ -45,3 +45,29 @@ def test_rest_chat_in_crisis_shows_the_help_lines_first(stack: LocalStack) -> No
     answer = done.stdout.split("you> ")[1]
     assert answer.index("help is available right now") < answer.index("\u201c")
     assert "999" in answer
+
+
+def test_export_writes_the_zip_and_delete_account_asks_for_delete_first(stack: LocalStack, tmp_path: Any) -> None:
+    """Given a person with one conversation
+    When they run `motivator export`, then `delete-account` answering "no", then answering DELETE
+    Then the zip holds their words; "no" deletes nothing; DELETE deletes the account (signing in then fails)."""
+    import uuid
+    import zipfile
+
+    from devtools.bootstrap import create_user, generate_password
+
+    e = stack.endpoints
+    username, password = f"cli-{uuid.uuid4().hex[:8]}@motivator.local", generate_password()
+    create_user(e["cognito_url"], e["region"], e["user_pool_id"], username, password)
+    who = ["--username", username, "--password", password, "--state-dir", str(stack.state_dir)]
+    assert motivator("chat", "--rest", *who, stdin="I'm grateful for the rain today.\n\n").returncode == 0
+    out = tmp_path / "mine.zip"
+    exported = motivator("export", *who, "--out", str(out))
+    assert exported.returncode == 0, exported.stderr
+    assert "I'm grateful for the rain today." in zipfile.ZipFile(out).read("motivator-export.md").decode()
+    kept = motivator("delete-account", *who, stdin="no\n")
+    assert kept.returncode == 1 and "Nothing was deleted." in kept.stdout
+    deleted = motivator("delete-account", *who, stdin="DELETE\n")
+    assert deleted.returncode == 0 and "were deleted" in deleted.stdout
+    after = motivator("token", *who[:4], "--state-dir", str(stack.state_dir))
+    assert after.returncode == 1 and after.stderr.startswith("motivator: ")

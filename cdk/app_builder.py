@@ -125,6 +125,7 @@ def _environment(result: MotivatorApp, config: AppConfig, env_config: Environmen
         certificate=edge.certificate,
         client_environment=web_client_environment(
             ws_url=chat_api.websocket_url,
+            http_api_url=chat_api.rest.url,
             client_id=auth.pool.client.user_pool_client_id,
             region=env_config.region,
             user_pool_id=auth.pool.user_pool.user_pool_id,

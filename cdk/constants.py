@@ -97,6 +97,8 @@ class FunctionSpec:
     memory_mb: int = LAMBDA_DEFAULT_MEMORY_MB
     #: A function behind another API than the WebSocket one (the REST API): its handler module.
     handler_module: str | None = None
+    #: May delete a user of the pool (cognito-idp:AdminDeleteUser): the REST API's "delete my account".
+    deletes_users: bool = False
 
     @property
     def module_path(self) -> str:
@@ -225,13 +227,16 @@ REST_API = FunctionSpec(
     name="RestApi",
     route=None,
     handler_module=rest_paths.HANDLER,
+    # Chat and feedback as SendMessage; exporting reads, and deleting the account removes, every item of the person.
     table_actions=_on(
-        (tables.CONVERSATIONS, DDB_READ + DDB_WRITE),
-        (tables.RATE_LIMITS, ("dynamodb:GetItem", *DDB_WRITE)),
-        (tables.IDEMPOTENCY, DDB_IDEMPOTENCY),
+        (tables.CONVERSATIONS, DDB_READ + DDB_WRITE + DDB_DELETE),
+        (tables.RATE_LIMITS, ("dynamodb:GetItem", *DDB_WRITE, *DDB_DELETE)),
+        (tables.IDEMPOTENCY, DDB_IDEMPOTENCY + DDB_DELETE),
+        (tables.CONNECTIONS, ("dynamodb:Query", *DDB_DELETE)),
     ),
     manage_connections=False,
     invokes_bedrock=True,
+    deletes_users=True,
     timeout_s=HTTP_API_INTEGRATION_TIMEOUT_S - 1,
     memory_mb=512,
 )

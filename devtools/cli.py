@@ -20,6 +20,7 @@ from devtools.chat_commands import ChatContext, command_frame, describe_reply, s
 from devtools.replay import cli as replay_cli
 from devtools.replay.render import GATEWAY_TIMEOUT
 from devtools.stack import LocalStack, StackError, StackOptions, load_endpoints
+from shared.limits import ALLOWANCE_SHOWN_AT
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,12 +58,24 @@ def main(argv: list[str] | None = None) -> int:
     chat.add_argument("--username")
     chat.add_argument("--password")
     chat.add_argument("--state-dir", type=Path, default=Path(".motivator"))
+    chat.add_argument("--rest", action="store_true", help="use the REST API (whole answers) instead of the WebSocket")
     chat.add_argument(
         "--country",
         type=_country,
         default=country_from_locale(os.environ.get("LC_ALL") or os.environ.get("LANG")),
         help="two-letter country for the local emergency number (default: from LANG, e.g. en_GB.UTF-8 -> GB)",
     )
+
+    for name, summary in (
+        ("export", "download everything of a user (JSON and Markdown, zipped) from the REST API"),
+        ("delete-account", "delete a user and everything of theirs, after typing DELETE"),
+    ):
+        account = sub.add_parser(name, help=summary)
+        account.add_argument("--username")
+        account.add_argument("--password")
+        account.add_argument("--state-dir", type=Path, default=Path(".motivator"))
+        if name == "export":
+            account.add_argument("--out", type=Path, default=None, help="where to write the zip (default: its name)")
 
     replay_cli.add_parser(sub)
     ops.add_parser(sub)
@@ -78,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "token":
             print(access_token(load_endpoints(args.state_dir), args.username, args.password))
             return 0
+        if args.command in ("export", "delete-account"):
+            return run_account(args)
+        if args.command == "chat" and args.rest:
+            return run_rest_chat(args)
         if args.command == "chat":
             return asyncio.run(run_chat(args))
     except StackError as exc:
@@ -249,6 +266,63 @@ async def _run_command(ws: Any, line: str, context: ChatContext) -> None:
     print(reply)
 
 
+def run_account(args: argparse.Namespace) -> int:
+    """`motivator export` writes the zip; `motivator delete-account` asks for DELETE first."""
+    from devtools import rest_chat
+
+    endpoints = load_endpoints(args.state_dir)
+    token = access_token(endpoints, args.username, args.password)
+    base = endpoints.get("http_api_url")
+    if not base:
+        raise StackError("This local stack serves no REST API; restart it with: make dev")
+    try:
+        if args.command == "export":
+            name, data = rest_chat.export(base, token)
+            out = args.out or Path(name)
+            out.write_bytes(data)
+            print(f"Wrote {out} ({len(data)} bytes): motivator-export.json and motivator-export.md")
+            return 0
+        print(
+            "This deletes every conversation, feedback and saved verse of this user, and the user. It cannot be undone."
+        )
+        if input("Type DELETE to confirm: ").strip() != "DELETE":
+            print("Nothing was deleted.")
+            return 1
+        rest_chat.delete(base, token)
+    except rest_chat.RestError as exc:
+        raise StackError(str(exc)) from None
+    print("The account and everything in it were deleted.")
+    return 0
+
+
+def run_rest_chat(args: argparse.Namespace) -> int:
+    """The same conversation over POST /api/v1/chat: each answer printed whole."""
+    from devtools import rest_chat
+
+    endpoints = load_endpoints(args.state_dir)
+    if "http_api_url" not in endpoints:
+        raise StackError("This local stack serves no REST API; restart it with: make dev")
+    token = access_token(endpoints, args.username, args.password)
+    session_id: str | None = None
+    print("REST API. Write how you feel; an empty line or Ctrl-D quits.")
+    while True:
+        try:
+            line = input("\nyou> ")
+        except EOFError:
+            return 0
+        if not line.strip():
+            return 0
+        try:
+            answer = rest_chat.ask(endpoints["http_api_url"], token, line, session_id, args.country)
+        except rest_chat.RestError as exc:
+            print(f"  ! {exc}")
+            continue
+        session_id = answer["session_id"]
+        _print_allowance(answer.get("remaining_today"))
+        print(render_meta(rest_chat.as_meta(answer)) + "\n")
+        print(answer["message"])
+
+
 async def _print_answer(ws: Any, context: ChatContext) -> None:
     notes: list[str] = []
     while True:
@@ -256,6 +330,7 @@ async def _print_answer(ws: Any, context: ChatContext) -> None:
         kind = frame.get("type")
         if kind == "ack":
             context.session_id, context.last_message_id = frame["sessionId"], frame["messageId"]
+            _print_allowance(frame.get("remainingToday"))
         elif kind == "meta":
             print(render_meta(frame))
             sys.stdout.write("\n")
@@ -277,6 +352,12 @@ async def _print_answer(ws: Any, context: ChatContext) -> None:
         elif "message" in frame:  # API Gateway's own error frames
             print(f"\n  ! gateway: {frame['message']}")
             return
+
+
+def _print_allowance(remaining: int | None) -> None:
+    """Today's allowance, once few messages are left (as the web client shows it)."""
+    if remaining is not None and remaining <= ALLOWANCE_SHOWN_AT:
+        print(f"  ({remaining} message{'s' if remaining != 1 else ''} left today)")
 
 
 def country_from_locale(locale: str | None) -> str | None:

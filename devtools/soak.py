@@ -30,7 +30,11 @@ from devtools.bootstrap import create_user, generate_password, sign_in
 from devtools.stack import LocalStack, Ports, StackOptions
 
 #: Rate limits high enough that the soak measures disconnects and resumes, not the limiter.
-GENEROUS_LIMITS = {"RATE_LIMIT_BURST": "1000", "RATE_LIMIT_PER_MINUTE": "100000"}
+GENEROUS_LIMITS = {
+    "RATE_LIMIT_BURST": "1000",
+    "RATE_LIMIT_PER_MINUTE": "100000",
+    "DAILY_MESSAGE_ALLOWANCE": "100000000",
+}
 ATTEMPTS_PER_TURN = 12
 _KIB = 1024
 

@@ -373,8 +373,7 @@ class LocalStack:
             event_log=str(event_log),
             logs_dir=str(self.logs_dir),
         )
-        if not made:  # the templates' wiring does not carry the HTTP API yet (devtools/parity reads the WebSocket API)
-            self.endpoints["http_api_url"] = f"http://127.0.0.1:{http_api_port}"
+        self.endpoints["http_api_url"] = f"http://127.0.0.1:{http_api_port}"
 
     def jwt_authorizer_args(self) -> list[str]:
         """The REST API's JWT authorizer, as CDK configures it: the pool's issuer, the app client as audience."""
@@ -388,7 +387,11 @@ class LocalStack:
 
         e = self.endpoints
         endpoints = dict(
-            zip(ENDPOINT_VARIABLES, (connections_url, e["dynamodb_url"], e["bedrock_url"], e["jwks_url"]), strict=True)
+            zip(
+                ENDPOINT_VARIABLES,
+                (connections_url, e["dynamodb_url"], e["bedrock_url"], e["jwks_url"], e["cognito_url"]),
+                strict=True,
+            )
         )
         path = self.state_dir / WIRING_FILE
         wiring(made, endpoints, self.options.handler_env).save(path)

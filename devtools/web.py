@@ -176,6 +176,7 @@ class WebClient:
             # What the web client needs to reach the stack, named by its settings model (as CDK names them).
             **web_client_environment(
                 ws_url=e["ws_url"],
+                http_api_url=e.get("http_api_url", ""),
                 cognito_url=e["cognito_url"],
                 client_id=e["client_id"],
                 client_secret=e.get("client_secret", ""),

@@ -13,6 +13,7 @@ from shared.settings import Settings, get_settings
 if TYPE_CHECKING:
     from mypy_boto3_apigatewaymanagementapi import ApiGatewayManagementApiClient
     from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_dynamodb import DynamoDBServiceResource
 
 _POSTER_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3})
@@ -38,6 +39,14 @@ def management_api(settings: Settings | None = None) -> ApiGatewayManagementApiC
         region_name=settings.aws_region,
         endpoint_url=_url(settings.connections_endpoint_url),
         config=_POSTER_CONFIG,
+    )
+
+
+@lru_cache(maxsize=1)
+def cognito_idp(settings: Settings | None = None) -> CognitoIdentityProviderClient:
+    settings = settings or get_settings()
+    return boto3.client(
+        "cognito-idp", region_name=settings.aws_region, endpoint_url=_url(settings.cognito_endpoint_url)
     )
 
 

@@ -11,6 +11,7 @@ from shared.settings import Settings, get_settings
 from shared.sinks import ConnectionPoster
 
 if TYPE_CHECKING:
+    from shared.account import Accounts
     from shared.auth import TokenVerifier
     from shared.conversations import ConversationRepository
     from shared.idempotency import IdempotencyStore
@@ -51,6 +52,19 @@ class Container:
         from shared.profiles import ProfileRepository
 
         return ProfileRepository(aws.dynamodb(self.settings).Table(self.settings.conversations_table))
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        from shared.account import Accounts, AccountTables
+
+        settings, dynamodb = self.settings, aws.dynamodb(self.settings)
+        tables = AccountTables(
+            conversations=dynamodb.Table(settings.conversations_table),
+            connections=dynamodb.Table(settings.connections_table),
+            rate_limits=dynamodb.Table(settings.rate_limit_table),
+            idempotency=dynamodb.Table(settings.idempotency_table),
+        )
+        return Accounts(self.conversations, tables, aws.cognito_idp(settings), settings.cognito_user_pool_id)
 
     @cached_property
     def idempotency(self) -> IdempotencyStore:

@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     # Optional endpoint overrides: set only when AWS parts live elsewhere (the local stack on loopback).
     dynamodb_endpoint_url: HttpUrl | None = None
     bedrock_endpoint_url: HttpUrl | None = None
+    cognito_endpoint_url: HttpUrl | None = None
 
     # Rate limit (token bucket per user).
     rate_limit_burst: Annotated[int, Field(ge=1)] = 5

@@ -85,5 +85,5 @@ class ChatHttpApi(Construct):
 
     @property
     def url(self) -> str:
-        """https://{apiId}.execute-api.{region}.amazonaws.com/ (the $default stage)."""
-        return str(self.api.api_endpoint) + "/"
+        """https://{apiId}.execute-api.{region}.amazonaws.com (the $default stage; routes start with /api/v1)."""
+        return str(self.api.api_endpoint)

@@ -59,6 +59,7 @@ class ChatApiStack(Stack):
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
+        self._user_pool = user_pool
         removal = RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY
         retention = config.log_retention
         code = lambda_.Code.from_asset(
@@ -160,6 +161,9 @@ class ChatApiStack(Stack):
                     applies_to=[finding_resource(self, resources[-1])],
                 )
             handler.allow(f"{name}Table", list(actions), resources)
+        if spec.deletes_users:
+            # "Delete my account": the function deletes only the caller (the JWT's username), in this pool only.
+            handler.allow("DeleteOwnSignIn", ["cognito-idp:AdminDeleteUser"], [self._user_pool.user_pool_arn])
         if spec.manage_connections:
             connections = self.chat.manage_connections_arn()
             handler.allow("PostToOwnConnections", ["execute-api:ManageConnections"], [connections])

@@ -198,13 +198,10 @@ class Gateway:
         except concurrent.futures.TimeoutError:
             raise TimeoutError from None
         finally:
+            # Not in the event log: that log is the WebSocket conversations `motivator replay` re-drives.
             context = event["requestContext"]
-            self.log.write(
-                "http",
-                route=context["routeKey"],
-                requestId=context["requestId"],
-                durationMs=round((time.monotonic() - started) * 1000, 2),
-            )
+            elapsed_ms = (time.monotonic() - started) * 1000
+            log.info("http api %s %s in %.0f ms", context["routeKey"], context["requestId"], elapsed_ms)
         return result
 
     # -- handshake ---------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The WebSocket API of the templates: each route -> its integration -> its function, the $connect authorizer
-with its identity sources, the stage, and each function's role with its policy statements."""
+with its identity sources, the stage, and each function's role with its policy statements; and the REST API (an HTTP
+API) beside it: its routes, their function and its JWT authorizer."""
 
 from __future__ import annotations
 
@@ -33,12 +34,25 @@ class TemplateFunction:
 
 
 @dataclass(frozen=True)
+class TemplateHttpApi:
+    """An HTTP API: route key -> function, the route keys behind its JWT authorizer, and that authorizer's
+    issuer and audiences (template expressions, resolved by the caller)."""
+
+    api: Resource
+    routes: dict[str, TemplateFunction]
+    authorized: tuple[str, ...]
+    issuer: Any = None
+    audience: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
 class TemplateApi:
     api: Resource
     stage: Resource
     routes: dict[str, TemplateFunction]
     authorizer: TemplateFunction | None
     identity_sources: tuple[str, ...]
+    http: TemplateHttpApi | None = None
 
     @property
     def stage_name(self) -> str:
@@ -52,6 +66,8 @@ class TemplateApi:
         found = {f.local_name: f for f in self.routes.values()}
         if self.authorizer:
             found[self.authorizer.local_name] = self.authorizer
+        if self.http:
+            found.update({f.local_name: f for f in self.http.routes.values()})
         return found
 
 
@@ -135,4 +151,32 @@ def websocket_api(templates: Templates) -> TemplateApi:
             function = _referenced(templates, found.stack, found.properties["AuthorizerUri"], LAMBDA_FUNCTION)
             authorizer = function_of(templates, function)
             identity_sources = tuple(found.properties.get("IdentitySource") or ())
-    return TemplateApi(api, stages[0], routes, authorizer, identity_sources)
+    return TemplateApi(api, stages[0], routes, authorizer, identity_sources, http_api(templates))
+
+
+def http_api(templates: Templates) -> TemplateHttpApi | None:
+    """The templates' one HTTP API (the REST API), if any, read route by route."""
+    apis = [r for r in templates.resources("AWS::ApiGatewayV2::Api") if r.properties.get("ProtocolType") == "HTTP"]
+    if not apis:
+        return None
+    if len(apis) > 1:
+        raise Unresolvable(f"the templates hold {len(apis)} HTTP APIs; the local stack runs one")
+    api = apis[0]
+    routes: dict[str, TemplateFunction] = {}
+    authorized: list[str] = []
+    issuer, audience = None, ()
+    for route in _of_api(templates, "AWS::ApiGatewayV2::Route", api):
+        key = str(route.properties["RouteKey"])
+        routes[key] = _integration_function(templates, route)
+        kind = route.properties.get("AuthorizationType", "NONE")
+        if kind == "NONE":
+            continue
+        if kind != "JWT":
+            raise Unresolvable(f"HTTP route {key} authorizes as {kind}; the emulator runs JWT authorizers")
+        found = _referenced(templates, route.stack, route.properties["AuthorizerId"], "AWS::ApiGatewayV2::Authorizer")
+        config = found.properties.get("JwtConfiguration") or {}
+        if found.properties.get("IdentitySource") != ["$request.header.Authorization"]:
+            raise Unresolvable(f"{found.logical_id} reads the token elsewhere than the Authorization header")
+        issuer, audience = config.get("Issuer"), tuple(config.get("Audience") or ())
+        authorized.append(key)
+    return TemplateHttpApi(api, routes, tuple(authorized), issuer, audience)

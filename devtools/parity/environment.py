@@ -18,7 +18,13 @@ SETTINGS_ENV: dict[str, str] = dict(zip(Settings.model_fields, env_names(), stri
 #: Endpoint URLs: the only values of a template's environment the local stack overrides (or adds).
 ENDPOINT_VARIABLES: tuple[str, ...] = tuple(
     SETTINGS_ENV[field]
-    for field in ("connections_endpoint_url", "dynamodb_endpoint_url", "bedrock_endpoint_url", "jwks_url")
+    for field in (
+        "connections_endpoint_url",
+        "dynamodb_endpoint_url",
+        "bedrock_endpoint_url",
+        "jwks_url",
+        "cognito_endpoint_url",
+    )
 )
 
 #: Defined by Lambda from the function's region and role session, never by the template.
@@ -59,10 +65,13 @@ def default_handler_env(endpoints: dict[str, Any], connections_url: str, extra: 
         SETTINGS_ENV["cognito_client_id"]: endpoints["client_id"],
         SETTINGS_ENV["bedrock_model_id"]: str(Settings.model_fields["bedrock_model_id"].default),
         SETTINGS_ENV["conversation_retention_days"]: str(Settings.model_fields["conversation_retention_days"].default),
+        # As cdk.json's dev environment leaves it: the settings model's default.
+        SETTINGS_ENV["daily_message_allowance"]: str(Settings.model_fields["daily_message_allowance"].default),
         SETTINGS_ENV["jwks_url"]: endpoints["jwks_url"],
         SETTINGS_ENV["connections_endpoint_url"]: connections_url,
         SETTINGS_ENV["dynamodb_endpoint_url"]: endpoints["dynamodb_url"],
         SETTINGS_ENV["bedrock_endpoint_url"]: endpoints["bedrock_url"],
+        SETTINGS_ENV["cognito_endpoint_url"]: endpoints["cognito_url"],
         "POWERTOOLS_SERVICE_NAME": SERVICE,
         "POWERTOOLS_METRICS_NAMESPACE": NAMESPACE,
         "POWERTOOLS_LOG_LEVEL": "INFO",

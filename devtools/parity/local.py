@@ -19,7 +19,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 
 from devtools import bootstrap
 from devtools.gateway.events import new_api_id
-from devtools.gateway.wiring import Authorizer, Function, Wiring
+from devtools.gateway.wiring import Authorizer, Function, HttpApi, JwtAuthorizer, Wiring
 from devtools.parity import data, roles
 from devtools.parity.api import TemplateApi, TemplateFunction, websocket_api
 from devtools.parity.environment import ENDPOINT_VARIABLES, LOCAL_ONLY, SETTINGS_ENV, runtime_credentials
@@ -86,6 +86,8 @@ class Provisioned:
 def _bind_local_names(templates: Templates, resolver: Resolver, api: TemplateApi, api_id: str) -> None:
     """Names of what the local stack runs but does not create in moto: the API, the functions, their logs."""
     resolver.bind(api.api, api_id, ApiEndpoint=f"wss://{api_id}.execute-api")
+    if api.http:
+        resolver.bind(api.http.api, f"{api_id}h", ApiEndpoint=f"https://{api_id}h.execute-api")
     for function in api.functions().values():
         region, name = resolver.region(function.function.stack), function.local_name
         arn = f"arn:aws:lambda:{region}:{resolver.account_id}:function:{name}"
@@ -162,4 +164,21 @@ def wiring(provisioned: Provisioned, endpoints: Mapping[str, str], extra: Mappin
         authorizer=authorizer,
         route_selection_expression=api.route_selection_expression,
         isolated=True,
+        http_api=_http_api(provisioned, endpoints, extra),
     )
+
+
+def _http_api(provisioned: Provisioned, endpoints: Mapping[str, str], extra: Mapping[str, str]) -> HttpApi | None:
+    """The templates' REST API: its routes' functions, and its JWT authorizer with the issuer and audiences resolved
+    to the local pool (its keys at the pool's local JWKS)."""
+    http = provisioned.api.http
+    if http is None:
+        return None
+    stack = http.api.stack
+    jwt = None
+    if http.authorized:
+        issuer = str(provisioned.resolver.resolve(http.issuer, stack))
+        audience = tuple(str(provisioned.resolver.resolve(a, stack)) for a in http.audience)
+        jwt = JwtAuthorizer(issuer, audience, endpoints[SETTINGS_ENV["jwks_url"]])
+    routes = {key: local_function(provisioned, f, endpoints, extra) for key, f in http.routes.items()}
+    return HttpApi(routes=routes, authorized=http.authorized, jwt=jwt)

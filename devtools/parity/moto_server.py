@@ -1,4 +1,5 @@
-"""moto in server mode, with DynamoDB's transactions atomic and its IAM checked per table as AWS checks both.
+"""moto in server mode, with DynamoDB's transactions atomic, and its IAM checked per table (DynamoDB) and per user
+pool (Cognito), as AWS checks them.
 
 moto applies a `TransactWriteItems` item by item and, when one condition fails, puts back a copy of each table
 taken before it began; in its threaded server a write made by another request meanwhile is lost with that copy,
@@ -19,10 +20,12 @@ dev` always does, and turns the IAM checks on only with `--from-cdk`.
 
 from __future__ import annotations
 
+import json
 import sys
 import threading
 from typing import Any
 
+from moto.cognitoidp.responses import CognitoIdpResponse
 from moto.core.authorization import ActionAuthenticatorMixin
 from moto.core.exceptions import (
     AccessDeniedError,
@@ -105,9 +108,28 @@ def _one_at_a_time(self: DynamoHandler) -> Any:
         return _call_action(self)
 
 
+def pool_arns(region: str, account_id: str, body: dict[str, Any]) -> list[str]:
+    """The user pool a Cognito request acts on (admin calls name it); `*` for the public, token-signed calls."""
+    pool = body.get("UserPoolId")
+    return [f"arn:aws:cognito-idp:{region}:{account_id}:userpool/{pool}"] if isinstance(pool, str) else ["*"]
+
+
+def _authorize_per_pool(self: CognitoIdpResponse, resource: str = "*") -> None:
+    try:
+        body = json.loads(self.body) if isinstance(self.body, str | bytes) and self.body else {}
+    except ValueError:
+        body = {}
+    for arn in pool_arns(self.region, self.current_account, body if isinstance(body, dict) else {}):
+        try:
+            ActionAuthenticatorMixin._authenticate_and_authorize_normal_action(self, arn)
+        except AccessDeniedError as refused:
+            raise JsonRESTError("AccessDeniedException", f"{refused.message} on resource: {arn}") from None
+
+
 def install() -> None:
     DynamoHandler._authenticate_and_authorize_normal_action = _authorize_per_table  # type: ignore[method-assign, assignment]
     DynamoHandler.call_action = _one_at_a_time  # type: ignore[method-assign]
+    CognitoIdpResponse._authenticate_and_authorize_normal_action = _authorize_per_pool  # type: ignore[method-assign, assignment]
 
 
 def main(argv: list[str] | None = None) -> None:

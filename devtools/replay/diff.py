@@ -22,6 +22,9 @@ IGNORED_KEYS = frozenset(
         "ttftMs",
         "totalMs",
         "retryAfterMs",
+        # Today's allowance counts down with every replay of the same person's messages; when it resets is a clock.
+        "remainingToday",
+        "resetsAt",
         "createdAt",
         "lastActivityAt",
         "updatedAt",

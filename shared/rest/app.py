@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Annotated, Any
@@ -12,7 +11,6 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from pydantic import BaseModel
 
 from shared import limits
 from shared.container import Container
@@ -21,62 +19,25 @@ from shared.metric_names import MetricName
 from shared.observability import logger, metrics
 from shared.protocol import Error, ErrorCode, SendMessage
 from shared.records import new_id
-from shared.rest import paths
+from shared.rest import account_routes, paths
 from shared.rest.answer import CollectingSink, Refusal
+from shared.rest.errors import STORAGE_DOWN, Failure, error_response, responses, user_of
 from shared.rest.models import (
-    ApiError,
     ChatRequest,
     ChatResponse,
     FeedbackRequest,
     FeedbackResponse,
-    GatewayMessage,
     HealthResponse,
 )
 from shared.storage import StorageError
 
-#: The HTTP status of each error code (the body carries the code and a sentence).
-STATUS_OF: dict[ErrorCode, HTTPStatus] = {
-    ErrorCode.BAD_REQUEST: HTTPStatus.BAD_REQUEST,
-    ErrorCode.UNKNOWN_ACTION: HTTPStatus.NOT_FOUND,
-    ErrorCode.TOO_LARGE: HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-    ErrorCode.RATE_LIMITED: HTTPStatus.TOO_MANY_REQUESTS,
-    ErrorCode.MODEL_UNAVAILABLE: HTTPStatus.SERVICE_UNAVAILABLE,
-    ErrorCode.NOT_FOUND: HTTPStatus.NOT_FOUND,
-    ErrorCode.INTERNAL: HTTPStatus.INTERNAL_SERVER_ERROR,
-    ErrorCode.DAILY_LIMIT: HTTPStatus.TOO_MANY_REQUESTS,
-}
-UNAUTHORIZED = Error(code=ErrorCode.BAD_REQUEST, message="Sign in first: send your access token as a Bearer token.")
-STORAGE_DOWN = Error(
-    code=ErrorCode.INTERNAL, message="We could not reach our storage just now; please try again in a moment."
-)
 NO_ANSWER = Error(code=ErrorCode.NOT_FOUND, message="That conversation has no answer to give feedback on.")
 NOT_YOURS = Error(code=ErrorCode.NOT_FOUND, message="That answer was not found in that conversation.")
 OPENAPI_TITLE = "Motivator REST API"
 OPENAPI_VERSION = "1.0.0"
 
 app = APIGatewayHttpResolver(enable_validation=True)
-
-
-def responses(ok: type[BaseModel], *refusals: HTTPStatus) -> dict[int, Any]:
-    """The OpenAPI `responses` of a route: its answer, its refusals (each an ApiError) and API Gateway's 401."""
-
-    def body(model: type[BaseModel]) -> dict[str, Any]:
-        return {content_types.APPLICATION_JSON: {"model": model}}
-
-    described: dict[int, Any] = {HTTPStatus.OK.value: {"description": "OK", "content": body(ok)}}
-    for status in (HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND, *refusals):
-        described[status.value] = {"description": status.phrase, "content": body(ApiError)}
-    described[HTTPStatus.UNAUTHORIZED.value] = {"description": "No valid access token", "content": body(GatewayMessage)}
-    return described
-
-
-class Failure(Exception):
-    """Answer this request with this error and status."""
-
-    def __init__(self, error: Error, status: HTTPStatus | None = None) -> None:
-        super().__init__(error.message)
-        self.error = error
-        self.status = status or STATUS_OF[error.code]
+app.include_router(account_routes.router)
 
 
 def resolve(event: dict[str, Any], context: Any, deps: Container) -> dict[str, Any]:
@@ -102,8 +63,10 @@ def openapi() -> Response[str]:
 )
 def chat(body: Annotated[ChatRequest, Body()]) -> ChatResponse:
     deps: Container = app.context["deps"]
-    user = _user()
-    request = SendMessage(message=body.message, clientMessageId=new_id(), sessionId=body.session_id)
+    user = user_of(app)
+    request = SendMessage(
+        message=body.message, clientMessageId=new_id(), sessionId=body.session_id, country=body.country
+    )
     metrics.add_metric(name=MetricName.MESSAGES_RECEIVED, unit="Count", value=1)
     logger.info("rest message received", user_id=user, chars=len(request.message))
     sink = CollectingSink()
@@ -121,7 +84,7 @@ def chat(body: Annotated[ChatRequest, Body()]) -> ChatResponse:
 )
 def feedback(body: Annotated[FeedbackRequest, Body()]) -> FeedbackResponse:
     deps: Container = app.context["deps"]
-    user = _user()
+    user = user_of(app)
     store = deps.conversations
     message_id = body.message_id or _latest_answer(deps, user, body.session_id)
     if not store.record_feedback(user, body.session_id, message_id, body.helpful, body.user_comment):
@@ -147,52 +110,34 @@ def _latest_answer(deps: Container, user: str, session_id: str) -> str:
     return latest
 
 
-def _user() -> str:
-    """The Cognito `sub` the HTTP API's JWT authorizer vouched for."""
-    claims = app.current_event.request_context.authorizer.jwt_claim or {}
-    sub = claims.get("sub")
-    if not isinstance(sub, str) or not sub:
-        raise Failure(UNAUTHORIZED, HTTPStatus.UNAUTHORIZED)
-    return sub
-
-
 def _lambda_context() -> RemainingTime:
     context: RemainingTime = app.lambda_context
     return context
 
 
-def _error_response(error: Error, status: HTTPStatus) -> Response[str]:
-    resets_at = datetime.fromtimestamp(error.resets_at / 1000, tz=UTC) if error.resets_at is not None else None
-    body = ApiError(code=error.code, message=error.message, retry_after_ms=error.retry_after_ms, resets_at=resets_at)
-    headers: dict[str, str] = {}
-    if error.retry_after_ms is not None:
-        headers["Retry-After"] = str(math.ceil(error.retry_after_ms / 1000))
-    return Response(status, content_types.APPLICATION_JSON, body.model_dump_json(exclude_none=True), headers)
-
-
 @app.exception_handler(Failure)
 def _failure(exc: Failure) -> Response[str]:
-    return _error_response(exc.error, exc.status)
+    return error_response(exc.error, exc.status)
 
 
 @app.exception_handler(StorageError)
 def _storage(exc: StorageError) -> Response[str]:
     logger.exception("storage unavailable", route=app.current_event.route_key)
     metrics.add_metric(name=MetricName.STORAGE_ERRORS, unit="Count", value=1)
-    return _error_response(STORAGE_DOWN, HTTPStatus.SERVICE_UNAVAILABLE)
+    return error_response(STORAGE_DOWN, HTTPStatus.SERVICE_UNAVAILABLE)
 
 
 @app.exception_handler(RequestValidationError)
 def _invalid(exc: RequestValidationError) -> Response[str]:
     metrics.add_metric(name=MetricName.BAD_REQUESTS, unit="Count", value=1)
     error = Error(code=ErrorCode.BAD_REQUEST, message=describe(exc.errors()))
-    return _error_response(error, HTTPStatus.BAD_REQUEST)
+    return error_response(error, HTTPStatus.BAD_REQUEST)
 
 
 @app.not_found
 def _not_found(_: Exception) -> Response[str]:
     error = Error(code=ErrorCode.NOT_FOUND, message=f"There is nothing at {app.current_event.path}.")
-    return _error_response(error, HTTPStatus.NOT_FOUND)
+    return error_response(error, HTTPStatus.NOT_FOUND)
 
 
 def describe(errors: Any) -> str:

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shared import limits
-from shared.protocol import ErrorCode, Id, Resource, Safety
+from shared.protocol import CountryCode, ErrorCode, Id, Resource, Safety
 
 
 class _Body(BaseModel):
@@ -24,6 +24,9 @@ class ChatRequest(_Body):
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=limits.MESSAGE_MAX_CHARS, pattern=r"\S")
     ] = Field(description="How you feel, in your own words.", examples=["I feel anxious about tomorrow."])
     session_id: Id | None = Field(default=None, description="The conversation to continue.")
+    country: CountryCode | None = Field(
+        default=None, description="Two-letter country: the crisis resources name its emergency number."
+    )
 
 
 class BibleVerse(BaseModel):
@@ -67,6 +70,20 @@ class FeedbackResponse(BaseModel):
 class HealthResponse(BaseModel):
     status: Literal["ok"] = "ok"
     timestamp: datetime
+
+
+#: What the person types in the confirmation dialog before their account is deleted.
+DELETE_CONFIRMATION = "DELETE"
+
+
+class DeleteAccountRequest(_Body):
+    confirm: Literal["DELETE"] = Field(description=f"Exactly {DELETE_CONFIRMATION!r}: deleting cannot be undone.")
+
+
+class AccountDeleted(BaseModel):
+    deleted: Literal[True] = True
+    sessions: int
+    turns: int
 
 
 class GatewayMessage(BaseModel):

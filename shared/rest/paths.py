@@ -5,6 +5,8 @@ HEALTH = f"{PREFIX}/health"
 OPENAPI = f"{PREFIX}/openapi.json"
 CHAT = f"{PREFIX}/chat"
 FEEDBACK = f"{PREFIX}/feedback"
+ACCOUNT = f"{PREFIX}/account"
+ACCOUNT_EXPORT = f"{ACCOUNT}/export"
 
 #: Route key ("METHOD /path", as HTTP API names routes) -> whether the Cognito JWT authorizer guards it.
 ROUTES: dict[str, bool] = {
@@ -12,6 +14,8 @@ ROUTES: dict[str, bool] = {
     f"GET {OPENAPI}": False,
     f"POST {CHAT}": True,
     f"POST {FEEDBACK}": True,
+    f"GET {ACCOUNT_EXPORT}": True,
+    f"DELETE {ACCOUNT}": True,
 }
 #: The one Lambda function behind every route.
 HANDLER = "handlers.rest_api"

@@ -215,3 +215,40 @@ def test_each_route_handler_answers_a_captured_event_from_the_asset_alone(
     result = _invoke(host_asset, spec, event, _environment(synth, spec, local), tmp_path)
     # Then it answers API Gateway with 200 (frames for a client that is not there are dropped, not raised)
     assert result.get("returned") == {"statusCode": 200}, result
+
+
+def test_the_rest_handler_serves_its_openapi_document_from_the_asset_alone(
+    host_asset: LambdaAsset, local: LocalStack, synth: Synth, tmp_path: Path
+) -> None:
+    """Given an HTTP API (payload 2.0) request for the REST API's OpenAPI document
+    When the REST function runs it from the asset with its template's environment
+    Then it answers 200 with the document generated from the models (the asset holds what the resolver needs)."""
+    from cdk.constants import REST_API
+    from shared.rest import paths
+
+    route = f"GET {paths.OPENAPI}"
+    http = {"method": "GET", "path": paths.OPENAPI, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1", "userAgent": "t"}
+    event = {
+        "version": "2.0",
+        "routeKey": route,
+        "rawPath": paths.OPENAPI,
+        "rawQueryString": "",
+        "headers": {"host": "api.example"},
+        "requestContext": {
+            "accountId": "000000000000",
+            "apiId": "api",
+            "domainName": "api.example",
+            "domainPrefix": "api",
+            "http": http,
+            "requestId": "r1",
+            "routeKey": route,
+            "stage": "$default",
+            "time": "01/Dec/2026:12:00:00 +0000",
+            "timeEpoch": 1796126400000,
+        },
+        "isBase64Encoded": False,
+    }
+    result = _invoke(host_asset, REST_API, event, _environment(synth, REST_API, local), tmp_path)
+    returned = result.get("returned") or {}
+    assert returned.get("statusCode") == 200, result
+    assert "ChatRequest" in json.loads(returned["body"])["components"]["schemas"]

@@ -74,16 +74,15 @@ def test_the_jwt_authorizer_checks_the_pools_issuer_and_the_web_clients_id(synth
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_the_rest_function_may_touch_only_its_tables_and_the_model(synth: Synth, env: str) -> None:
     """Given the REST function's role
-    Then it may stream from the model but not post to connections nor touch the connections table."""
-    # Given the REST function's role
+    Then it may stream from the model but not post to connections, and on the connections table it may only find
+    and remove the person's own records (deleting the account), never write or read one by id."""
     template = synth.stack(env, CHAT_API_STACK)
     statements = function_policies(template)[REST_API.handler]
     actions = {a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
-    # Then it cannot post to WebSocket connections, and can stream from the model
     assert "execute-api:ManageConnections" not in actions
     assert "bedrock:InvokeModelWithResponseStream" in actions
-    # And nothing is granted on the connections table
-    assert not any("Connections" in render(s["Resource"]) for s in statements)
+    (connections,) = [s for s in statements if "Connections" in render(s["Resource"])]
+    assert sorted(connections["Action"]) == ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:Query"]
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
@@ -101,3 +100,24 @@ def test_the_daily_allowance_setting_reaches_every_function_that_answers(synth: 
         if f["Properties"].get("Handler") in answering
     }
     assert found == dict.fromkeys(answering, expected)
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_only_the_rest_function_may_delete_a_user_and_only_in_this_pool(synth: Synth, env: str) -> None:
+    """Given every function's role
+    Then only the REST function ("delete my account") may call AdminDeleteUser, on the user pool's ARN alone."""
+    from cdk.constants import ALL_FUNCTIONS
+
+    policies = function_policies(synth.stack(env, CHAT_API_STACK))
+    for spec in ALL_FUNCTIONS:
+        grants = [s for s in policies[spec.handler] if "cognito-idp" in json_actions(s)]
+        if spec is not REST_API:
+            assert grants == [], spec.name
+            continue
+        (grant,) = grants
+        assert grant["Action"] == "cognito-idp:AdminDeleteUser"
+        assert "UserPool" in render(grant["Resource"]) and "*" not in render(grant["Resource"])
+
+
+def json_actions(statement: dict) -> str:
+    return " ".join([statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"])

@@ -89,7 +89,7 @@ def test_health_check_and_arm64_task(synth: Synth, env: str) -> None:
     (container,) = task["Properties"]["ContainerDefinitions"]
     assert container["Name"] == WEB_CONTAINER_NAME
     assert {e["Name"] for e in container["Environment"]} == {
-        ENV_NAMES[field] for field in ("ws_url", "client_id", "region", "user_pool_id")
+        ENV_NAMES[field] for field in ("ws_url", "http_api_url", "client_id", "region", "user_pool_id")
     } | {"REFLEX_DEPLOY_URL", "REFLEX_API_URL"} | {  # the app's own URL: the one origin Reflex accepts
         "REFLEX_TRUSTED_PROXY_HOPS",  # CloudFront and the ALB append to X-Forwarded-For
         "REFLEX_IGNORE_REDIS_CONFIG_ERROR",  # ElastiCache refuses CONFIG SET

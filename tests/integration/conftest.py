@@ -18,7 +18,7 @@ import pytest
 from devtools.stack import LocalStack, Ports, StackOptions, free_port
 
 #: Generous limits so the suite's many messages pass; the rate-limit test uses its own user and bucket.
-SUITE_HANDLER_ENV = {"RATE_LIMIT_BURST": "30", "RATE_LIMIT_PER_MINUTE": "600"}
+SUITE_HANDLER_ENV = {"RATE_LIMIT_BURST": "30", "RATE_LIMIT_PER_MINUTE": "600", "DAILY_MESSAGE_ALLOWANCE": "100000"}
 
 
 def _suite_options(state: Path, from_cdk: str | None = None) -> StackOptions:

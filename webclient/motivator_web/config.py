@@ -23,6 +23,9 @@ class WebSettings(BaseSettings):
     #: Its secret (Secrets Manager through ECS in AWS; the local pool's locally). None: a public client.
     client_secret: str | None = None
     region: NonEmpty
+    #: The REST API's base URL (https://{api}.execute-api.{region}.amazonaws.com in AWS): exporting and deleting the
+    #: account. Without it the settings offer neither.
+    http_api_url: str | None = None
     #: Set only when Cognito lives elsewhere than AWS (the moto server of the local stack).
     cognito_url: str | None = None
     #: Needed only with auto_confirm.

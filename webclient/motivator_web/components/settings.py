@@ -1,7 +1,8 @@
-"""The settings popover in the header: the person's country, for the emergency numbers among the help lines."""
+"""The settings popover in the header: the person's country (for the emergency numbers), and their data."""
 
 import reflex as rx
 
+from motivator_web.components.account import your_data
 from motivator_web.components.translation import translation_select
 from motivator_web.countries import COUNTRIES, ELSEWHERE, ELSEWHERE_LABEL
 from motivator_web.country_state import CountryState
@@ -56,7 +57,7 @@ def settings_menu() -> rx.Component:
         ),
         rx.popover.content(
             rx.heading("Settings", size="3", as_="h2", margin_bottom="10px"),
-            rx.vstack(country_select(), translation_select(), spacing="4", width="100%"),
+            rx.vstack(country_select(), translation_select(), your_data(), spacing="4", width="100%"),
             width="min(92vw, 320px)",
             aria_label="Settings",
         ),

@@ -134,6 +134,14 @@ class ChatState(AuthState):
         self.user_email = self.password = self.auth_error = ""
         return rx.redirect("/signin")
 
+    @rx.event
+    def signed_out_after_deletion(self):
+        """The account is deleted (state/account.py): end the link and sign out, saying so."""
+        redirect = self.sign_out()
+        self.email = ""  # the address belongs to no account any more: not left on the sign-in form
+        self.auth_info = "Your account and everything in it have been deleted. Take care."
+        return redirect
+
     @rx.event(background=True)
     async def keep_connected(self):
         async with self:

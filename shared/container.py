@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from shared.conversations import ConversationRepository
     from shared.idempotency import IdempotencyStore
     from shared.profiles import ProfileRepository
+    from shared.saved_verses import SavedVerseRepository
     from shared.turn.follow import Follower
     from shared.turn.pipeline import TurnService
 
@@ -45,6 +46,12 @@ class Container:
         from shared.profiles import ProfileRepository
 
         return ProfileRepository(aws.dynamodb(self.settings).Table(self.settings.conversations_table))
+
+    @cached_property
+    def saved_verses(self) -> SavedVerseRepository:
+        from shared.saved_verses import SavedVerseRepository
+
+        return SavedVerseRepository(aws.dynamodb(self.settings).Table(self.settings.conversations_table))
 
     @cached_property
     def idempotency(self) -> IdempotencyStore:

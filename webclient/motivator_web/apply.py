@@ -22,7 +22,7 @@ from motivator_web.models import (
     turns_of,
     with_meta,
 )
-from motivator_web.verse_view import daily_received, settings_received
+from motivator_web.verse_view import daily_received, saved_page_received, settings_received, verse_saved_received
 from motivator_web.view import (
     ChatView,
     Effect,
@@ -55,9 +55,11 @@ from shared.protocol import (
     Meta,
     Pong,
     Resume,
+    SavedVersesPage,
     SendMessage,
     SettingsView,
     StopReason,
+    VerseSaved,
 )
 
 #: API Gateway's own frame when a route's integration passes 29 s while its Lambda goes on streaming: informational.
@@ -89,6 +91,10 @@ def apply(view: ChatView, frame: Inbound) -> Outcome:
             return settings_received(view, frame)
         case DailyVerse():
             return daily_received(view, frame)
+        case VerseSaved():
+            return verse_saved_received(view, frame)
+        case SavedVersesPage():
+            return saved_page_received(view, frame)
         case GatewayFault(message=message) if message == GATEWAY_TIMEOUT:
             # The handler goes on and its frames still come: nothing fails, nothing for the person to do.
             return view, [Note("gateway integration timed out; the answer goes on")]

@@ -60,6 +60,8 @@ class Turn:
     comment_open: bool = False
     #: An answer asked for with "another verse": the message id of the earlier answer to the same words.
     sibling_of: str = ""
+    #: The person saved this answer's verse.
+    bookmarked: bool = False
 
 
 @dataclasses.dataclass
@@ -164,6 +166,7 @@ def turns_of(session_id: str, items: Sequence[SessionSummary | TurnView]) -> lis
             feedback="" if helpful is None else ("up" if helpful else "down"),
             feedback_saved=helpful is not None,
             sibling_of=item.sibling_of or "",
+            bookmarked=bool(item.verse_saved),
         )
         turns.append(with_safety(turn, item.safety, item.resources))
     return turns

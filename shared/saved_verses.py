@@ -132,6 +132,20 @@ class SavedVerseRepository:
         except StorageError:
             return set()  # history still shows; only the marks are missing
 
+    def export(self, user_id: str) -> list[dict[str, Any]]:
+        """Every saved verse of this person as plain data, newest first (account export; references only, no text)."""
+        return [
+            {
+                "messageId": s.message_id,
+                "sessionId": s.session_id,
+                "reference": s.reference,
+                "emotion": s.emotion,
+                "savedAt": s.saved_at,
+                "answeredAt": s.answered_at,
+            }
+            for s in self.all(user_id)
+        ]
+
     def delete_all(self, user_id: str) -> int:
         """Remove every saved verse of this person (account deletion); returns how many."""
         every = self.all(user_id)

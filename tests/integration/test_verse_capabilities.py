@@ -256,3 +256,36 @@ async def test_saving_someone_elses_answer_or_a_bad_cursor_is_refused(endpoints:
     assert bad["code"] == "bad_request"
     await owner.close()
     await stranger.close()
+
+
+async def test_saved_verses_and_settings_are_exported_and_deleted_with_the_account(
+    endpoints: dict[str, Any], new_user: Any
+) -> None:
+    import jwt
+
+    from shared.profiles import ProfileRepository
+    from shared.saved_verses import SavedVerseRepository
+    from tests.stackclient import dynamodb_table
+
+    token = new_user()
+    user_id = jwt.decode(token, options={"verify_signature": False})["sub"]
+    ws = await open_ws(endpoints, token)
+    # Given a person who chose the YLT and saved two verses
+    await _request(ws, {"action": "settings", "translation": "YLT"}, {"settings"})
+    first = await ask(ws, "I feel so anxious about my exam tomorrow.")
+    second = await ask(ws, "I'm grateful for my friends today.")
+    for answer in (first, second):
+        await _request(ws, {"action": "saveVerse", "messageId": answer.of("ack")[0]["messageId"]}, {"verseSaved"})
+    await ws.close()
+    table = dynamodb_table(endpoints, "conversations_table")
+    saved, profiles = SavedVerseRepository(table), ProfileRepository(table)
+    # When their account's data is exported (what account export calls)
+    exported = saved.export(user_id)
+    # Then it holds both saved verses, newest first, with reference and feeling, and the translation chosen
+    assert [e["messageId"] for e in exported] == [second.of("ack")[0]["messageId"], first.of("ack")[0]["messageId"]]
+    assert exported[1]["reference"] == first.of("meta")[0]["verse"]["reference"] and exported[1]["emotion"]
+    assert profiles.export(user_id) == {"translation": "YLT"}
+    # When the account is deleted (what account deletion calls), Then nothing of either is left
+    assert saved.delete_all(user_id) == 2
+    profiles.delete(user_id)
+    assert saved.export(user_id) == [] and profiles.translation(user_id) == "WEB"

@@ -147,3 +147,31 @@ def test_the_saved_list_reads_page_after_page_and_a_removed_verse_leaves_it() ->
     view, effects = remove_saved(view, "m2", online=True)
     assert [s.message_id for s in view.saved] == ["m1", "m3"]
     assert [(f["action"], f["saved"]) for f in _sent(effects)] == [("saveVerse", False)]
+
+
+def test_a_refused_save_is_taken_back_and_says_why() -> None:
+    from motivator_web.verse_view import toggle_saved
+
+    # Given a save sent for an answer (shown as saved at once)
+    view = ChatView(turns=[Turn(key="k1", message_id="m1", session_id="s1", status=DONE)])
+    view, effects = toggle_saved(view, "k1", online=True)
+    cmid = _sent(effects)[0]["clientMessageId"]
+    # When the server refuses it because the person has saved too many
+    refused = Error(code=ErrorCode.BAD_REQUEST, message="You have saved 500 verses; remove one.", clientMessageId=cmid)
+    view, _ = apply(view, refused)
+    # Then the answer is no longer marked, and the server's sentence is shown
+    assert view.turns[0].bookmarked is False and view.notice == "You have saved 500 verses; remove one."
+
+
+def test_a_reconnect_sends_an_unacknowledged_another_verse_again_as_another_verse() -> None:
+    from motivator_web.apply import connected
+    from motivator_web.verse_view import another_verse
+
+    # Given "another verse" asked while the connection was dropping (never acknowledged)
+    turn = Turn(key="k1", question="I feel lonely.", message_id="m1", session_id="s1", status=DONE)
+    view, _ = another_verse(ChatView(turns=[turn], session_id="s1"), "k1", "k2", "")
+    # When the link reconnects
+    _, effects = connected(view)
+    # Then it goes out again as anotherVerse under the same key, not as a new message
+    resend = [f for f in _sent(effects) if f["action"] != "history"]
+    assert resend == [{"action": "anotherVerse", "messageId": "m1", "clientMessageId": "k2"}]

@@ -22,7 +22,15 @@ from motivator_web.models import (
     turns_of,
     with_meta,
 )
-from motivator_web.verse_view import daily_received, saved_page_received, settings_received, verse_saved_received
+from motivator_web.verse_view import (
+    VERSE_REQUESTS,
+    again,
+    daily_received,
+    saved_page_received,
+    settings_received,
+    verse_request_failed,
+    verse_saved_received,
+)
 from motivator_web.view import (
     ChatView,
     Effect,
@@ -116,7 +124,7 @@ def connected(view: ChatView) -> Outcome:
     if turn is None:
         return view, effects
     if turn.status == SENDING:
-        question = SendMessage(
+        question = again(turn) or SendMessage(
             message=turn.question,
             clientMessageId=turn.key,
             sessionId=turn.session_id or None,
@@ -215,6 +223,8 @@ def _feedback_recorded(view: ChatView, frame: FeedbackRecorded) -> ChatView:
 def _error(view: ChatView, frame: Error) -> Outcome:
     sentence = error_sentence(frame.code, frame.message, frame.retry_after_ms)
     owner = _owner(view, frame)
+    if isinstance(owner, Request) and owner.action in VERSE_REQUESTS:
+        return verse_request_failed(without(view, owner), owner, frame)
     if isinstance(owner, Request):
         return _request_failed(without(view, owner), owner, frame.code, sentence)
     if isinstance(owner, Turn):

@@ -5,14 +5,16 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime
 
-from motivator_web.models import Turn
+from motivator_web.models import ON_OUR_SIDE, Turn
 from motivator_web.verse_models import DailyVerseItem, SavedItem, TranslationItem
-from motivator_web.view import ChatView, Effect, Send, answered, request, streaming, wire
+from motivator_web.view import ChatView, Effect, Note, Request, Send, answered, request, streaming, wire
 from shared.limits import HISTORY_PAGE_MAX
 from shared.protocol import (
     AnotherVerse,
     ChangeSettings,
     DailyVerse,
+    Error,
+    ErrorCode,
     History,
     SavedVerses,
     SavedVersesPage,
@@ -25,6 +27,10 @@ from shared.translations import offered
 
 OFFLINE = "You're offline for a moment; please try again when the indicator says Connected."
 LET_IT_FINISH = "Please let this answer finish first."
+NOT_SAVED_NOW = "That verse couldn't be saved just now. Please try again."
+ANSWER_GONE = "That answer couldn't be found. It may have been deleted."
+#: The verse capabilities' requests: their errors are handled here, not as a missing optional action.
+VERSE_REQUESTS = frozenset({"settings", "verseOfTheDay", "saveVerse", "savedVerses"})
 Outcome = tuple[ChatView, list[Effect]]
 
 
@@ -162,3 +168,30 @@ def _marked(view: ChatView, message_id: str, saved: bool) -> ChatView:
 
 def _day(epoch_ms: int) -> str:
     return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC).strftime("%d %b %Y") if epoch_ms else ""
+
+
+def again(turn: Turn) -> AnotherVerse | None:
+    """What a reconnect sends again for an unacknowledged "another verse" (None: the turn is an ordinary question)."""
+    if not turn.sibling_of:
+        return None
+    return AnotherVerse(messageId=turn.sibling_of, clientMessageId=turn.key, country=turn.country or None)
+
+
+def verse_request_failed(view: ChatView, asked: Request, frame: Error) -> Outcome:
+    """A verse request refused: an older server hides the capability quietly; otherwise the person hears why, and an
+    optimistic mark is taken back."""
+    if frame.code == ErrorCode.UNKNOWN_ACTION or asked.action == "verseOfTheDay":
+        return view, [Note("verse capability unavailable", {"action": asked.action, "code": str(frame.code)})]
+    match asked.action:
+        case "saveVerse":
+            turn = next((t for t in view.turns if t.message_id == asked.message_id), None)
+            if turn is not None:
+                view = _marked(view, asked.message_id, not turn.bookmarked)
+            if frame.code == ErrorCode.NOT_FOUND:
+                return dataclasses.replace(view, notice=ANSWER_GONE), []
+            sentence = frame.message if frame.code == ErrorCode.BAD_REQUEST else NOT_SAVED_NOW
+            return dataclasses.replace(view, notice=sentence), []
+        case "savedVerses":
+            return dataclasses.replace(view, saved_loading=False, notice=ON_OUR_SIDE), []
+    sentence = frame.message if frame.code == ErrorCode.BAD_REQUEST else ON_OUR_SIDE
+    return dataclasses.replace(view, notice=sentence), []

@@ -218,6 +218,20 @@ ROUTE_FUNCTIONS: tuple[FunctionSpec, ...] = (
         timeout_s=120,
         memory_mb=512,
     ),
+    # Saved verses live in the Conversations table beside the person's sessions (docs/data-model.md).
+    FunctionSpec(
+        name="SaveVerse",
+        route="saveVerse",
+        table_actions=_on(
+            (tables.CONNECTIONS, DDB_CONNECTION_CLEANUP),
+            (tables.CONVERSATIONS, (*DDB_READ, "dynamodb:PutItem", "dynamodb:DeleteItem")),
+        ),
+    ),
+    FunctionSpec(
+        name="SavedVerses",
+        route="savedVerses",
+        table_actions=_on((tables.CONNECTIONS, DDB_CONNECTION_CLEANUP), (tables.CONVERSATIONS, DDB_READ)),
+    ),
 )
 
 # REST API (issue 17, item 8): one function behind every route of the HTTP API (shared/rest/paths.py).

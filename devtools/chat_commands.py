@@ -1,10 +1,11 @@
-"""The terminal chat's slash commands (`/another`, `/translation KJV`, `/help`): each becomes one client frame or a
-line of help."""
+"""The terminal chat's slash commands (`/another`, `/save`, `/saved`, `/translation KJV`, `/help`): each becomes one
+client frame or a line of help."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from shared import translations
@@ -12,6 +13,8 @@ from shared import translations
 HELP = "\n".join(
     [
         "  /another              answer your last words again with another verse (the first answer stays)",
+        "  /save                 save the verse of the last answer",
+        "  /saved                list your saved verses, newest first",
         "  /translation          show the translation verses are shown in, and the ones offered",
         "  /translation CODE     show every verse in that translation from now on, e.g. /translation KJV",
         "  /help                 this list",
@@ -32,13 +35,20 @@ def command_frame(line: str, context: ChatContext) -> dict[str, Any] | str:
     name, _, rest = line.strip().partition(" ")
     argument = rest.strip()
     cmid = str(uuid.uuid4())
+    nothing_yet = "  Nothing to do that with yet; write how you feel first."
     match name.lower():
         case "/help":
             return HELP
         case "/another":
             if context.last_message_id is None:
-                return "  Nothing to answer again yet; write how you feel first."
+                return nothing_yet
             return {"action": "anotherVerse", "messageId": context.last_message_id, "clientMessageId": cmid}
+        case "/save":
+            if context.last_message_id is None:
+                return nothing_yet
+            return {"action": "saveVerse", "messageId": context.last_message_id, "clientMessageId": cmid}
+        case "/saved":
+            return {"action": "savedVerses", "clientMessageId": cmid}
         case "/translation":
             frame: dict[str, Any] = {"action": "settings", "clientMessageId": cmid}
             if argument:
@@ -60,6 +70,19 @@ def describe_reply(frame: dict[str, Any]) -> str | None:
         offered = ", ".join(f"{t['code']} ({t['name']})" for t in frame.get("translations", []))
         name = f"the {chosen.name} ({chosen.code})" if chosen else frame["translation"]
         return f"  Verses are shown in {name}.\n  Offered: {offered}."
+    if kind == "verseSaved":
+        return (
+            "  Saved this answer's verse; /saved lists them." if frame["saved"] else "  Removed from your saved verses."
+        )
+    if kind == "savedVerses":
+        return "\n".join(_saved_line(item) for item in frame["items"]) or "  No saved verses yet; /save keeps one."
     if kind == "error":
         return f"  ! {frame['message']}"
     return None
+
+
+def _saved_line(item: dict[str, Any]) -> str:
+    day = datetime.fromtimestamp(item["savedAt"] / 1000, tz=UTC).strftime("%d %b %Y")
+    verse = item["verse"]
+    where = f"{verse['reference']} ({verse['translation']})"
+    return f"  {day}  {where}, for feeling {item['emotion']}: \u201c{verse['text']}\u201d"

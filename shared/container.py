@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from shared.conversations import ConversationRepository
     from shared.idempotency import IdempotencyStore
     from shared.profiles import ProfileRepository
+    from shared.saved_verses import SavedVerseRepository
     from shared.turn.follow import Follower
     from shared.turn.pipeline import TurnService
 
@@ -65,6 +66,12 @@ class Container:
             idempotency=dynamodb.Table(settings.idempotency_table),
         )
         return Accounts(self.conversations, tables, aws.cognito_idp(settings), settings.cognito_user_pool_id)
+
+    @cached_property
+    def saved_verses(self) -> SavedVerseRepository:
+        from shared.saved_verses import SavedVerseRepository
+
+        return SavedVerseRepository(aws.dynamodb(self.settings).Table(self.settings.conversations_table))
 
     @cached_property
     def idempotency(self) -> IdempotencyStore:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from shared import limits
-from shared.protocol import Error, ErrorCode, HistoryPage, SessionSummary, TurnView, Verse
+from shared.protocol import Error, ErrorCode, HistoryPage, SessionSummary, TurnView
 from shared.records import Session, Turn
 from shared.storage import NotFound, Page
 
@@ -47,17 +47,17 @@ def turns_page(
     session_id: str,
     limit: int,
     cursor: str | None,
-    render: Callable[[Verse], Verse] | None = None,
+    render: Callable[[TurnView], TurnView] | None = None,
 ) -> HistoryPage:
-    """One conversation's turns in order, each verse shown through `render` (the person's translation, read now
-    from the stored reference); NotFound unless it is the user's own."""
+    """One conversation's turns in order, each shown through `render` (its verse in the person's translation, read
+    now from the stored reference, and whether they saved it); NotFound unless it is the user's own."""
     if store.session(user_id, session_id) is None:
         raise NotFound(session_id)
     page = store.list_turns(session_id, limit, cursor)
     # Ownership is checked per turn too.
     views: list[TurnView | None] = [store.view(t) if t.user_id == user_id else None for t in page.items]
     if render is not None:
-        views = [v.model_copy(update={"verse": render(v.verse)}) if v and v.verse else v for v in views]
+        views = [render(v) if v else v for v in views]
     return fit(session_id, Page(views, page.cursor, page.after))
 
 

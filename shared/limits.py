@@ -18,6 +18,10 @@ ECHO_MAX_CHARS = 40
 CONTEXT_ANSWER_MAX_CHARS = 4000
 #: Verses shown in a session that are remembered (to avoid repeats): more than the whole catalogue.
 USED_REFERENCES_MAX = 500
+#: Verses one person may keep saved (small items; the Saved list reads them in one or two queries).
+SAVED_VERSES_MAX = 500
+SAVED_PAGE_MAX = 50
+SAVED_PAGE_DEFAULT = 20
 
 # API Gateway WebSocket quotas (reference E.1); the emulator enforces them, the handlers respect them.
 WS_FRAME_MAX_BYTES = 32 * 1024

@@ -53,6 +53,10 @@ class ProfileRepository:
         )
         return chosen
 
+    def export(self, user_id: str) -> dict[str, str]:
+        """The person's settings as plain data (account export)."""
+        return {"translation": self.translation(user_id)}
+
     def delete(self, user_id: str) -> None:
         """Forget the person's settings (account deletion)."""
         call(self._table.delete_item, "deleting settings", Key=profile_key(user_id))

@@ -126,7 +126,23 @@ class AnotherVerse(_ClientFrame):
     country: CountryCode | None = None
 
 
-VERSE_ACTIONS: tuple[str, ...] = ("settings", "verseOfTheDay", "anotherVerse")
+class SaveVerse(_ClientFrame):
+    """Save (or, with `saved: false`, remove) the verse of one of the person's answers; answered by `verseSaved`."""
+
+    action: Literal["saveVerse"] = "saveVerse"
+    message_id: Id = Field(alias="messageId")
+    saved: bool = True
+
+
+class SavedVerses(_ClientFrame):
+    """A page of the person's saved verses, newest first; answered by `savedVerses`."""
+
+    action: Literal["savedVerses"] = "savedVerses"
+    limit: Annotated[int, Field(ge=1, le=limits.SAVED_PAGE_MAX)] = limits.SAVED_PAGE_DEFAULT
+    cursor: Cursor | None = None
+
+
+VERSE_ACTIONS: tuple[str, ...] = ("settings", "verseOfTheDay", "anotherVerse", "saveVerse", "savedVerses")
 
 ClientFrame = Annotated[
     SendMessage
@@ -138,7 +154,9 @@ ClientFrame = Annotated[
     | Ping
     | ChangeSettings
     | VerseOfTheDay
-    | AnotherVerse,
+    | AnotherVerse
+    | SaveVerse
+    | SavedVerses,
     Field(discriminator="action"),
 ]
 CLIENT_FRAME: TypeAdapter[ClientFrame] = TypeAdapter(ClientFrame)
@@ -336,6 +354,8 @@ class TurnView(_Frame):
     feedback: FeedbackView | None = None
     #: This answer was asked for with `anotherVerse`: the earlier answer to the same message.
     sibling_of: str | None = Field(default=None, alias="siblingOf")
+    #: The person saved this answer's verse (`saveVerse`).
+    verse_saved: bool | None = Field(default=None, alias="verseSaved")
 
 
 class HistoryPage(_ServerFrame):
@@ -376,8 +396,45 @@ class DailyVerse(_ServerFrame):
     verse: Verse
 
 
+class VerseSaved(_ServerFrame):
+    """Answers `saveVerse`: the verse of that answer is (or is no longer) saved."""
+
+    type: Literal["verseSaved"] = "verseSaved"
+    message_id: str = Field(alias="messageId")
+    saved: bool
+    saved_at: int | None = Field(default=None, alias="savedAt")
+
+
+class SavedVerseView(_Frame):
+    """One saved verse: in the person's current translation, with the feeling it answered and its dates."""
+
+    message_id: str = Field(alias="messageId")
+    session_id: str = Field(alias="sessionId")
+    verse: Verse
+    emotion: str
+    saved_at: int = Field(alias="savedAt")
+    answered_at: int = Field(alias="answeredAt")
+
+
+class SavedVersesPage(_ServerFrame):
+    type: Literal["savedVerses"] = "savedVerses"
+    items: list[SavedVerseView]
+    cursor: str | None = None
+
+
 ServerFrame = Annotated[
-    Ack | Meta | Delta | Done | Error | Pong | HistoryPage | FeedbackRecorded | SettingsView | DailyVerse,
+    Ack
+    | Meta
+    | Delta
+    | Done
+    | Error
+    | Pong
+    | HistoryPage
+    | FeedbackRecorded
+    | SettingsView
+    | DailyVerse
+    | VerseSaved
+    | SavedVersesPage,
     Field(discriminator="type"),
 ]
 SERVER_FRAME: TypeAdapter[ServerFrame] = TypeAdapter(ServerFrame)

@@ -27,4 +27,6 @@ ROUTES: dict[str, str] = {
     "settings": "handlers.settings",
     "verseOfTheDay": "handlers.verse_of_the_day",
     "anotherVerse": "handlers.another_verse",
+    "saveVerse": "handlers.save_verse",
+    "savedVerses": "handlers.saved_verses",
 }

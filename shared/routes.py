@@ -31,7 +31,7 @@ from shared.protocol import (
 from shared.router import OK, Call, message_route
 from shared.sinks import DetachableSink
 from shared.storage import InvalidCursor, NotFound, StorageError
-from shared.verses import verse_renderer
+from shared.verses import turn_renderer
 
 ANSWER_NOT_FOUND = Error(code=ErrorCode.NOT_FOUND, message="That answer was not found.")
 CONVERSATION_NOT_FOUND = Error(code=ErrorCode.NOT_FOUND, message="That conversation was not found.")
@@ -177,7 +177,8 @@ def history(request: History, call: Call) -> None:
         if request.session_id is None:
             page = sessions_page(store, call.user, request.limit, request.cursor)
         else:
-            render = verse_renderer(call.deps.profiles.translation(call.user))
+            deps = call.deps
+            render = turn_renderer(deps.profiles.translation(call.user), deps.saved_verses.message_ids(call.user))
             page = turns_page(store, call.user, request.session_id, request.limit, request.cursor, render)
     except InvalidCursor:
         call.reply(answering(BAD_CURSOR, request))

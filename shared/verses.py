@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from shared import translations
-from shared.protocol import Verse
+from shared.protocol import TurnView, Verse
 
 
 def in_translation(verse: Verse, translation: str) -> Verse:
@@ -21,6 +21,21 @@ def in_translation(verse: Verse, translation: str) -> Verse:
     return Verse(reference=found.reference, text=found.text, translation=found.translation)
 
 
-def verse_renderer(translation: str) -> Callable[[Verse], Verse]:
-    """What history pages show each stored verse through."""
-    return lambda verse: in_translation(verse, translation)
+def verse_of(reference: str, translation: str) -> Verse | None:
+    """A reference's text in `translation` (None when the bundled text cannot resolve it)."""
+    from shared.engine.scripture import get_catalogue
+
+    found = get_catalogue().resolve(reference, translations.or_default(translation))
+    return Verse(reference=found.reference, text=found.text, translation=found.translation) if found else None
+
+
+def turn_renderer(translation: str, saved: Collection[str] = ()) -> Callable[[TurnView], TurnView]:
+    """What history pages show each stored turn through: its verse in `translation`, and whether it is saved."""
+
+    def render(view: TurnView) -> TurnView:
+        update: dict[str, object] = {"verse_saved": True} if view.message_id in saved else {}
+        if view.verse is not None:
+            update["verse"] = in_translation(view.verse, translation)
+        return view.model_copy(update=update) if update else view
+
+    return render

@@ -13,6 +13,7 @@ from playwright.async_api import expect
 
 from devtools.bootstrap import create_user, generate_password
 from shared.engine.daily import today, verse_of_the_day
+from shared.translations import CODES
 
 pytestmark = pytest.mark.integration
 
@@ -127,4 +128,52 @@ async def test_another_verse_adds_an_answer_beside_the_first_and_history_keeps_b
     await phone.get_by_role("button", name="Open conversation: I feel so lonely since I moved here").last.click()
     await expect(phone.get_by_test_id("answer-card")).to_have_count(2)
     await phone.screenshot(path=str(output_dir / "another-verse-phone.png"), full_page=True)
+    await phone.context.close()
+
+
+async def test_a_saved_verse_is_listed_with_its_day_and_feeling_and_can_be_removed_and_copied(
+    browser: Any, web_stack: dict[str, Any], person: tuple[str, str], output_dir: Path
+) -> None:
+    # Given a finished answer
+    page = await _signed_in(browser, web_stack, person, DESKTOP)
+    await page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    await page.get_by_role("button", name="Start a new conversation").first.click()
+    box = page.get_by_label("Your message")
+    await box.fill("I'm so grateful for my family today")
+    await box.press("Enter")
+    await page.locator("#live-answer").wait_for(state="attached", timeout=60_000)
+    await page.locator("#live-answer").wait_for(state="detached", timeout=60_000)
+    card = page.get_by_test_id("answer-card").last
+    reference = (await card.get_by_test_id("verse-reference").inner_text()).strip()
+    text = (await card.get_by_test_id("verse-text").inner_text()).strip()
+    # When the person copies the verse, Then the clipboard holds the verse, its reference and translation
+    await card.get_by_test_id("copy-verse").click()
+    copied = await page.evaluate("() => navigator.clipboard.readText()")
+    assert copied in {f"{text} \u2014 {reference} ({code})" for code in CODES}, copied
+    # When they save it, Then the button says so
+    await card.get_by_test_id("save-verse").click()
+    await expect(card.get_by_test_id("save-verse")).to_have_text("Saved")
+    # And the Saved view lists it first, with the day it was saved and the feeling it answered
+    await page.get_by_test_id("saved-verses").click()
+    dialog = page.get_by_role("dialog", name="Saved verses")
+    first = dialog.get_by_test_id("saved-item").first
+    await expect(first.get_by_test_id("saved-reference")).to_have_text(reference)
+    await expect(first.get_by_test_id("saved-when")).to_contain_text("for feeling grateful")
+    await page.screenshot(path=str(output_dir / "saved-verses-desktop.png"))
+    # When they remove it there, Then it leaves the list and the answer is unmarked
+    count = await dialog.get_by_test_id("saved-item").count()
+    await first.get_by_test_id("remove-saved").click()
+    await expect(dialog.get_by_test_id("saved-item")).to_have_count(count - 1)
+    await page.keyboard.press("Escape")
+    await expect(card.get_by_test_id("save-verse")).to_have_text("Save verse")
+    # And saved again, it is in the Saved view on a phone too
+    await card.get_by_test_id("save-verse").click()
+    await expect(card.get_by_test_id("save-verse")).to_have_text("Saved")
+    await page.context.close()
+    phone = await _signed_in(browser, web_stack, person, PHONE)
+    await phone.get_by_role("button", name="Show conversations").click()
+    await phone.get_by_role("dialog", name="Conversations").get_by_test_id("saved-verses-link").click()
+    saved = phone.get_by_role("dialog", name="Saved verses").get_by_test_id("saved-item").first
+    await expect(saved.get_by_test_id("saved-reference")).to_have_text(reference)
+    await phone.screenshot(path=str(output_dir / "saved-verses-phone.png"))
     await phone.context.close()

@@ -16,7 +16,7 @@ from .conftest import ENVIRONMENTS, Synth, of_websocket, render, resources_of, w
 ROOT = Path(__file__).resolve().parents[2]
 REQUIRED_ACTIONS = {"sendMessage", "ping", "feedback", "history", "resume", "stop", "deleteHistory"}
 #: Issue 17's verse capabilities.
-REQUIRED_ACTIONS |= {"settings", "verseOfTheDay", "anotherVerse"}
+REQUIRED_ACTIONS |= {"settings", "verseOfTheDay", "anotherVerse", "saveVerse", "savedVerses"}
 
 
 def _api(synth: Synth, env: str) -> dict:

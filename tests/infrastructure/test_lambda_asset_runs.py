@@ -47,6 +47,12 @@ BODIES: dict[str, dict[str, Any]] = {
     "resume": {"action": "resume", "messageId": "m-asset", "afterSeq": 0},
     "stop": {"action": "stop", "messageId": "m-asset"},
     "deleteHistory": {"action": "deleteHistory", "sessionId": "s-asset"},
+    # Verse capabilities (issue 17); verseOfTheDay reads a translation's text from the asset.
+    "settings": {"action": "settings", "translation": "KJV"},
+    "verseOfTheDay": {"action": "verseOfTheDay", "translation": "YLT"},
+    "anotherVerse": {"action": "anotherVerse", "messageId": "m-asset", "clientMessageId": "asset-2"},
+    "saveVerse": {"action": "saveVerse", "messageId": "m-asset"},
+    "savedVerses": {"action": "savedVerses"},
 }
 #: Runs one handler as Lambda's runtime would: the asset is the only thing on sys.path besides the standard library.
 RUNNER = """

@@ -96,20 +96,24 @@ def test_the_terminal_client_changes_the_translation_with_a_command(endpoints: d
     command += ["--username", username, "--password", password]
     # When they ask for another verse too early, for a translation that is not offered, then for the KJV, then write
     # how they feel and ask for another verse
-    stdin = "/another\n/translation NIV\n/translation kjv\nI feel anxious about my exam tomorrow.\n/another\n\n"
+    stdin = "/another\n/translation NIV\n/translation kjv\nI feel anxious about my exam tomorrow.\n/another\n"
+    stdin += "/save\n/saved\n\n"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     done = subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=60, env=env)
     # Then the first is refused with the offered codes, the second confirmed, and the answer's verse is in the KJV
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "! That translation is not offered; choose one of WEB, KJV, ASV, YLT." in out
-    assert "Nothing to answer again yet; write how you feel first." in out
+    assert "Nothing to do that with yet; write how you feel first." in out
     assert "Verses are shown in the King James Version (KJV)." in out
     answers = out.split("you> ")
     assert "(KJV)\n" in answers[4] and "[end_turn," in answers[4]
     # And /another streams a second answer with a different verse, in the KJV too
     references = [part.split("] ", 1)[1].split(" (KJV)")[0] for part in answers[4:6]]
     assert "[end_turn," in answers[5] and len(set(references)) == 2, references
+    # And /save keeps that second verse, which /saved lists with its feeling
+    assert "Saved this answer's verse; /saved lists them." in answers[6]
+    assert f"  {references[1]} (KJV), for feeling anxious: \u201c" in answers[7]
 
 
 async def test_the_verse_of_the_day_is_todays_in_the_persons_translation(
@@ -194,3 +198,94 @@ async def test_another_verse_without_a_key_or_for_someone_elses_answer_is_refuse
     assert refused["code"] == "not_found" and refused["clientMessageId"] == "not-mine"
     await owner.close()
     await stranger.close()
+
+
+async def test_saved_verses_are_listed_newest_first_in_pages_with_their_feeling_and_can_be_removed(
+    endpoints: dict[str, Any], new_user: Any
+) -> None:
+    ws = await open_ws(endpoints, new_user())
+    # Given three answers, the person saving the verse of each (the first twice)
+    answers = [await ask(ws, "I feel so anxious about my exam tomorrow.")]
+    session_id = answers[0].of("ack")[0]["sessionId"]
+    for text in ("I'm grateful for my friends today.", "I feel so lonely since I moved here."):
+        answers.append(await ask(ws, text, sessionId=session_id))
+    ids = [a.of("ack")[0]["messageId"] for a in answers]
+    for message_id in [ids[0], *ids]:
+        saved = await _request(ws, {"action": "saveVerse", "messageId": message_id}, {"verseSaved"})
+        assert saved["type"] == "verseSaved" and saved["saved"] is True and saved["savedAt"] > 0
+    # When the Saved list is read two at a time
+    first = await _request(ws, {"action": "savedVerses", "limit": 2}, {"savedVerses"})
+    rest = await _request(ws, {"action": "savedVerses", "limit": 2, "cursor": first["cursor"]}, {"savedVerses"})
+    # Then it holds each verse once, newest first, with its feeling, dates and text, and the pages end
+    items = first["items"] + rest["items"]
+    assert [i["messageId"] for i in items] == ids[::-1] and rest.get("cursor") is None
+    metas = {a.of("ack")[0]["messageId"]: a.of("meta")[0] for a in answers}
+    for item in items:
+        meta = metas[item["messageId"]]
+        assert item["emotion"] == meta["emotion"] and item["verse"] == meta["verse"]
+        assert item["savedAt"] >= item["answeredAt"] > 0
+    # And history marks the saved answers
+    page = await _request(ws, {"action": "history", "sessionId": session_id}, {"history"})
+    assert [t.get("verseSaved") for t in page["items"]] == [True, True, True]
+    # When one is removed, Then it is gone from the list; removing it again is not_found
+    removed = await _request(ws, {"action": "saveVerse", "messageId": ids[1], "saved": False}, {"verseSaved"})
+    assert removed["saved"] is False
+    listed = await _request(ws, {"action": "savedVerses"}, {"savedVerses"})
+    assert [i["messageId"] for i in listed["items"]] == [ids[2], ids[0]]
+    again = await _request(ws, {"action": "saveVerse", "messageId": ids[1], "saved": False}, {"verseSaved"})
+    assert again["code"] == "not_found"
+    # And after choosing the KJV, the Saved list shows the verses in it
+    await _request(ws, {"action": "settings", "translation": "KJV"}, {"settings"})
+    listed = await _request(ws, {"action": "savedVerses"}, {"savedVerses"})
+    assert {i["verse"]["translation"] for i in listed["items"]} == {"KJV"}
+    await ws.close()
+
+
+async def test_saving_someone_elses_answer_or_a_bad_cursor_is_refused(endpoints: dict[str, Any], new_user: Any) -> None:
+    owner, stranger = await open_ws(endpoints, new_user()), await open_ws(endpoints, new_user())
+    answer = await ask(owner, "I'm stressed about work.")
+    # When another person tries to save that answer's verse
+    refused = await _request(
+        stranger, {"action": "saveVerse", "messageId": answer.of("ack")[0]["messageId"], "clientMessageId": "s1"}, set()
+    )
+    # Then it is not_found, for that request, and their list stays empty
+    assert refused["code"] == "not_found" and refused["clientMessageId"] == "s1"
+    assert (await _request(stranger, {"action": "savedVerses"}, {"savedVerses"}))["items"] == []
+    # And a cursor the server never handed out is a bad_request
+    bad = await _request(stranger, {"action": "savedVerses", "cursor": "bm90LWEtY3Vyc29y"}, {"savedVerses"})
+    assert bad["code"] == "bad_request"
+    await owner.close()
+    await stranger.close()
+
+
+async def test_saved_verses_and_settings_are_exported_and_deleted_with_the_account(
+    endpoints: dict[str, Any], new_user: Any
+) -> None:
+    import jwt
+
+    from shared.profiles import ProfileRepository
+    from shared.saved_verses import SavedVerseRepository
+    from tests.stackclient import dynamodb_table
+
+    token = new_user()
+    user_id = jwt.decode(token, options={"verify_signature": False})["sub"]
+    ws = await open_ws(endpoints, token)
+    # Given a person who chose the YLT and saved two verses
+    await _request(ws, {"action": "settings", "translation": "YLT"}, {"settings"})
+    first = await ask(ws, "I feel so anxious about my exam tomorrow.")
+    second = await ask(ws, "I'm grateful for my friends today.")
+    for answer in (first, second):
+        await _request(ws, {"action": "saveVerse", "messageId": answer.of("ack")[0]["messageId"]}, {"verseSaved"})
+    await ws.close()
+    table = dynamodb_table(endpoints, "conversations_table")
+    saved, profiles = SavedVerseRepository(table), ProfileRepository(table)
+    # When their account's data is exported (what account export calls)
+    exported = saved.export(user_id)
+    # Then it holds both saved verses, newest first, with reference and feeling, and the translation chosen
+    assert [e["messageId"] for e in exported] == [second.of("ack")[0]["messageId"], first.of("ack")[0]["messageId"]]
+    assert exported[1]["reference"] == first.of("meta")[0]["verse"]["reference"] and exported[1]["emotion"]
+    assert profiles.export(user_id) == {"translation": "YLT"}
+    # When the account is deleted (what account deletion calls), Then nothing of either is left
+    assert saved.delete_all(user_id) == 2
+    profiles.delete(user_id)
+    assert saved.export(user_id) == [] and profiles.translation(user_id) == "WEB"

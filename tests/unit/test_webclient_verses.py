@@ -97,3 +97,81 @@ def test_another_verse_asks_again_live_beside_the_answer_and_its_ack_makes_it_a_
     # And while it streams, asking again is refused with a sentence
     again, sent = another_verse(view, "k1", "k3", "")
     assert sent == [] and again.notice
+
+
+def test_saving_marks_the_answer_at_once_and_the_server_confirms_or_corrects_it() -> None:
+    from motivator_web.verse_view import toggle_saved
+
+    from shared.protocol import VerseSaved
+
+    # Given a finished answer
+    view = ChatView(turns=[Turn(key="k1", message_id="m1", session_id="s1", status=DONE)])
+    # When the person saves its verse
+    view, effects = toggle_saved(view, "k1", online=True)
+    # Then a saveVerse goes out and the answer shows as saved straight away
+    assert [(f["action"], f["messageId"], f["saved"]) for f in _sent(effects)] == [("saveVerse", "m1", True)]
+    assert view.turns[0].bookmarked is True
+    # And the server's word stands (here: it was removed on another device meanwhile)
+    view, _ = apply(view, VerseSaved(messageId="m1", saved=False))
+    assert view.turns[0].bookmarked is False and view.pending == ()
+
+
+def test_the_saved_list_reads_page_after_page_and_a_removed_verse_leaves_it() -> None:
+    from motivator_web.verse_view import more_saved, open_saved, remove_saved
+
+    from shared.protocol import SavedVersesPage, SavedVerseView
+
+    def item(n: int) -> SavedVerseView:
+        verse = Verse(reference=f"Psalm {n}:1", text="…", translation="WEB")
+        return SavedVerseView(
+            messageId=f"m{n}",
+            sessionId="s",
+            verse=verse,
+            emotion="sad",
+            savedAt=1764547200000,
+            answeredAt=1764547100000,
+        )
+
+    # Given the Saved view opened
+    view, effects = open_saved(ChatView(), online=True)
+    assert _sent(effects)[0]["action"] == "savedVerses" and view.saved_loading
+    # When a first page comes with a cursor, and the person asks for more
+    view, _ = apply(view, SavedVersesPage(items=[item(1), item(2)], cursor="c1"))
+    assert [s.saved_on for s in view.saved] == ["01 Dec 2025", "01 Dec 2025"] and view.saved[0].emotion == "sad"
+    view, effects = more_saved(view)
+    assert _sent(effects)[0]["cursor"] == "c1"
+    view, _ = apply(view, SavedVersesPage(items=[item(3)], cursor=None))
+    # Then the list holds all three in order, with nothing more to read
+    assert [s.message_id for s in view.saved] == ["m1", "m2", "m3"] and view.saved_cursor == ""
+    # When one is removed, Then it leaves the list at once and the removal goes out
+    view, effects = remove_saved(view, "m2", online=True)
+    assert [s.message_id for s in view.saved] == ["m1", "m3"]
+    assert [(f["action"], f["saved"]) for f in _sent(effects)] == [("saveVerse", False)]
+
+
+def test_a_refused_save_is_taken_back_and_says_why() -> None:
+    from motivator_web.verse_view import toggle_saved
+
+    # Given a save sent for an answer (shown as saved at once)
+    view = ChatView(turns=[Turn(key="k1", message_id="m1", session_id="s1", status=DONE)])
+    view, effects = toggle_saved(view, "k1", online=True)
+    cmid = _sent(effects)[0]["clientMessageId"]
+    # When the server refuses it because the person has saved too many
+    refused = Error(code=ErrorCode.BAD_REQUEST, message="You have saved 500 verses; remove one.", clientMessageId=cmid)
+    view, _ = apply(view, refused)
+    # Then the answer is no longer marked, and the server's sentence is shown
+    assert view.turns[0].bookmarked is False and view.notice == "You have saved 500 verses; remove one."
+
+
+def test_a_reconnect_sends_an_unacknowledged_another_verse_again_as_another_verse() -> None:
+    from motivator_web.apply import connected
+    from motivator_web.verse_view import another_verse
+
+    # Given "another verse" asked while the connection was dropping (never acknowledged)
+    turn = Turn(key="k1", question="I feel lonely.", message_id="m1", session_id="s1", status=DONE)
+    view, _ = another_verse(ChatView(turns=[turn], session_id="s1"), "k1", "k2", "")
+    # When the link reconnects
+    _, effects = connected(view)
+    # Then it goes out again as anotherVerse under the same key, not as a new message
+    resend = [f for f in _sent(effects) if f["action"] != "history"]
+    assert resend == [{"action": "anotherVerse", "messageId": "m1", "clientMessageId": "k2"}]

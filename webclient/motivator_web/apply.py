@@ -24,7 +24,15 @@ from motivator_web.models import (
     turns_of,
     with_meta,
 )
-from motivator_web.verse_view import daily_received, settings_received
+from motivator_web.verse_view import (
+    VERSE_REQUESTS,
+    again,
+    daily_received,
+    saved_page_received,
+    settings_received,
+    verse_request_failed,
+    verse_saved_received,
+)
 from motivator_web.view import (
     CAUSE_OFFLINE,
     CAUSE_RATE_LIMITED,
@@ -64,9 +72,11 @@ from shared.protocol import (
     Pong,
     Resume,
     Safety,
+    SavedVersesPage,
     SendMessage,
     SettingsView,
     StopReason,
+    VerseSaved,
 )
 
 #: API Gateway's own frame when a route's integration passes 29 s while its Lambda goes on streaming: informational.
@@ -101,6 +111,10 @@ def apply(view: ChatView, frame: Inbound) -> Outcome:
             return settings_received(view, frame)
         case DailyVerse():
             return daily_received(view, frame)
+        case VerseSaved():
+            return verse_saved_received(view, frame)
+        case SavedVersesPage():
+            return saved_page_received(view, frame)
         case GatewayFault(message=message) if message == GATEWAY_TIMEOUT:
             # The handler goes on and its frames still come: nothing fails, nothing for the person to do.
             return view, [Note("gateway integration timed out; the answer goes on")]
@@ -123,7 +137,7 @@ def connected(view: ChatView) -> Outcome:
     if turn is None:
         return view, effects
     if turn.status == SENDING:
-        question = SendMessage(
+        question = again(turn) or SendMessage(
             message=turn.question,
             clientMessageId=turn.key,
             sessionId=turn.session_id or None,
@@ -241,6 +255,8 @@ def _error(view: ChatView, frame: Error) -> Outcome:
     if frame.code == ErrorCode.DAILY_LIMIT:
         view = dataclasses.replace(view, remaining_today=0)
     owner = _owner(view, frame)
+    if isinstance(owner, Request) and owner.action in VERSE_REQUESTS:
+        return verse_request_failed(without(view, owner), owner, frame)
     if isinstance(owner, Request):
         return _request_failed(without(view, owner), owner, frame.code, sentence)
     if isinstance(owner, Turn):

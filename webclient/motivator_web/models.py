@@ -62,6 +62,8 @@ class Turn:
     sibling_of: str = ""
     #: A comment went with the feedback (its confirmation says so).
     commented: bool = False
+    #: The person saved this answer's verse.
+    bookmarked: bool = False
 
 
 @dataclasses.dataclass
@@ -189,6 +191,7 @@ def turns_of(session_id: str, items: Sequence[SessionSummary | TurnView]) -> lis
             feedback="" if helpful is None else ("up" if helpful else "down"),
             feedback_saved=helpful is not None,
             sibling_of=item.sibling_of or "",
+            bookmarked=bool(item.verse_saved),
         )
         turns.append(with_safety(turn, item.safety, item.resources))
     return turns

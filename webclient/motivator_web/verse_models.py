@@ -21,3 +21,16 @@ class DailyVerseItem:
     reference: str = ""
     text: str = ""
     translation: str = ""
+
+
+@dataclasses.dataclass
+class SavedItem:
+    """One saved verse in the Saved list: the verse in the person's translation, its feeling and dates."""
+
+    message_id: str = ""
+    reference: str = ""
+    text: str = ""
+    translation: str = ""
+    emotion: str = ""
+    saved_on: str = ""
+    answered_on: str = ""

@@ -14,12 +14,24 @@ from typing import Any
 from pydantic import BaseModel
 
 from motivator_web.models import FAILED, INTERRUPTED, SENDING, STREAMING, SessionItem, Turn
-from motivator_web.verse_models import DailyVerseItem, TranslationItem
+from motivator_web.verse_models import DailyVerseItem, SavedItem, TranslationItem
 from shared.limits import ALLOWANCE_SHOWN_AT
-from shared.protocol import ChangeSettings, DeleteHistory, Feedback, History, Resume, Stop, VerseOfTheDay
+from shared.protocol import (
+    ChangeSettings,
+    DeleteHistory,
+    Feedback,
+    History,
+    Resume,
+    SavedVerses,
+    SaveVerse,
+    Stop,
+    VerseOfTheDay,
+)
 
 #: The optional actions: their replies (or `unknown_action` errors) tell what the server supports.
-OptionalAction = History | Feedback | Stop | Resume | DeleteHistory | ChangeSettings | VerseOfTheDay
+OptionalAction = (
+    History | Feedback | Stop | Resume | DeleteHistory | ChangeSettings | VerseOfTheDay | SaveVerse | SavedVerses
+)
 
 #: The note of a live turn that never finished (moved into the transcript by a new conversation).
 UNFINISHED = "This answer was left unfinished."
@@ -69,6 +81,10 @@ class ChatView:
     translation: str = ""
     translations: list[TranslationItem] = dataclasses.field(default_factory=list)
     daily: DailyVerseItem = dataclasses.field(default_factory=DailyVerseItem)
+    #: The Saved list as read so far (newest first), the cursor to more, and whether a page is on its way.
+    saved: list[SavedItem] = dataclasses.field(default_factory=list)
+    saved_cursor: str = ""
+    saved_loading: bool = False
 
 
 def allowance_label(remaining: int | None) -> str:

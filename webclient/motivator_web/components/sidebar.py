@@ -4,6 +4,7 @@ import reflex as rx
 from reflex_base.vars.base import Var
 
 from motivator_web.components.auth import brand
+from motivator_web.components.saved import saved_button, saved_link
 from motivator_web.components.settings import settings_menu
 from motivator_web.components.status import connection_indicator
 from motivator_web.state import ChatState
@@ -132,6 +133,7 @@ def sessions_panel() -> rx.Component:
             aria_label="Start a new conversation",
             data_testid="new-session",
         ),
+        saved_link(),
         rx.text("Your conversations", size="1", weight="bold", color="var(--gray-11)", padding_top="8px"),
         rx.cond(
             ChatState.sessions.length() == 0,
@@ -248,6 +250,7 @@ def header() -> rx.Component:
             new_session_icon(display=["inline-flex", "inline-flex", "none"]),  # desktop has the sidebar's button
             new_session_icon(),
         ),
+        saved_button(),
         settings_menu(),
         rx.button(
             rx.icon("log-out", size=16),

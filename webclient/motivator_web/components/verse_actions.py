@@ -1,4 +1,4 @@
-"""What a person can do with the verse of a finished answer: ask for another verse (the first answer stays)."""
+"""What a person can do with the verse of a finished answer: another verse (the first stays), save it, copy it."""
 
 import reflex as rx
 
@@ -25,10 +25,36 @@ def verse_actions(turn) -> rx.Component:
                 aria_label="Answer these words again with another verse",
                 data_testid="another-verse",
             ),
+            rx.button(
+                rx.icon(rx.cond(turn.bookmarked, "bookmark-check", "bookmark"), size=14, aria_hidden="true"),
+                rx.cond(turn.bookmarked, "Saved", "Save verse"),
+                size="2",
+                variant=rx.cond(turn.bookmarked, "solid", "soft"),
+                color_scheme="amber",
+                on_click=ChatState.toggle_saved(turn.key),
+                aria_pressed=rx.cond(turn.bookmarked, "true", "false"),
+                aria_label=rx.cond(turn.bookmarked, "Remove this verse from your saved verses", "Save this verse"),
+                data_testid="save-verse",
+            ),
+            rx.button(
+                rx.icon("copy", size=14, aria_hidden="true"),
+                "Copy",
+                size="2",
+                variant="soft",
+                color_scheme="gray",
+                on_click=[rx.set_clipboard(verse_as_text(turn)), rx.toast("Verse copied", duration=2000)],
+                aria_label="Copy this verse as text",
+                data_testid="copy-verse",
+            ),
             spacing="2",
             wrap="wrap",
         ),
     )
+
+
+def verse_as_text(turn) -> rx.Var:
+    """The verse as a person would paste it: the text in quotes, then reference and translation."""
+    return "\u201c" + turn.verse + "\u201d \u2014 " + turn.reference + " (" + turn.translation + ")"
 
 
 def sibling_note(turn) -> rx.Component:

@@ -26,7 +26,7 @@ from motivator_web.country_state import CountryState
 from motivator_web.gateway import LINKS, AuthRejected, GatewayLink, Happening, LinkStatus
 from motivator_web.models import SENDING, STREAMING, SessionItem, Turn
 from motivator_web.state.auth import AuthState
-from motivator_web.verse_models import DailyVerseItem, TranslationItem
+from motivator_web.verse_models import DailyVerseItem, SavedItem, TranslationItem
 from motivator_web.view import (
     ChatView,
     Effect,
@@ -61,6 +61,9 @@ _HELD = {
     "translation": "translation",
     "translations": "translations",
     "daily": "daily",
+    "saved": "saved",
+    "saved_cursor": "saved_cursor",
+    "saved_loading": "saved_loading",
 }
 
 
@@ -89,6 +92,10 @@ class ChatState(AuthState):
     translation: str = ""
     translations: list[TranslationItem] = []
     daily: DailyVerseItem = DailyVerseItem()
+    saved: list[SavedItem] = []
+    saved_cursor: str = ""
+    saved_loading: bool = False
+    saved_open: bool = False
 
     remaining_today: int | None = None
 
@@ -230,6 +237,23 @@ class ChatState(AuthState):
         country = (await self.get_state(CountryState)).country
         new_key = str(uuid.uuid4())
         return self._change(lambda view: verse_view.another_verse(view, key, new_key, country))
+
+    @rx.event
+    def toggle_saved(self, key: str):
+        return self._change(lambda view: verse_view.toggle_saved(view, key, self._online()))
+
+    @rx.event
+    def set_saved_open(self, value: bool):
+        self.saved_open = value
+        return self._change(lambda view: verse_view.open_saved(view, self._online())) if value else None
+
+    @rx.event
+    def more_saved(self):
+        return self._change(verse_view.more_saved)
+
+    @rx.event
+    def remove_saved(self, message_id: str):
+        return self._change(lambda view: verse_view.remove_saved(view, message_id, self._online()))
 
     @rx.event
     def choose_translation(self, code: str):

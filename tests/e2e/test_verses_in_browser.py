@@ -116,7 +116,9 @@ async def test_another_verse_adds_an_answer_beside_the_first_and_history_keeps_b
     # And after a reload, the conversation opened from the list still has both, in order
     await page.reload()
     await page.locator('[data-testid="connection-status"][data-state="connected"]').wait_for()
-    await page.get_by_role("button", name="Open conversation: I feel so lonely since I moved here").first.click()
+    await page.locator(
+        '[data-testid="session-item"]:visible', has_text="I feel so lonely since I moved here"
+    ).first.click()
     await expect(cards).to_have_count(2)
     await expect(cards.first.get_by_test_id("verse-reference")).to_have_text(first)
     await expect(cards.last.get_by_test_id("verse-reference")).to_have_text(second)
@@ -125,7 +127,9 @@ async def test_another_verse_adds_an_answer_beside_the_first_and_history_keeps_b
 
     phone = await _signed_in(browser, web_stack, person, PHONE)
     await phone.get_by_role("button", name="Show conversations").click()
-    await phone.get_by_role("button", name="Open conversation: I feel so lonely since I moved here").last.click()
+    await phone.locator(
+        '[data-testid="session-item"]:visible', has_text="I feel so lonely since I moved here"
+    ).last.click()
     await expect(phone.get_by_test_id("answer-card")).to_have_count(2)
     await phone.screenshot(path=str(output_dir / "another-verse-phone.png"), full_page=True)
     await phone.context.close()

@@ -106,6 +106,8 @@ def test_a_streaming_answer_reads_its_stop_flag_at_most_five_times_a_second_and_
     store.turns["m1"] = replace(store.turns["m1"], stop_requested=True)
     assert recorder.stop_requested.wait(timeout=5)
     recorder.finish(TurnStatus.STOPPED, _done(0))
+
+
 def test_a_streaming_answer_stores_its_text_every_flush_but_its_heartbeat_only_every_few(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

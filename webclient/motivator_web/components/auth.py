@@ -72,7 +72,7 @@ def auth_shell(title: str, subtitle: str, *children: rx.Component) -> rx.Compone
             min_height="100dvh",
             padding="20px",
             background="linear-gradient(180deg, var(--teal-2), var(--gray-1) 60%)",
-        )
+        ),
     )
 
 

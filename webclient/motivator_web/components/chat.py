@@ -51,7 +51,7 @@ def emotion_chip(turn) -> rx.Component:
 
 def copy_verse(turn, translation) -> rx.Component:
     """One tap copies the verse as it should be quoted: its words, reference and translation."""
-    quoted = "\u201c" + turn.verse + "\u201d \u2014 " + turn.reference + " (" + translation + ")"
+    quoted = "\u201c" + turn.verse + "\u201d \u2014 " + turn.reference + " (" + translation.to(str) + ")"
     copied = DetailState.copied == turn.key
     return rx.button(
         rx.icon(rx.cond(copied, "check", "copy"), size=14, aria_hidden="true"),

@@ -1,4 +1,4 @@
-"""What a person can do with the verse of a finished answer: another verse (the first stays), save it, copy it."""
+"""What a person can do with the verse of a finished answer: another verse (the first stays), save it (copying it is\nthe verse card's own button, components/chat.py)."""
 
 import reflex as rx
 
@@ -35,16 +35,6 @@ def verse_actions(turn) -> rx.Component:
                 aria_pressed=rx.cond(turn.bookmarked, "true", "false"),
                 aria_label=rx.cond(turn.bookmarked, "Remove this verse from your saved verses", "Save this verse"),
                 data_testid="save-verse",
-            ),
-            rx.button(
-                rx.icon("copy", size=14, aria_hidden="true"),
-                "Copy",
-                size="2",
-                variant="soft",
-                color_scheme="gray",
-                on_click=[rx.set_clipboard(verse_as_text(turn)), rx.toast("Verse copied", duration=2000)],
-                aria_label="Copy this verse as text",
-                data_testid="copy-verse",
             ),
             spacing="2",
             wrap="wrap",

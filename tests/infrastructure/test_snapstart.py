@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from cdk.app_builder import stack_name
 from cdk.components.handler_function import LIVE_ALIAS
 from cdk.config import load_app_config
 from cdk.constants import ALL_FUNCTIONS, CHAT_API_STACK
+from devtools.parity.api import websocket_api
+from devtools.parity.templates import Templates
+from shared import route_table
 
 from .conftest import SNAP_START_ENV, Synth, resources_of
 
@@ -68,6 +72,20 @@ def test_the_flag_can_be_set_for_every_environment_from_the_command_line(synth: 
     # Then it applies to every environment, over cdk.json
     assert all(env.snap_start for env in on.environments.values())
     assert not any(env.snap_start for env in off.environments.values())
+
+
+def test_the_local_stack_built_from_a_snapstart_template_runs_each_routes_own_handler(synth: Synth) -> None:
+    # Given the templates of the environment with SnapStart on (API Gateway pointing at aliases)
+    templates = Templates(synth.outdir)
+    chat = stack_name(SNAP_START_ENV, CHAT_API_STACK)
+    templates.stacks = {name: stack for name, stack in templates.stacks.items() if name == chat}
+    # When `motivator dev --from-cdk` reads its WebSocket API
+    api = websocket_api(templates)
+    # Then every route (and the authorizer) resolves through its alias to the function running that route's handler
+    handlers = {key: fn.function.properties["Handler"] for key, fn in api.routes.items()}
+    assert handlers == {key: f"{module}.handler" for key, module in route_table.ROUTES.items()}
+    assert api.authorizer is not None
+    assert api.authorizer.function.properties["Handler"] == f"{route_table.AUTHORIZER}.handler"
 
 
 def _refs(expression: Any) -> list[str]:

@@ -6,7 +6,8 @@ import reflex as rx
 from reflex.config import get_config
 
 from motivator_web.components.auth import confirm_page, forgot_page, sign_in_page, sign_up_page
-from motivator_web.components.chat import composer, transcript
+from motivator_web.components.chat import transcript
+from motivator_web.components.composer import composer
 from motivator_web.components.landing import landing_page
 from motivator_web.components.sidebar import desktop_sidebar, header
 from motivator_web.country_state import CountryState

@@ -66,6 +66,9 @@ async def test_every_page_and_state_passes_axe(
         await tab.get_by_label("Email").wait_for()
         await tab.get_by_label("Password", exact=True).fill("gentle")
         await audit.check("sign-up")
+        await tab.goto(web + "signin")
+        await expect(tab.get_by_role("button", name="Sign in")).to_be_enabled()  # live: its colours are checked
+        await audit.check("sign-in")
         await sign_in(tab, web_stack)
         await tab.get_by_test_id("example-message").first.wait_for()
         await audit.check("chat-empty")

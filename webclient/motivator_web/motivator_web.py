@@ -10,7 +10,8 @@ from reflex_base.environment import environment
 
 from motivator_web import session
 from motivator_web.components.auth import confirm_page, forgot_page, session_cookie, sign_in_page, sign_up_page
-from motivator_web.components.chat import composer, transcript
+from motivator_web.components.chat import transcript
+from motivator_web.components.composer import composer
 from motivator_web.components.landing import landing_page
 from motivator_web.components.ops import ops_page
 from motivator_web.components.sidebar import desktop_sidebar, header

@@ -171,6 +171,7 @@ def submit(label: str, busy_label: str, disabled=None) -> rx.Component:
         type="submit",
         size="3",
         width="100%",
+        high_contrast=True,  # white on teal-9 is 3.07:1
         disabled=blocked if disabled is None else (blocked | disabled),
     )
 

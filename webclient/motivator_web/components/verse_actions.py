@@ -1,4 +1,7 @@
-"""What a person can do with the verse of a finished answer: another verse (the first stays), save it (copying it is\nthe verse card's own button, components/chat.py)."""
+"""What a person can do with the verse of a finished answer: another verse (the first stays), save it.
+
+Copying the verse is the verse card's own button (components/chat.py).
+"""
 
 import reflex as rx
 

@@ -72,3 +72,22 @@ def test_an_allowance_of_zero_is_off() -> None:
     burst, day = FakeBucket(tokens=10), FakeDay(per_day=0)
     decision = _bucket(burst, day).take(USER)
     assert decision.allowed and remaining(decision) is None and day.used == 0
+
+
+def test_a_crisis_heard_across_the_conversation_gives_back_what_it_took() -> None:
+    """Given a conversation whose last message was below the crisis bar, and tokens and allowance left
+    When the next message mentions the means (a crisis only together with the first)
+    Then it is admitted as a crisis and neither the burst token nor today's message is spent."""
+    from shared.protocol import SendMessage
+    from shared.turn.admit import Admission, Admitted
+    from tests.unit.fakes import Stack
+
+    stack, day = Stack(bucket=FakeBucket(tokens=10)), FakeDay()
+    stack.conversations.seed_session(USER, "s1", ("I can't do this anymore.", "I'm here with you."))
+    admission = Admission(stack.conversations, stack.keys, _bucket(stack.bucket, day), ThreadPoolExecutor(4))
+    send = SendMessage.model_validate(
+        {"message": "I've been saving my pills.", "clientMessageId": "c9", "sessionId": "s1"}
+    )
+    entry = admission.admit(send, USER)
+    assert isinstance(entry, Admitted) and entry.safety.crisis
+    assert stack.bucket.tokens == 10 and day.used == 0

@@ -112,3 +112,26 @@ async def test_download_my_data_then_delete_my_account_after_typing_the_confirma
             cognito.admin_get_user(UserPoolId=web_stack["user_pool_id"], Username=username)
     finally:
         await context.close()
+
+
+async def test_your_data_fits_a_phone_and_keeping_the_account_changes_nothing(
+    browser: Any, web_stack: dict[str, Any], output_dir: Path
+) -> None:
+    """Given a signed-in person on a 390 px wide phone
+    When they open the settings, then the delete dialog, then choose to keep their account
+    Then both fit the screen, and they stay signed in and connected."""
+    context, tab, _, _ = await _signed_in(browser, web_stack, PHONE)
+    try:
+        await tab.get_by_test_id("settings").click()
+        await expect(tab.get_by_test_id("download-data")).to_be_in_viewport()
+        await tab.wait_for_timeout(500)  # the popover's fade-in, so the picture shows it as it stays
+        await tab.screenshot(path=str(output_dir / "your-data-390.png"))
+        await tab.get_by_test_id("delete-account").click()
+        await expect(tab.get_by_test_id("confirm-delete")).to_be_in_viewport()
+        await tab.wait_for_timeout(500)
+        await tab.screenshot(path=str(output_dir / "delete-account-390.png"))
+        await tab.get_by_role("button", name="Keep my account").click()
+        await expect(tab.get_by_test_id("confirm-delete")).to_have_count(0)
+        await expect(tab.locator('[data-testid="connection-status"][data-state="connected"]')).to_be_visible()
+    finally:
+        await context.close()

@@ -13,10 +13,12 @@ import pytest
 
 from devtools.bootstrap import client, create_user, generate_password, sign_in
 from shared.rest import paths
+from shared.tables import ALL_TABLES
 from tests.restclient import rest
 from tests.stackclient import ask, collect, dynamodb_table, open_ws, token_for
 
-TABLES = ("connections_table", "conversations_table", "rate_limit_table", "idempotency_table")
+#: Every table the product defines: a table added later is searched too.
+TABLES = tuple(definition.setting for definition in ALL_TABLES)
 
 
 def _person(endpoints: dict[str, Any]) -> tuple[str, str, str]:

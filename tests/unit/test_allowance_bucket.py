@@ -101,3 +101,23 @@ def test_giving_back_an_allowed_message_returns_both() -> None:
     _take(gate)
     gate.give_back(USER)
     assert (burst.given_back, day.used) == (1, 0)
+
+
+def test_a_crisis_heard_across_the_conversation_gives_back_what_it_took() -> None:
+    """Given a conversation whose last message was below the crisis bar, and tokens and allowance left
+    When the next message mentions the means (a crisis only together with the first)
+    Then it is admitted as a crisis and neither the burst token nor today's message is spent."""
+    from shared.protocol import SendMessage
+    from shared.turn.admit import Admission, Admitted
+    from tests.unit.fakes import Stack
+
+    stack, day = Stack(bucket=FakeBucket(tokens=10)), FakeDay()
+    stack.conversations.seed_session(USER, "s1", ("I can't do this anymore.", "I'm here with you."))
+    gate = _gate(stack.bucket, day, stack.keys)
+    admission = Admission(stack.conversations, stack.keys, gate, gate, ThreadPoolExecutor(4))
+    send = SendMessage.model_validate(
+        {"message": "I've been saving my pills.", "clientMessageId": "c9", "sessionId": "s1"}
+    )
+    entry = admission.admit(send, USER)
+    assert isinstance(entry, Admitted) and entry.safety.crisis
+    assert stack.bucket.tokens == 10 and day.used == 0

@@ -66,8 +66,9 @@ class WebConfig(_Model):
     nat_gateways: Annotated[int, Field(ge=0, le=3)] = 0
     container_port: int = 8000
     health_check_path: str = "/ping"
-    #: The Reflex state cache's node type (docs/cost.md: ElastiCache): a tab's state is ~20 KB, so a micro's
-    #: ~375 MB of usable memory holds ~18,000 tabs; 100,000 daily users need cache.t4g.medium for bandwidth.
+    #: The Reflex state cache's node type (cdk.constants CACHE_NODE_TYPES; docs/cost.md: the state cache): a tab's
+    #: state is ~20 KB, so a micro's ~400 MB of usable memory holds ~20,000 tabs at once; its bandwidth lasts to
+    #: ~28,000 daily users, and 100,000 need cache.t4g.medium.
     cache_node_type: str = "cache.t4g.micro"
     #: Read replicas beside the primary, in the other AZ, with automatic failover and Multi-AZ; 0 (dev): one node,
     #: and a node failure loses the tabs' state (people sign in again).

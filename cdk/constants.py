@@ -362,6 +362,8 @@ CACHE_NODE_TYPES: dict[str, CacheNodeType] = {
     "cache.t4g.micro": CacheNodeType(memory_gib=0.5, baseline_gbps=0.064),
     "cache.t4g.small": CacheNodeType(memory_gib=1.37, baseline_gbps=0.128),
     "cache.t4g.medium": CacheNodeType(memory_gib=3.09, baseline_gbps=0.256),
+    "cache.m7g.large": CacheNodeType(memory_gib=6.38, baseline_gbps=0.937),
+    "cache.m7g.xlarge": CacheNodeType(memory_gib=12.7, baseline_gbps=1.876),
 }
 CACHE_RESERVED_MEMORY_FRACTION = 0.25
 #: Reflex reads its state manager's Redis URL from this variable (the secret composed by WebStateCache).

@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from pydantic import ValidationError
 from reflex.istate.manager.redis import NOTIFY_KEYSPACE_EVENTS
 
-from cdk.constants import REFLEX_NOTIFY_KEYSPACE_EVENTS, WEB_CACHE, WEB_STACK
+from cdk.config import WebConfig
+from cdk.constants import CACHE_NODE_TYPES, REFLEX_NOTIFY_KEYSPACE_EVENTS, WEB_CACHE, WEB_STACK
 
 from .conftest import ENVIRONMENTS, Synth, as_list, render, resources_of, statements_of
 
@@ -201,3 +203,11 @@ def test_a_rolling_deployment_starts_new_tasks_first_and_drains_old_ones_for_the
     assert _container(template)["StopTimeout"] == 120
     # and nothing pins a browser to a task any more: the state is shared
     assert attributes.get("stickiness.enabled", "false") == "false"
+
+
+def test_a_cache_node_type_the_stack_does_not_offer_fails_before_any_synth() -> None:
+    # Given a web configuration naming a node type outside cdk.constants.CACHE_NODE_TYPES
+    # When it is read, Then it is refused (the cost model has no price or size for it)
+    with pytest.raises(ValidationError, match="cacheNodeType"):
+        WebConfig.model_validate({"desiredCount": 1, "cacheNodeType": "cache.r7g.large"})
+    assert WebConfig.model_validate({"desiredCount": 1}).cache_node_type in CACHE_NODE_TYPES

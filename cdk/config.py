@@ -68,7 +68,7 @@ class WebConfig(_Model):
     health_check_path: str = "/ping"
     #: The Reflex state cache's node type (cdk.constants CACHE_NODE_TYPES; docs/cost.md: the state cache): a tab's
     #: state is ~20 KB, so a micro's ~400 MB of usable memory holds ~20,000 tabs at once; its bandwidth lasts to
-    #: ~28,000 daily users, and 100,000 need cache.t4g.medium.
+    #: ~27,000 daily users, and 100,000 need cache.t4g.medium.
     cache_node_type: str = "cache.t4g.micro"
     #: Read replicas beside the primary, in the other AZ, with automatic failover and Multi-AZ; 0 (dev): one node,
     #: and a node failure loses the tabs' state (people sign in again).

@@ -7,9 +7,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
+from cdk.constants import CACHE_NODE_TYPES
 from shared.dashboard import Thresholds
 from shared.settings import Settings
 
@@ -65,6 +66,20 @@ class WebConfig(_Model):
     nat_gateways: Annotated[int, Field(ge=0, le=3)] = 0
     container_port: int = 8000
     health_check_path: str = "/ping"
+    #: The Reflex state cache's node type (cdk.constants CACHE_NODE_TYPES; docs/cost.md: the state cache): a tab's
+    #: state is ~20 KB, so a micro's ~400 MB of usable memory holds ~20,000 tabs at once; its bandwidth lasts to
+    #: ~27,000 daily users, and 100,000 need cache.t4g.medium.
+    cache_node_type: str = "cache.t4g.micro"
+    #: Read replicas beside the primary, in the other AZ, with automatic failover and Multi-AZ; 0 (dev): one node,
+    #: and a node failure loses the tabs' state (people sign in again).
+    cache_replicas: Annotated[int, Field(ge=0, le=1)] = 1
+
+    @field_validator("cache_node_type")
+    @classmethod
+    def _known_node_type(cls, value: str) -> str:
+        if value not in CACHE_NODE_TYPES:
+            raise ValueError(f"cacheNodeType must be one of {sorted(CACHE_NODE_TYPES)}")
+        return value
 
 
 class ImageConfig(_Model):

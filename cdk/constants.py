@@ -344,12 +344,14 @@ XRAY_SAMPLING_FIXED_RATE = 0.05
 EDGE_OBSERVABILITY_STACK = "EdgeObservability"
 
 
-# The web tier's shared state (Reflex on ElastiCache Serverless, cdk/components/web_cache.py).
+# The web tier's shared state (Reflex on a node-based ElastiCache Valkey replication group, cdk/components/web_cache.py;
+# node type and replica per environment: cdk/config.py WebConfig).
 @dataclass(frozen=True)
 class WebCacheSpec:
     engine: str = "valkey"
-    major_engine_version: str = "8"
-    #: ElastiCache Serverless (Valkey and Redis OSS) listens here; the reader endpoint is the next port.
+    #: Node-based Valkey 8 (cluster mode disabled); the parameter group family follows the major version.
+    engine_version: str = "8.2"
+    parameter_group_family: str = "valkey8"
     port: int = 6379
     #: The one RBAC user the web tasks connect as (password auth, docs/deploy.md: Shared web state).
     user_name: str = "motivator-web"
@@ -357,14 +359,43 @@ class WebCacheSpec:
     #: commands that a narrower category list would refuse (ElastiCache itself blocks CONFIG and the like).
     access_string: str = "on ~* &* +@all"
     password_length: int = 32
-    #: Caps that bound the bill if something runs away: state is ~2-20 KB a tab (docs/cost.md: Redis).
-    max_storage_gb: int = 10
-    max_ecpu_per_s: int = 100_000
+    #: Weekly, UTC: Sunday 03:00-04:00 in us-west-2 (PDT), the quietest hour; minor upgrades land here.
+    maintenance_window: str = "sun:10:00-sun:11:00"
 
 
 WEB_CACHE = WebCacheSpec()
-#: ElastiCache refuses CONFIG SET, so Reflex must not fail when it cannot enable keyspace notifications itself.
+
+
+@dataclass(frozen=True)
+class CacheNodeType:
+    """A node type the state cache may run on: its memory (ElastiCache's figure; 25% of it is reserved for
+    replication and overhead by default, reserved-memory-percent) and its baseline network bandwidth (the EC2 figure
+    of the same t4g size; it bursts above for a while on credits)."""
+
+    memory_gib: float
+    baseline_gbps: float
+
+
+#: The sizes the Web stack offers (cdk.json `web.cacheNodeType`); docs/cost.md says which size fits which load.
+CACHE_NODE_TYPES: dict[str, CacheNodeType] = {
+    "cache.t4g.micro": CacheNodeType(memory_gib=0.5, baseline_gbps=0.064),
+    "cache.t4g.small": CacheNodeType(memory_gib=1.37, baseline_gbps=0.128),
+    "cache.t4g.medium": CacheNodeType(memory_gib=3.09, baseline_gbps=0.256),
+    "cache.m7g.large": CacheNodeType(memory_gib=6.38, baseline_gbps=0.937),
+    "cache.m7g.xlarge": CacheNodeType(memory_gib=12.7, baseline_gbps=1.876),
+}
+CACHE_RESERVED_MEMORY_FRACTION = 0.25
+#: Reflex reads its state manager's Redis URL from this variable (the secret composed by WebStateCache).
+REFLEX_REDIS_URL_VARIABLE = "REFLEX_REDIS_URL"
+#: ElastiCache refuses CONFIG SET, so Reflex must not fail when it cannot enable keyspace notifications itself
+#: (the cache's parameter group has them on already, REFLEX_NOTIFY_KEYSPACE_EVENTS).
 REFLEX_IGNORE_REDIS_CONFIG_ERROR_VARIABLE = "REFLEX_IGNORE_REDIS_CONFIG_ERROR"
+REFLEX_IGNORE_REDIS_CONFIG_ERROR = "true"
+#: The keyspace events Reflex asks for with CONFIG SET (reflex.istate.manager.redis.NOTIFY_KEYSPACE_EVENTS: keyspace
+#: notifications for string, set and generic commands, expiries and evictions), set here through the parameter
+#: group. Reflex's lock hand-off and cross-task socket delivery subscribe to them. The CDK does not import Reflex;
+#: tests/infrastructure/test_web_state.py holds this equal to Reflex's constant.
+REFLEX_NOTIFY_KEYSPACE_EVENTS = "K$sgxe"
 #: Proxies in front of the web task that append to X-Forwarded-For: CloudFront (adds the viewer), then the ALB (adds
 #: CloudFront's address). Reflex (its trusted_proxy_hops) takes the client as the entry this far from the right.
 WEB_TRUSTED_PROXY_HOPS = 2

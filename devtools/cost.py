@@ -17,7 +17,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from cdk.constants import ALL_FUNCTIONS, LAMBDA_DEFAULT_MEMORY_MB, ROUTE_FUNCTIONS
+from cdk.config import WebConfig
+from cdk.constants import (
+    ALL_FUNCTIONS,
+    CACHE_NODE_TYPES,
+    CACHE_RESERVED_MEMORY_FRACTION,
+    LAMBDA_DEFAULT_MEMORY_MB,
+    ROUTE_FUNCTIONS,
+)
 from devtools.prices import LOOKED_UP, PRICES, price
 from shared.metric_names import MetricName
 from shared.settings import Settings
@@ -158,7 +165,7 @@ def _web_lines(m: dict[str, Any], u: Usage) -> list[Line]:
     requests = u.visits * u.requests_per_visit
     alb = HOURS_PER_MONTH * (price("alb_hour") + price("alb_lcu_hour") * max(1, online / 3000))
     waf = price("waf_acl_month") + 3 * price("waf_rule_month") + requests * price("waf_request")
-    cache_gb, cache_ecpus = _cache_usage(m, u)
+    cache = cache_nodes(m, u, replicas=WebConfig.model_validate(web).cache_replicas)
     return [
         Line("Fargate", f"{tasks} web tasks ({vcpu:g} vCPU, {gib:g} GB, arm64)", tasks * task_hour * HOURS_PER_MONTH),
         Line("ALB", "load balancer and LCUs", alb),
@@ -168,27 +175,82 @@ def _web_lines(m: dict[str, Any], u: Usage) -> list[Line]:
         Line("CloudFront", "data to browsers", cdn_gb * price("cloudfront_gb")),
         Line("CloudFront", "HTTPS requests", requests / 1e4 * price("cloudfront_https_10k")),
         Line("WAF", "web ACL, 3 rules, requests", waf),
-        Line("ElastiCache", f"Serverless Valkey, {cache_gb * 1000:.0f} MB stored",
-             cache_gb * HOURS_PER_MONTH * price("elasticache_valkey_gb_hour")),
-        Line("ElastiCache", f"{cache_ecpus / 1e9:.1f} G ECPUs (Reflex state reads and writes)",
-             cache_ecpus * price("elasticache_valkey_ecpu")),
+        Line("ElastiCache", f"{cache.nodes} x {cache.node_type} Valkey nodes (Reflex state)", cache.usd),
     ]  # fmt: skip
 
 
 #: ElastiCache Serverless bills at least this much data stored (Valkey; Redis OSS: 1 GB).
 CACHE_MIN_GB = 0.1
+#: Each state update moves the tab's state three times through the primary: read, written, streamed to the replica.
+CACHE_BYTES_PER_UPDATE = 3
 
 
-def _cache_usage(m: dict[str, Any], u: Usage) -> tuple[float, float]:
-    """(average GB stored, ECPUs a month) of the web tier's Reflex state: one ECPU per KB moved, each update reads
-    and writes the tab's state (no Reflex oplock), the streamed frames of an answer plus 4 events around it; and the
-    tabs' watchers, one ECPU a read."""
-    live_states = u.daily_users / 24 * (u.connection_minutes_per_visit + u.reflex_state_ttl_min) / 60
-    stored_gb = max(CACHE_MIN_GB, live_states * u.reflex_state_kb / 1e6)
-    updates = u.answers * (m["posts_per_answer"] + 4) + u.visits * u.reflex_events_per_visit
-    online_tabs = u.daily_users * u.connection_minutes_per_visit / (24 * 60)
-    watch_reads = online_tabs * u.tab_watch_reads_per_s * DAYS_PER_MONTH * 86400
-    return stored_gb, updates * 2 * u.reflex_state_kb + watch_reads
+def _cache_updates(m: dict[str, Any], u: Usage) -> float:
+    """Reflex state updates a month: the streamed frames of an answer plus 4 events around it, and each visit's
+    events; each one reads and writes the tab's state whole (no Reflex oplock)."""
+    return u.answers * (m["posts_per_answer"] + 4) + u.visits * u.reflex_events_per_visit
+
+
+def _live_states(u: Usage) -> float:
+    """Tab states held on average: a visit's minutes plus the hour Reflex keeps the state after its last event."""
+    return u.daily_users / 24 * (u.connection_minutes_per_visit + u.reflex_state_ttl_min) / 60
+
+
+@dataclass(frozen=True)
+class CacheSizing:
+    """The node-based state cache a load needs: the smallest node type whose usable memory holds the tab states at
+    the peak and whose baseline bandwidth carries the peak's state traffic."""
+
+    node_type: str
+    nodes: int
+    peak_states: float
+    peak_mb: float
+    usable_mb: float
+    peak_gbps: float
+    baseline_gbps: float
+
+    @property
+    def usd(self) -> float:
+        return self.nodes * HOURS_PER_MONTH * price(f"elasticache_valkey_node:{self.node_type}")
+
+
+def cache_nodes(m: dict[str, Any], u: Usage, replicas: int) -> CacheSizing:
+    peak_states = _live_states(u) * u.peak_factor
+    peak_mb = peak_states * u.reflex_state_kb / 1e3
+    peak_updates_per_s = _cache_updates(m, u) / (DAYS_PER_MONTH * 86400) * u.peak_factor
+    peak_gbps = peak_updates_per_s * CACHE_BYTES_PER_UPDATE * u.reflex_state_kb * 8e3 / 1e9
+    for node_type, node in CACHE_NODE_TYPES.items():
+        usable_mb = node.memory_gib * 2**30 * (1 - CACHE_RESERVED_MEMORY_FRACTION) / 1e6
+        if peak_mb <= usable_mb and peak_gbps <= node.baseline_gbps:
+            return CacheSizing(node_type, 1 + replicas, peak_states, peak_mb, usable_mb, peak_gbps, node.baseline_gbps)
+    raise ValueError(f"no node type of CACHE_NODE_TYPES holds {peak_mb:.0f} MB at {peak_gbps:.3f} Gbps")
+
+
+def serverless_cache_usd(m: dict[str, Any], u: Usage) -> float:
+    """What ElastiCache Serverless (Valkey) would bill for the same state, for comparison only: Reflex cannot use it
+    (cluster mode only, no keyspace notifications; docs/deploy.md: Shared web state). One ECPU per KB moved."""
+    stored_gb = max(CACHE_MIN_GB, _live_states(u) * u.reflex_state_kb / 1e6)
+    ecpus = _cache_updates(m, u) * 2 * u.reflex_state_kb
+    return stored_gb * HOURS_PER_MONTH * price("elasticache_valkey_gb_hour") + ecpus * price("elasticache_valkey_ecpu")
+
+
+def _cache_report(measured: dict[str, Any], out: list[str]) -> None:
+    dev = cache_nodes(measured, Usage(1), replicas=0)
+    out += ["", "the Reflex state cache (node-based Valkey, cluster mode disabled; a tab's state "
+            f"{Usage(1).reflex_state_kb:g} KB, peak {Usage(1).peak_factor:g}x the average):"]  # fmt: skip
+    out.append(f"  dev, one {dev.node_type} node: ${dev.usd:.2f} a month")
+    for users in (1_000, 100_000):
+        usage = Usage(users)
+        sizing = cache_nodes(measured, usage, replicas=1)
+        out.append(
+            f"  {users:,} daily users: {sizing.peak_states:,.0f} tabs at the peak x {usage.reflex_state_kb:g} KB = "
+            f"{sizing.peak_mb:,.1f} MB (of {sizing.usable_mb:,.0f} MB usable), "
+            f"{sizing.peak_gbps * 1000:,.1f} Mbit/s of state traffic (baseline {sizing.baseline_gbps * 1000:,.0f}): "
+            f"{sizing.nodes} x {sizing.node_type} = ${sizing.usd:.2f} a month; "
+            f"serverless would be ${serverless_cache_usd(measured, usage):.2f} (not usable with Reflex)"
+        )
+    idle = serverless_cache_usd(measured, Usage(0))
+    out.append(f"  serverless at its smallest size (the 100 MB minimum): ${idle:.2f}")
 
 
 def _observability_lines(m: dict[str, Any], u: Usage) -> list[Line]:
@@ -282,6 +344,7 @@ def report(measured: dict[str, Any]) -> str:
         out.append("")
         _print_bill(measured, Usage(users), out)
     base = infrastructure_per_1000(measured, Usage(100_000))
+    _cache_report(measured, out)
     out += ["", "what would move it at 100,000 daily users (infrastructure per 1,000 answers):"]
     for name, change, usage_change in LEVERS:
         value = infrastructure_per_1000(_lever(measured, change), replace(Usage(100_000), **usage_change))

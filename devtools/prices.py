@@ -28,6 +28,10 @@ HAIKU_45 = "clauder-navi.com/en/bedrock-claude-cost/"
 NOVA = "pristren.com/blog/amazon-nova-micro-ultra-fast (Bedrock on-demand table, with Claude 3 Haiku beside it)"
 FARGATE = "vantage.sh/blog/fargate-pricing (us-east-1)"
 VALKEY = "usage.ai/blogs/aws/database-savings-plans/elasticache/serverless-pricing/"
+#: Node-hours: AWS bills Valkey nodes 20% below Redis OSS nodes (aws.amazon.com/elasticache/pricing/); the Redis OSS
+#: on-demand rates (t4g micro/small/medium $0.016, $0.032, $0.065 an hour, m7g large/xlarge $0.158, $0.315;
+#: us-west-2 as us-east-1) from a third-party rate table, times 0.8.
+VALKEY_NODE = "aws.amazon.com/elasticache/pricing/ (Valkey 20% below Redis OSS) on a third-party Redis OSS rate table"
 CLOUDFRONT = "github.com/vreutova/infracost-idem-support/pull/15 quoting aws.amazon.com/cloudfront/pricing/"
 WAF = "c3x.dev/blog/aws-waf-cost-explained/"
 LOGS = "github.com/vreutova/infracost-idem-support/pull/2 quoting aws.amazon.com/cloudwatch/pricing/"
@@ -76,6 +80,14 @@ PRICES: dict[str, Price] = {
     "fargate_arm_gb_hour": P(0.00356, "GB-hour, Linux/ARM", FARGATE, "2025"),
     "alb_hour": P(0.0225, "load balancer-hour", f"{_T}/elasticloadbalancing/pricing/", "2026-09-20"),
     "alb_lcu_hour": P(0.008, "LCU-hour", f"{_T}/elasticloadbalancing/pricing/", "2026-09-20"),
+    # ElastiCache node-based Valkey (what the Web stack runs, one price per node type it offers: cdk.constants
+    # CACHE_NODE_TYPES), on demand, us-west-2.
+    "elasticache_valkey_node:cache.t4g.micro": P(0.0128, "node-hour, Valkey, on demand", VALKEY_NODE, "2024-01"),
+    "elasticache_valkey_node:cache.t4g.small": P(0.0256, "node-hour, Valkey, on demand", VALKEY_NODE, "2024-01"),
+    "elasticache_valkey_node:cache.t4g.medium": P(0.052, "node-hour, Valkey, on demand", VALKEY_NODE, "2024-01"),
+    "elasticache_valkey_node:cache.m7g.large": P(0.1264, "node-hour, Valkey, on demand", VALKEY_NODE, "2024-01"),
+    "elasticache_valkey_node:cache.m7g.xlarge": P(0.252, "node-hour, Valkey, on demand", VALKEY_NODE, "2024-01"),
+    # ElastiCache Serverless, for the comparison in docs/cost.md only: Reflex cannot use it (docs/deploy.md).
     "elasticache_valkey_gb_hour": P(0.084, "GB-hour stored (100 MB minimum)", VALKEY, "2026-06"),
     "elasticache_valkey_ecpu": P(0.0023e-6, "ECPU", VALKEY, "2026-06"),
     # Redis OSS on ElastiCache Serverless, for the comparison in docs/cost.md (the Web stack runs Valkey).

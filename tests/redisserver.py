@@ -1,4 +1,4 @@
-"""A real redis-server on loopback for tests (the web tier's shared cache; ElastiCache Serverless in AWS)."""
+"""A real redis-server on loopback for tests (the web tier's shared cache; node-based ElastiCache Valkey in AWS)."""
 
 from __future__ import annotations
 

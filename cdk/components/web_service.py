@@ -18,6 +18,7 @@ from cdk.components.web_cache import WebStateCache
 from cdk.config import WebConfig
 from cdk.constants import (
     CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST,
+    REFLEX_IGNORE_REDIS_CONFIG_ERROR,
     REFLEX_IGNORE_REDIS_CONFIG_ERROR_VARIABLE,
     REFLEX_TRUSTED_PROXY_HOPS_VARIABLE,
     ROUTE_FUNCTIONS,
@@ -158,7 +159,7 @@ class WebService(Construct):
 
         self.cache = WebStateCache(
             self, "State", vpc=vpc, subnets=network.private_subnets, clients=task_security_group, name=cache_name,
-            removal_policy=removal_policy,
+            node_type=web.cache_node_type, replicas=web.cache_replicas, removal_policy=removal_policy,
         )  # fmt: skip
         container_logs = logs.LogGroup(self, "Logs", retention=log_retention, removal_policy=removal_policy)
         task.add_container(
@@ -168,7 +169,8 @@ class WebService(Construct):
                 **environment,
                 # The client's address for sign-in throttling and Cognito: X-Forwarded-For, CloudFront and the ALB.
                 REFLEX_TRUSTED_PROXY_HOPS_VARIABLE: str(WEB_TRUSTED_PROXY_HOPS),
-                REFLEX_IGNORE_REDIS_CONFIG_ERROR_VARIABLE: "1",
+                # ElastiCache refuses CONFIG SET; the parameter group has the keyspace notifications on already.
+                REFLEX_IGNORE_REDIS_CONFIG_ERROR_VARIABLE: REFLEX_IGNORE_REDIS_CONFIG_ERROR,
             },
             # Secrets Manager values, fetched by ECS at task start: never in the task definition.
             secrets={

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from cdk.constants import CACHE_NODE_TYPES
 from devtools import cost
 from devtools.prices import PRICES
 
@@ -106,3 +107,44 @@ def test_snapstart_adds_its_cache_for_every_function_and_a_restore_per_cold_star
     assert {item.split(" (")[0] for item in added} == {"SnapStart cache", "SnapStart restores"}
     snap = sum(line.usd for line in cost.bill(MEASURED, on) if line.item.startswith("SnapStart"))
     assert extra == pytest.approx(snap / on.answers * 1000) and extra > 0
+
+
+def test_every_state_cache_node_type_the_stack_offers_has_a_node_price() -> None:
+    # Given the node types cdk.json may name for the Reflex state cache
+    # Then each one has an on-demand Valkey node-hour price
+    for node_type in CACHE_NODE_TYPES:
+        assert f"elasticache_valkey_node:{node_type}" in PRICES, node_type
+
+
+@pytest.mark.parametrize(("users", "node_type"), [(1_000, "cache.t4g.micro"), (100_000, "cache.t4g.medium")])
+def test_the_state_cache_is_the_smallest_node_type_that_holds_the_peak_and_carries_its_traffic(
+    users: int, node_type: str
+) -> None:
+    # Given the load of so many daily users, with a replica beside the primary
+    sizing = cost.cache_nodes(MEASURED, cost.Usage(users), replicas=1)
+    # Then the chosen node type holds the peak's tab states and carries its traffic at its baseline,
+    assert (sizing.node_type, sizing.nodes) == (node_type, 2)
+    assert sizing.peak_mb <= sizing.usable_mb and sizing.peak_gbps <= sizing.baseline_gbps
+    # every smaller one would not
+    types = list(CACHE_NODE_TYPES)
+    for smaller in types[: types.index(node_type)]:
+        node = CACHE_NODE_TYPES[smaller]
+        usable_mb = node.memory_gib * 2**30 * 0.75 / 1e6
+        assert sizing.peak_mb > usable_mb or sizing.peak_gbps > node.baseline_gbps, smaller
+    # and both nodes are billed every hour of the month
+    assert sizing.usd == pytest.approx(2 * 730 * PRICES[f"elasticache_valkey_node:{node_type}"].usd)
+
+
+def test_dev_runs_one_node_and_the_bill_carries_the_configured_replica() -> None:
+    # Given dev without a replica, and the prod bill (prod keeps one)
+    dev = cost.cache_nodes(MEASURED, cost.Usage(1), replicas=0)
+    (line,) = (line for line in cost.bill(MEASURED, cost.Usage(1_000)) if line.service == "ElastiCache")
+    # Then dev pays for one micro node, prod for a primary and its replica
+    assert (dev.node_type, dev.nodes) == ("cache.t4g.micro", 1)
+    assert line.item.startswith("2 x cache.t4g.micro")
+
+
+def test_serverless_stays_a_comparison_at_its_smallest_size() -> None:
+    # Given no traffic at all
+    # Then ElastiCache Serverless would bill its 100 MB minimum: 0.1 GB x 730 h x $0.084
+    assert cost.serverless_cache_usd(MEASURED, cost.Usage(0)) == pytest.approx(6.13, abs=0.01)

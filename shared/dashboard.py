@@ -209,6 +209,7 @@ def _widgets(thresholds: Thresholds) -> tuple[Widget, ...]:
                 MetricName.MODEL_RAISED_RISK,
                 MetricName.VERSE_SUBSTITUTIONS,
                 MetricName.CLIENT_GONE,
+                MetricName.GUARDRAIL_INTERVENTIONS,
             ),
         ),
         Widget(

@@ -51,7 +51,10 @@ class ChatHttpApi(Construct):
             description="Motivator REST API: whole answers for clients without a WebSocket",
             create_default_stage=False,
         )
-        integration = integrations.HttpLambdaIntegration("RestIntegration", function.function)
+        # The function, or with SnapStart its live alias (the published snapshot), as for every WebSocket route.
+        integration = integrations.HttpLambdaIntegration(
+            "RestIntegration", function.invoked
+        )  # the live alias with SnapStart
         for route_key, authorized in paths.ROUTES.items():
             method, path = route_key.split(" ", 1)
             self.api.add_routes(

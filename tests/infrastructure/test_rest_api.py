@@ -38,15 +38,22 @@ def test_every_rest_route_reaches_the_one_rest_function_and_only_chat_and_feedba
     # And the authorized ones go through the JWT authorizer, the others are public
     for key, authorized in paths.ROUTES.items():
         assert routes[key].get("AuthorizationType", "NONE") == ("JWT" if authorized else "NONE"), key
-    # And every route integrates the REST function
+    # And every route integrates the REST function (with SnapStart, its live alias)
     (function_id,) = [
         k
         for k, f in resources_of(template, "AWS::Lambda::Function").items()
         if f["Properties"].get("Handler") == REST_API.handler
     ]
+    aliases = [
+        k
+        for k, a in resources_of(template, "AWS::Lambda::Alias").items()
+        if a["Properties"]["FunctionName"] == {"Ref": function_id}
+    ]
+    targets = {f"<{function_id}.Arn>", *(f"<{alias}>" for alias in aliases)}
     for integration in resources_of(template, "AWS::ApiGatewayV2::Integration").values():
         if integration["Properties"]["ApiId"] == {"Ref": api_id}:
-            assert f"<{function_id}.Arn>" in render(integration["Properties"]["IntegrationUri"])
+            uri = render(integration["Properties"]["IntegrationUri"])
+            assert any(target in uri for target in targets), uri
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)

@@ -24,11 +24,13 @@ def _handlers(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def _invoked(template: dict[str, Any]) -> list[Any]:
-    """What API Gateway calls: every integration's URI and the authorizer's."""
+    """What API Gateway calls: every integration's URI and the Lambda authorizer's (the HTTP API's JWT authorizer
+    calls no function)."""
     uris = [
         r["Properties"]["IntegrationUri"] for r in resources_of(template, "AWS::ApiGatewayV2::Integration").values()
     ]
-    uris += [r["Properties"]["AuthorizerUri"] for r in resources_of(template, "AWS::ApiGatewayV2::Authorizer").values()]
+    authorizers = resources_of(template, "AWS::ApiGatewayV2::Authorizer").values()
+    uris += [r["Properties"]["AuthorizerUri"] for r in authorizers if "AuthorizerUri" in r["Properties"]]
     return uris
 
 

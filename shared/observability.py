@@ -2,10 +2,10 @@
 
 Importing the X-Ray SDK builds its recorder: outside Lambda its sampler creates two botocore X-Ray clients (about
 170 ms, paid even where tracing is off), in Lambda it costs 55-60 ms. Here the Tracer's provider is the SDK's
-recorder loaded on the first traced call, and only where Powertools says tracing is on (in Lambda, unless POWERTOOLS_TRACE_DISABLED);
-elsewhere (the local stack, tests, tools) a traced call records nothing and the SDK is never imported. Where the
-init is not on a person's path (a SnapStart snapshot, provisioned concurrency) the SDK is loaded at import instead,
-so the snapshot holds it.
+recorder loaded on the first traced call, and only where Powertools says tracing is on (in Lambda, unless
+POWERTOOLS_TRACE_DISABLED); elsewhere (the local stack, tests, tools) a traced call records nothing and the SDK is
+never imported. Where the init is not on a person's path (a SnapStart snapshot, provisioned concurrency) the SDK is
+loaded at import instead, so the snapshot holds it.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ def verse_actions(turn) -> rx.Component:
                 size="2",
                 variant="soft",
                 color_scheme="amber",
+                high_contrast=True,  # amber-11 on amber-3 is 4.2:1; the high-contrast text passes AA
                 on_click=ChatState.another_verse(turn.key),
                 disabled=ChatState.streaming,
                 aria_label="Answer these words again with another verse",
@@ -34,9 +35,11 @@ def verse_actions(turn) -> rx.Component:
                 size="2",
                 variant=rx.cond(turn.bookmarked, "solid", "soft"),
                 color_scheme="amber",
+                high_contrast=True,
                 on_click=ChatState.toggle_saved(turn.key),
                 aria_pressed=rx.cond(turn.bookmarked, "true", "false"),
-                aria_label=rx.cond(turn.bookmarked, "Remove this verse from your saved verses", "Save this verse"),
+                # The visible words first (WCAG 2.5.3): what a speech user says is what the button is called.
+                aria_label=rx.cond(turn.bookmarked, "Saved: tap to remove it from your saved verses", "Save verse"),
                 data_testid="save-verse",
             ),
             spacing="2",

@@ -17,7 +17,7 @@ def translation_name(code) -> rx.Component:
 def verse_of_the_day_card(reference, text, translation) -> rx.Component:
     """The card itself, from three vars (or strings): reference, text, translation code."""
     return rx.el.figure(
-        rx.text("Verse of the day", size="1", weight="bold", color="var(--amber-11)", text_transform="uppercase"),
+        rx.text("Verse of the day", size="1", weight="bold", color="var(--amber-12)", text_transform="uppercase"),
         rx.el.blockquote(
             rx.text("\u201c", text, "\u201d", size="3", line_height="1.6", font_family=SERIF, data_testid="daily-text"),
             style={"margin": "6px 0 0 0"},

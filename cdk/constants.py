@@ -246,7 +246,7 @@ REST_API = FunctionSpec(
         (tables.CONVERSATIONS, DDB_READ + DDB_WRITE + DDB_DELETE),
         (tables.RATE_LIMITS, ("dynamodb:GetItem", *DDB_WRITE, *DDB_DELETE)),
         (tables.IDEMPOTENCY, DDB_IDEMPOTENCY + DDB_DELETE),
-        (tables.CONNECTIONS, ("dynamodb:Query", *DDB_DELETE)),
+        (tables.CONNECTIONS, ("dynamodb:Scan", *DDB_DELETE)),
     ),
     manage_connections=False,
     invokes_bedrock=True,

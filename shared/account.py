@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from boto3.dynamodb.conditions import Key
+from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, Field
 
@@ -119,11 +119,13 @@ class Accounts:
         _delete(tables.conversations, [{"pk": i["pk"], "sk": i["sk"]} for i in self._partition(user_id)])
         _delete(tables.idempotency, [{"id": f"{user_id}#{cmid}"} for cmid in set(client_ids)])
         _delete(tables.rate_limits, [{"pk": user_key(user_id)}, allowance_key(user_id)])
+        # A scan, not an index: the table holds only live sockets (a 2 h TTL), and an index every connect writes
+        # would cost more than this rare read (the Connections index went for that reason, docs/data-model.md).
         connections = query_all(
-            tables.connections.query,
+            tables.connections.scan,
             "listing connections",
-            IndexName="byUser",
-            KeyConditionExpression=Key("userId").eq(user_id),
+            FilterExpression=Attr("userId").eq(user_id),
+            ProjectionExpression="connectionId",
         )
         _delete(tables.connections, [{"connectionId": c["connectionId"]} for c in connections])
         self._delete_sign_in(username)

@@ -7,6 +7,7 @@ import logging
 import time
 
 import reflex as rx
+from pydantic import ValidationError
 
 from motivator_web import account, cognito
 from motivator_web.config import settings
@@ -28,7 +29,10 @@ class AccountState(ChatState):
 
     @rx.var
     def account_available(self) -> bool:
-        return bool(settings().http_api_url)
+        try:
+            return bool(settings().http_api_url)
+        except ValidationError:  # `reflex export` computes initial values with no environment: nothing to offer yet
+            return False
 
     @rx.var
     def delete_confirmed(self) -> bool:

@@ -151,9 +151,10 @@ async def test_the_backend_serving_a_tab_going_mid_answer_leaves_it_signed_in_wi
     # And the person is still signed in, on the chat
     assert "/signin" not in page.url
     assert await page.get_by_label("Your message").is_visible()
-    # And the socket moved to the other backend
+    # And the socket moved to the other backend (an attempt the proxy sent to the dying one before it noticed may
+    # come first; the socket the tab keeps is the other backend's)
     moved = [c for c in tier.event_sockets() if c.opened_at > gone_at]
-    assert moved and all(c.backend != gone for c in moved), moved
+    assert moved and moved[-1].backend != gone, moved
     # And the answer continued by `resume` from the seq the state in Redis recorded, not asked again
     message_id = await card.get_attribute("data-message-id")
     assert message_id

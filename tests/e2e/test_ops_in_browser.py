@@ -91,7 +91,12 @@ async def test_an_operator_watches_the_alarms_flip_as_traffic_arrives(
         await tab.get_by_role("button", name="Sign in").click()
         await tab.wait_for_url("**/ops")
         crisis_alarm = tab.get_by_test_id("alarm-CrisisReferrals")
-        await expect(crisis_alarm).to_have_attribute("data-state", "OK", timeout=FIRST_LOAD_MS)
+        await expect(crisis_alarm).to_be_visible(timeout=FIRST_LOAD_MS)
+        # (the stack is shared with the other browser tests: crisis answers they sent in the last hour count too)
+        shown = await tab.get_by_test_id("value-crisis_referrals-0").inner_text()
+        earlier = 0 if shown == "–" else int(shown)
+        if earlier <= 3:
+            await expect(crisis_alarm).to_have_attribute("data-state", "OK")
         for alarm in board.alarms:
             await expect(tab.get_by_test_id(f"alarm-{alarm.id}")).to_be_visible()
         for widget in board.widgets:
@@ -100,7 +105,9 @@ async def test_an_operator_watches_the_alarms_flip_as_traffic_arrives(
 
         await _crisis_and_bad_frames(web_stack)
 
-        await expect(tab.get_by_test_id("value-crisis_referrals-0")).to_have_text(str(len(CRISIS)), timeout=20_000)
+        await expect(tab.get_by_test_id("value-crisis_referrals-0")).to_have_text(
+            str(earlier + len(CRISIS)), timeout=20_000
+        )
         await expect(crisis_alarm).to_have_attribute("data-state", "ALARM")
         await expect(crisis_alarm).to_contain_text("alarm when > 3")
         expected_bad = 1 + (0 if before == "–" else int(before))

@@ -34,7 +34,7 @@ async def _signed_in(browser: Any, web_stack: dict[str, Any], viewport: dict[str
     context = await browser.new_context(viewport=viewport, accept_downloads=True)
     tab = await context.new_page()
     tab.set_default_timeout(30_000)
-    await tab.goto(web_stack["web_url"])
+    await tab.goto(web_stack["web_url"] + "signin")  # a first visit to / meets the landing page
     await tab.wait_for_url("**/signin*", timeout=FIRST_LOAD_MS)
     await tab.get_by_label("Email").fill(username)
     await tab.get_by_label("Password").fill(password)

@@ -142,9 +142,9 @@ class ChatState(AuthState):
         return rx.redirect("/signin")
 
     @rx.event
-    def signed_out_after_deletion(self):
+    async def signed_out_after_deletion(self):
         """The account is deleted (state/account.py): end the link and sign out, saying so."""
-        redirect = self.sign_out()
+        redirect = await self.sign_out()
         self.email = ""  # the address belongs to no account any more: not left on the sign-in form
         self.auth_info = "Your account and everything in it have been deleted. Take care."
         return redirect

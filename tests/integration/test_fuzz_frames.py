@@ -6,7 +6,7 @@ import json
 import time
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -15,11 +15,13 @@ from websockets.sync.client import ClientConnection, connect
 
 from devtools.stack import LocalStack
 from shared import limits
-from shared.protocol import ErrorCode, ProtocolError, SendMessage, parse_client_frame
+from shared.protocol import ErrorCode, ProtocolError, SendMessage, ServerFrame, parse_client_frame
 from tests.strategies import BODIES, deep_brackets
 
-#: Frames that end the server's answer to one client frame (sendMessage streams are left to other suites).
-ANSWERS = {"error", "pong", "history", "feedbackRecorded"}
+#: Frames that end the server's answer to one client frame: every server frame of the protocol but an answer's
+#: stream (sendMessage and anotherVerse streams are left to other suites).
+STREAM = {"ack", "meta", "delta", "done"}
+ANSWERS = {str(frame.model_fields["type"].default) for frame in get_args(get_args(ServerFrame)[0])} - STREAM
 ERROR_CODES = {code.value for code in ErrorCode}
 #: Characters per fragment: four UTF-8 bytes each at most, so a fragment stays under the 32 KB frame quota.
 FRAGMENT_CHARS = limits.WS_FRAME_MAX_BYTES // 4

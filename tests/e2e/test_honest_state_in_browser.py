@@ -122,8 +122,10 @@ async def test_two_crisis_cards_keep_the_page_exactly_the_viewport(
     context, page = await new_tab(browser, size)
     try:
         await sign_in(page, web_stack)
-        for _ in range(2):
+        for sent in (1, 2):
             await send(page, "I want to end my life tonight")
+            # (this answer's card first, so the wait below cannot pass before the answer has begun)
+            await expect(page.get_by_test_id("crisis-card")).to_have_count(sent, timeout=ANSWER_MS)
             await expect(page.locator("#live-answer")).to_have_count(0, timeout=ANSWER_MS)
         await expect(page.get_by_test_id("crisis-card")).to_have_count(2)
         await page.wait_for_timeout(400)  # the crisis card is scrolled into view after it ends

@@ -3,43 +3,23 @@
 import reflex as rx
 
 from motivator_web.components.account import your_data
+from motivator_web.components.labelled_select import labelled_select
 from motivator_web.components.translation import translation_select
 from motivator_web.countries import COUNTRIES, ELSEWHERE, ELSEWHERE_LABEL
 from motivator_web.country_state import CountryState
 
 
 def country_select() -> rx.Component:
-    return rx.vstack(
-        rx.el.label(
-            "Your country (for emergency numbers)",
-            html_for="country",
-            style={"fontSize": "var(--font-size-2)", "fontWeight": 500},
-        ),
-        rx.el.select(
+    return labelled_select(
+        "Your country (for emergency numbers)",
+        "country",
+        [
             *[rx.el.option(name, value=code) for code, name in COUNTRIES.items()],
             rx.el.option(ELSEWHERE_LABEL, value=ELSEWHERE),
-            id="country",
-            name="country",
-            value=CountryState.select_value,
-            on_change=CountryState.choose,
-            data_testid="country-select",
-            style={
-                "width": "100%",
-                "minHeight": "44px",
-                "padding": "0 10px",
-                "borderRadius": "8px",
-                "border": "1px solid var(--gray-a7)",
-                "background": "var(--color-surface)",
-                "fontSize": "var(--font-size-3)",
-            },
-        ),
-        rx.text(
-            "Help lines shown with an answer include this country's emergency number. Kept in this browser only.",
-            size="1",
-            color="var(--gray-11)",
-        ),
-        spacing="2",
-        width="100%",
+        ],
+        value=CountryState.select_value,
+        on_change=CountryState.choose,
+        hint="Help lines shown with an answer include this country's emergency number. Kept in this browser only.",
     )
 
 

@@ -43,3 +43,10 @@ async def _every_verse_route(ws: Any) -> None:
     assert page["type"] == "history" and page["items"][0].get("verseSaved") is True
     removed = await _request(ws, {"action": "saveVerse", "messageId": message_id, "saved": False}, {"verseSaved"})
     assert removed["type"] == "verseSaved" and removed["saved"] is False
+    # And the share routes: make a link, list it, revoke it (two items in one transaction each time)
+    shared = await _request(ws, {"action": "shareVerse", "messageId": message_id, "line": "IAM"}, {"verseShared"})
+    assert shared["type"] == "verseShared" and shared["share"]["line"] == "IAM", shared
+    links = await _request(ws, {"action": "sharedVerses"}, {"sharedVerses"})
+    assert shared["share"]["shareId"] in [i["shareId"] for i in links["items"]]
+    revoked = await _request(ws, {"action": "revokeShare", "shareId": shared["share"]["shareId"]}, {"shareRevoked"})
+    assert revoked["type"] == "shareRevoked", revoked

@@ -19,14 +19,14 @@ import reflex as rx
 from reflex.istate.proxy import MutableProxy
 from reflex.utils import prerequisites
 
-from motivator_web import actions, cognito, verse_view
+from motivator_web import actions, cognito, share_view, verse_view
 from motivator_web.apply import apply, connected
 from motivator_web.config import settings
 from motivator_web.country_state import CountryState
 from motivator_web.gateway import LINKS, AuthRejected, GatewayLink, Happening, LinkStatus
 from motivator_web.models import SENDING, STREAMING, SessionItem, Turn
 from motivator_web.state.auth import AuthState
-from motivator_web.verse_models import DailyVerseItem, SavedItem, TranslationItem
+from motivator_web.verse_models import DailyVerseItem, SavedItem, ShareItem, TranslationItem
 from motivator_web.view import (
     ChatView,
     Effect,
@@ -64,6 +64,13 @@ _HELD = {
     "saved": "saved",
     "saved_cursor": "saved_cursor",
     "saved_loading": "saved_loading",
+    "share_message_id": "_share_message_id",
+    "share_link": "share_link",
+    "share_error": "share_error",
+    "share_busy": "share_busy",
+    "shares": "shares",
+    "shares_cursor": "shares_cursor",
+    "shares_loading": "shares_loading",
 }
 
 
@@ -96,6 +103,15 @@ class ChatState(AuthState):
     saved_cursor: str = ""
     saved_loading: bool = False
     saved_open: bool = False
+    #: Share links (share_view.py): the open Share dialog's link and error, and the Shared links list.
+    share_open: bool = False
+    share_link: ShareItem = ShareItem()
+    share_error: str = ""
+    share_busy: bool = False
+    shares: list[ShareItem] = []
+    shares_cursor: str = ""
+    shares_loading: bool = False
+    _share_message_id: str = ""
 
     remaining_today: int | None = None
 
@@ -245,7 +261,33 @@ class ChatState(AuthState):
     @rx.event
     def set_saved_open(self, value: bool):
         self.saved_open = value
-        return self._change(lambda view: verse_view.open_saved(view, self._online())) if value else None
+        if not value:
+            return None
+        return [
+            *self._change(lambda view: verse_view.open_saved(view, self._online())),
+            *self._change(lambda view: share_view.open_shares(view, self._online())),
+        ]
+
+    @rx.event
+    def open_share(self, message_id: str):
+        self.share_open = True
+        return self._change(lambda view: share_view.open_share(view, message_id))
+
+    @rx.event
+    def set_share_open(self, value: bool) -> None:
+        self.share_open = value
+
+    @rx.event
+    def create_share(self, form: dict[str, Any]):
+        return self._change(lambda view: share_view.create_share(view, str(form.get("line", "")), self._online()))
+
+    @rx.event
+    def more_shares(self):
+        return self._change(share_view.more_shares)
+
+    @rx.event
+    def revoke_share(self, share_id: str):
+        return self._change(lambda view: share_view.revoke(view, share_id, self._online()))
 
     @rx.event
     def more_saved(self):

@@ -159,3 +159,42 @@ async def test_two_verses_make_two_different_cards(endpoints: dict[str, Any], ne
     assert all(Image.open(io.BytesIO(c)).size == (WIDTH, HEIGHT) for c in cards)
     assert cards[0] != cards[1]
     await ws.close()
+
+
+def test_the_terminal_client_shares_lists_and_unshares(endpoints: dict[str, Any], stack: Any) -> None:
+    import os
+    import re
+    import subprocess
+    import sys
+    import uuid
+    from pathlib import Path
+
+    from devtools.bootstrap import create_user, generate_password
+
+    # Given a person signed in to the terminal client
+    username, password = f"cli-share-{uuid.uuid4().hex[:8]}@motivator.local", generate_password()
+    create_user(endpoints["cognito_url"], endpoints["region"], endpoints["user_pool_id"], username, password)
+    command = [str(Path(sys.executable).parent / "motivator"), "chat", "--state-dir", str(stack.state_dir)]
+    command += ["--username", username, "--password", password]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+
+    def chat(stdin: str) -> str:
+        done = subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=60, env=env)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    # When they share before any answer, then write how they feel, share it with a line and list their links
+    out = chat("/share\nI feel anxious about my exam tomorrow.\n/share For my brother\n/shares\n/unshare\n\n")
+    # Then the first is refused, the link is printed with its id and line, and /shares lists it
+    assert "Nothing to do that with yet; write how you feel first." in out
+    found = re.search(r"Shared: (/s/([A-Za-z0-9_-]+))  \(id \2\)  .+ \u2014 \u201cFor my brother\u201d", out)
+    assert found, out
+    path, share_id = found.group(1), found.group(2)
+    assert out.count(f"{path}  (id {share_id})") == 2
+    assert "Say which link: /unshare ID" in out
+    assert _public(endpoints, paths.share_path(share_id)).status_code == 200
+    # When they stop sharing it in a later session
+    out = chat(f"/unshare {share_id}\n/shares\n\n")
+    # Then it is confirmed, no longer listed, and its page is gone
+    assert f"Stopped sharing {share_id}" in out and "No shared links; /share makes one." in out
+    assert _public(endpoints, paths.share_path(share_id)).status_code == 404

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import logging
 import uuid
@@ -42,35 +43,12 @@ from motivator_web.view import (
 
 log = logging.getLogger("motivator_web.state")
 
-#: ChatView field -> the state var holding it (`live` is held as `live` and `has_live`).
+#: ChatView fields held in a backend-only var (never sent to the browser); every other field is held in the state var
+#: of its own name (`live` is held as `live` and `has_live`).
+_PRIVATE = {"notice_cause", "resume_supported", "capabilities_known", "pending", "share_message_id"}
+#: ChatView field -> the state var holding it.
 _HELD = {
-    "turns": "turns",
-    "session_id": "session_id",
-    "sessions": "sessions",
-    "notice": "notice",
-    "notice_cause": "_notice_cause",
-    "announcement": "announcement",
-    "loading_session": "loading_session",
-    "history_supported": "history_supported",
-    "feedback_supported": "feedback_supported",
-    "stop_supported": "stop_supported",
-    "resume_supported": "_resume_supported",
-    "capabilities_known": "_capabilities_known",
-    "pending": "_pending",
-    "remaining_today": "remaining_today",
-    "translation": "translation",
-    "translations": "translations",
-    "daily": "daily",
-    "saved": "saved",
-    "saved_cursor": "saved_cursor",
-    "saved_loading": "saved_loading",
-    "share_message_id": "_share_message_id",
-    "share_link": "share_link",
-    "share_error": "share_error",
-    "share_busy": "share_busy",
-    "shares": "shares",
-    "shares_cursor": "shares_cursor",
-    "shares_loading": "shares_loading",
+    f.name: f"_{f.name}" if f.name in _PRIVATE else f.name for f in dataclasses.fields(ChatView) if f.name != "live"
 }
 
 

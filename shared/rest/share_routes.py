@@ -38,7 +38,7 @@ def _shared(share_id: str) -> tuple[Verse, str | None, int]:
 @router.get(
     paths.resolver_path(paths.SHARE),
     summary="A shared verse: its reference, text, translation and the line its sharer wrote (public)",
-    responses=responses(PublicShare),
+    responses=responses(PublicShare, HTTPStatus.SERVICE_UNAVAILABLE, public=True),
 )
 def get_share(share_id: str) -> Response[str]:
     verse, line, created_at = _shared(share_id)
@@ -51,7 +51,7 @@ def get_share(share_id: str) -> Response[str]:
 @router.get(
     paths.resolver_path(paths.SHARE_CARD),
     summary="A shared verse as a 1200x630 PNG card (public)",
-    responses=responses(None, ok_content=_PNG),
+    responses=responses(None, HTTPStatus.SERVICE_UNAVAILABLE, ok_content=_PNG, public=True),
 )
 def get_share_card(share_id: str):  # no return annotation: Powertools would validate the PNG as JSON
     verse, line, _ = _shared(share_id)

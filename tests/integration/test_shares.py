@@ -198,3 +198,23 @@ def test_the_terminal_client_shares_lists_and_unshares(endpoints: dict[str, Any]
     # Then it is confirmed, no longer listed, and its page is gone
     assert f"Stopped sharing {share_id}" in out and "No shared links; /share makes one." in out
     assert _public(endpoints, paths.share_path(share_id)).status_code == 404
+
+
+async def test_a_crisis_answers_verse_can_be_shared_and_its_page_holds_only_the_verse(
+    endpoints: dict[str, Any], new_user: Any
+) -> None:
+    ws = await open_ws(endpoints, new_user())
+    # Given a crisis answer (resources first, a gentle verse)
+    answer = await ask(ws, "I want to kill myself tonight.")
+    meta = answer.of("meta")[0]
+    assert meta["safety"] == "crisis" and meta["resources"]
+    # When the person shares its verse
+    shared = await _request(
+        ws, {"action": "shareVerse", "messageId": answer.of("ack")[0]["messageId"]}, {"verseShared"}
+    )
+    # Then the link opens with the verse alone: no words of theirs, no answer, no safety level, no resources, no owner
+    body = _public(endpoints, paths.share_path(shared["share"]["shareId"])).json()
+    assert set(body) == {"reference", "text", "translation", "translation_name", "line", "created_at"}
+    assert body["reference"] == meta["verse"]["reference"] and body["line"] is None
+    assert "kill" not in json.dumps(body)
+    await ws.close()

@@ -39,12 +39,16 @@ ACCOUNT_STACK = "Account"
 # Lambda.
 LAMBDA_RUNTIME_VERSION = "3.12"
 LAMBDA_PIP_PLATFORM = "manylinux2014_aarch64"
+#: Also accepted: wheels built for glibc 2.28 (Pillow 13 ships only these). The python3.12 runtime is Amazon Linux
+#: 2023, glibc 2.34, so they run there; the asset's recipe asks pip for both tags.
+LAMBDA_NEWER_MANYLINUX = "manylinux_2_28"
 #: The Lambda runtime ships boto3/botocore, but an older one; bundling pins the version the code
 #: was tested with (ConverseStream and guardrails need a recent botocore). Costs about 32 MB unzipped.
 BUNDLE_AWS_SDK = True
 AWS_SDK_DISTRIBUTIONS = ("boto3", "botocore", "s3transfer")
 LAMBDA_SOURCE_PACKAGES = ("handlers", "shared")
-LAMBDA_SOURCE_SUFFIXES = (".py", ".json", ".jsonl", ".txt")
+#: `.ttf`: the verse card's bundled open font (shared/fonts, with its licence); Lambda has no system fonts.
+LAMBDA_SOURCE_SUFFIXES = (".py", ".json", ".jsonl", ".txt", ".ttf")
 LAMBDA_DEFAULT_TIMEOUT_S = 10
 LAMBDA_DEFAULT_MEMORY_MB = 256
 #: Largest unzipped deployment package Lambda accepts.
@@ -231,6 +235,28 @@ ROUTE_FUNCTIONS: tuple[FunctionSpec, ...] = (
         name="SavedVerses",
         route="savedVerses",
         table_actions=_on((tables.CONNECTIONS, DDB_CONNECTION_CLEANUP), (tables.CONVERSATIONS, DDB_READ)),
+    ),
+    # Share links (shared/shares.py): two items written (or deleted and marked) in one transaction, which IAM
+    # authorizes per item action; the turn and the person's translation are read first.
+    FunctionSpec(
+        name="ShareVerse",
+        route="shareVerse",
+        table_actions=_on(
+            (tables.CONNECTIONS, DDB_CONNECTION_CLEANUP), (tables.CONVERSATIONS, (*DDB_READ, "dynamodb:PutItem"))
+        ),
+    ),
+    FunctionSpec(
+        name="SharedVerses",
+        route="sharedVerses",
+        table_actions=_on((tables.CONNECTIONS, DDB_CONNECTION_CLEANUP), (tables.CONVERSATIONS, ("dynamodb:Query",))),
+    ),
+    FunctionSpec(
+        name="RevokeShare",
+        route="revokeShare",
+        table_actions=_on(
+            (tables.CONNECTIONS, DDB_CONNECTION_CLEANUP),
+            (tables.CONVERSATIONS, ("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem")),
+        ),
     ),
 )
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from cdk.constants import (
     AWS_SDK_DISTRIBUTIONS,
     BUNDLE_AWS_SDK,
+    LAMBDA_NEWER_MANYLINUX,
     LAMBDA_PIP_PLATFORM,
     LAMBDA_RUNTIME_VERSION,
     LAMBDA_SOURCE_PACKAGES,
@@ -25,7 +26,7 @@ from cdk.constants import (
 from shared.engine.scripture import bible_modules
 
 #: Bump when the way the asset is assembled changes, so cached folders are not reused.
-_RECIPE_VERSION = "2"
+_RECIPE_VERSION = "3"
 _KEEP_BUILDS = 2
 
 
@@ -35,6 +36,11 @@ class AssetTarget:
 
     pip_platform: str
     python_version: str
+
+    @property
+    def pip_platforms(self) -> tuple[str, ...]:
+        """The manylinux2014 tag and the glibc 2.28 one of the same architecture (both run on Lambda's runtime)."""
+        return self.pip_platform, self.pip_platform.replace("manylinux2014", LAMBDA_NEWER_MANYLINUX)
 
 
 LAMBDA_TARGET = AssetTarget(LAMBDA_PIP_PLATFORM, LAMBDA_RUNTIME_VERSION)
@@ -104,7 +110,7 @@ def _install_dependencies(root: Path, target: Path, python: str | None, wheels: 
     shutil.rmtree(tmp, ignore_errors=True)
     command = [
         sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile",
-        "--platform", wheels.pip_platform, "--implementation", "cp",
+        *(arg for tag in wheels.pip_platforms for arg in ("--platform", tag)), "--implementation", "cp",
         "--python-version", wheels.python_version, "--only-binary=:all:",
         "--target", str(tmp),
     ]  # fmt: skip

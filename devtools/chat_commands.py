@@ -1,5 +1,5 @@
-"""The terminal chat's slash commands (`/another`, `/save`, `/saved`, `/translation KJV`, `/help`): each becomes one
-client frame or a line of help."""
+"""The terminal chat's slash commands (`/another`, `/save`, `/saved`, `/share`, `/shares`, `/unshare`,
+`/translation KJV`, `/help`): each becomes one client frame or a line of help."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ HELP = "\n".join(
         "  /another              answer your last words again with another verse (the first answer stays)",
         "  /save                 save the verse of the last answer",
         "  /saved                list your saved verses, newest first",
+        "  /share [line]         a public link to the last answer's verse, with an optional line of yours",
+        "  /shares               list your shared links, newest first",
+        "  /unshare ID           stop sharing that link (its page says it is no longer shared)",
         "  /translation          show the translation verses are shown in, and the ones offered",
         "  /translation CODE     show every verse in that translation from now on, e.g. /translation KJV",
         "  /help                 this list",
@@ -49,6 +52,17 @@ def command_frame(line: str, context: ChatContext) -> dict[str, Any] | str:
             return {"action": "saveVerse", "messageId": context.last_message_id, "clientMessageId": cmid}
         case "/saved":
             return {"action": "savedVerses", "clientMessageId": cmid}
+        case "/share":
+            if context.last_message_id is None:
+                return nothing_yet
+            share: dict[str, Any] = {"action": "shareVerse", "messageId": context.last_message_id}
+            return {**share, "clientMessageId": cmid, **({"line": argument} if argument else {})}
+        case "/shares":
+            return {"action": "sharedVerses", "clientMessageId": cmid}
+        case "/unshare":
+            if not argument:
+                return "  Say which link: /unshare ID (/shares lists them)."
+            return {"action": "revokeShare", "shareId": argument, "clientMessageId": cmid}
         case "/translation":
             frame: dict[str, Any] = {"action": "settings", "clientMessageId": cmid}
             if argument:
@@ -76,6 +90,13 @@ def describe_reply(frame: dict[str, Any]) -> str | None:
         )
     if kind == "savedVerses":
         return "\n".join(_saved_line(item) for item in frame["items"]) or "  No saved verses yet; /save keeps one."
+    if kind == "verseShared":
+        shared = _share_line(frame["share"])
+        return f"  Shared: {shared}\n  Anyone with the link sees only the verse and your line, never the conversation."
+    if kind == "sharedVerses":
+        return "\n".join("  " + _share_line(item) for item in frame["items"]) or "  No shared links; /share makes one."
+    if kind == "shareRevoked":
+        return f"  Stopped sharing {frame['shareId']}; its page now says it is no longer shared."
     if kind == "error":
         return f"  ! {frame['message']}"
     return None
@@ -86,3 +107,10 @@ def _saved_line(item: dict[str, Any]) -> str:
     verse = item["verse"]
     where = f"{verse['reference']} ({verse['translation']})"
     return f"  {day}  {where}, for feeling {item['emotion']}: \u201c{verse['text']}\u201d"
+
+
+def _share_line(share: dict[str, Any]) -> str:
+    """One link: its page on the web client, its id (for /unshare), the verse's reference and the line."""
+    verse = share["verse"]
+    line = f" \u2014 \u201c{share['line']}\u201d" if share.get("line") else ""
+    return f"{share['path']}  (id {share['shareId']})  {verse['reference']} ({verse['translation']}){line}"

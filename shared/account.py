@@ -17,6 +17,7 @@ from shared.conversation_items import SESSION_PREFIX, user_key
 from shared.observability import logger
 from shared.protocol import TurnView
 from shared.records import Deleted, Turn
+from shared.shares import is_owner_item, public_key
 from shared.storage import call, plain, query_all
 
 if TYPE_CHECKING:
@@ -51,6 +52,8 @@ class AccountExport(BaseModel):
     feedback: list[FeedbackExport] = Field(default_factory=list)
     #: Every other item of the person's partition (saved verses and whatever else is kept per person), as stored.
     saved_verses: list[dict[str, Any]] = Field(default_factory=list)
+    #: The person's share links, revoked ones included (reference, translation, line, dates; never verse text).
+    shares: list[dict[str, Any]] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -101,13 +104,16 @@ class Accounts:
                 for t in turns
                 if t.feedback is not None
             ]
-        saved = [_without_keys(plain(i)) for i in items if not str(i["sk"]).startswith(SESSION_PREFIX)]
+        rest = [i for i in items if not str(i["sk"]).startswith(SESSION_PREFIX)]
+        saved = [_without_keys(plain(i)) for i in rest if not is_owner_item(i)]
+        shares = [_without_keys(plain(i)) for i in rest if is_owner_item(i)]
         return AccountExport(
             user_id=user_id,
             exported_at=datetime.now(tz=UTC),
             conversations=conversations,
             feedback=feedback,
             saved_verses=saved,
+            shares=sorted(shares, key=lambda s: s.get("createdAt") or 0),
         )
 
     # -- delete ------------------------------------------------------------------------------
@@ -116,7 +122,10 @@ class Accounts:
         client_ids = [t.client_message_id for s in self._session_ids(user_id) for t in self._turns(user_id, s)]
         deleted = self._conversations.delete_all(user_id)
         tables = self._tables
-        _delete(tables.conversations, [{"pk": i["pk"], "sk": i["sk"]} for i in self._partition(user_id)])
+        partition = list(self._partition(user_id))
+        # A share's public item lives outside the partition: found through the owner's item, deleted first.
+        _delete(tables.conversations, [public_key(str(i["shareId"])) for i in partition if is_owner_item(i)])
+        _delete(tables.conversations, [{"pk": i["pk"], "sk": i["sk"]} for i in partition])
         _delete(tables.idempotency, [{"id": f"{user_id}#{cmid}"} for cmid in set(client_ids)])
         _delete(tables.rate_limits, [{"pk": user_key(user_id)}, allowance_key(user_id)])
         # A scan, not an index: the table holds only live sockets (a 2 h TTL), and an index every connect writes

@@ -43,6 +43,13 @@ def markdown(export: AccountExport) -> str:
             reference, text = saved.get("reference"), saved.get("text")
             lines.append(f"- **{reference}** {text}" if reference else f"- {saved}")
         lines.append("")
+    if export.shares:
+        lines += ["## Shared links", ""]
+        for share in export.shares:
+            state = "revoked" if share.get("revokedAt") else "shared"
+            line = f": {_escape(str(share['line']))}" if share.get("line") else ""
+            lines.append(f"- **{share.get('reference')}** ({share.get('translation')}, {state}){line}")
+        lines.append("")
     return "\n".join(lines)
 
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from shared.idempotency import IdempotencyStore
     from shared.profiles import ProfileRepository
     from shared.saved_verses import SavedVerseRepository
+    from shared.shares import ShareRepository
     from shared.turn.follow import Follower
     from shared.turn.pipeline import TurnService
 
@@ -72,6 +73,12 @@ class Container:
         from shared.saved_verses import SavedVerseRepository
 
         return SavedVerseRepository(aws.dynamodb(self.settings).Table(self.settings.conversations_table))
+
+    @cached_property
+    def shares(self) -> ShareRepository:
+        from shared.shares import ShareRepository
+
+        return ShareRepository(aws.dynamodb(self.settings).Table(self.settings.conversations_table))
 
     @cached_property
     def idempotency(self) -> IdempotencyStore:

@@ -24,7 +24,7 @@ REDACTED = "<redacted>"
 SECRET_HEADERS = frozenset({"authorization", "sec-websocket-key", "cookie"})
 SECRET_QUERY = frozenset({"token"})
 #: Body fields that carry what a person wrote.
-TEXT_FIELDS = ("message", "comment")
+TEXT_FIELDS = ("message", "comment", "line")
 #: Body fields a client chooses freely: replaced by a stable digest, so one log still pairs them up.
 CLIENT_ID_FIELDS = ("clientMessageId",)
 #: Body fields holding an id the server handed out: kept when they are valid ids (replay remaps them).

@@ -22,6 +22,14 @@ USED_REFERENCES_MAX = 500
 SAVED_VERSES_MAX = 500
 SAVED_PAGE_MAX = 50
 SAVED_PAGE_DEFAULT = 20
+#: Characters of the optional line a person writes beside a shared verse (after trimming).
+SHARE_LINE_MAX_CHARS = 140
+#: Live share links one person may hold (revoking one frees its place); listed in one query like saved verses.
+SHARES_MAX = 200
+#: Seconds a public share page or card may be cached: a revoked link stops showing within this.
+SHARE_CACHE_MAX_AGE_S = 30
+#: Days a revoked link's owner item is kept (marked revoked, then TTL-deleted): revoking it again is not an error.
+REVOKED_SHARE_KEPT_DAYS = 30
 
 # API Gateway WebSocket quotas (reference E.1); the emulator enforces them, the handlers respect them.
 WS_FRAME_MAX_BYTES = 32 * 1024

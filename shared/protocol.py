@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -142,7 +143,48 @@ class SavedVerses(_ClientFrame):
     cursor: Cursor | None = None
 
 
+def _no_control_characters(value: str) -> str:
+    # Control characters (new lines, tabs, NUL, escapes) are refused; format characters such as RTL marks and
+    # overrides are kept exactly as typed: every client shows them as text.
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise ValueError("control characters")
+    return value
+
+
+#: The optional line beside a shared verse: trimmed, short, one line of text.
+ShareLine = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=limits.SHARE_LINE_MAX_CHARS),
+    AfterValidator(_no_control_characters),
+]
+
+
+class ShareVerse(_ClientFrame):
+    """Make a public, read-only link to the verse of one of the person's answers (only the verse and the optional
+    line, never the conversation); answered by `verseShared`."""
+
+    action: Literal["shareVerse"] = "shareVerse"
+    message_id: Id = Field(alias="messageId")
+    line: ShareLine | None = None
+
+
+class SharedVerses(_ClientFrame):
+    """A page of the person's live share links, newest first; answered by `sharedVerses`."""
+
+    action: Literal["sharedVerses"] = "sharedVerses"
+    limit: Annotated[int, Field(ge=1, le=limits.SAVED_PAGE_MAX)] = limits.SAVED_PAGE_DEFAULT
+    cursor: Cursor | None = None
+
+
+class RevokeShare(_ClientFrame):
+    """Stop sharing one link (its public page and card answer 404 from then on); answered by `shareRevoked`."""
+
+    action: Literal["revokeShare"] = "revokeShare"
+    share_id: Id = Field(alias="shareId")
+
+
 VERSE_ACTIONS: tuple[str, ...] = ("settings", "verseOfTheDay", "anotherVerse", "saveVerse", "savedVerses")
+SHARE_ACTIONS: tuple[str, ...] = ("shareVerse", "sharedVerses", "revokeShare")
 
 ClientFrame = Annotated[
     SendMessage
@@ -156,7 +198,10 @@ ClientFrame = Annotated[
     | VerseOfTheDay
     | AnotherVerse
     | SaveVerse
-    | SavedVerses,
+    | SavedVerses
+    | ShareVerse
+    | SharedVerses
+    | RevokeShare,
     Field(discriminator="action"),
 ]
 CLIENT_FRAME: TypeAdapter[ClientFrame] = TypeAdapter(ClientFrame)
@@ -171,6 +216,7 @@ ACTIONS: tuple[str, ...] = (
     "deleteHistory",
     "ping",
     *VERSE_ACTIONS,
+    *SHARE_ACTIONS,
 )
 
 
@@ -422,6 +468,37 @@ class SavedVersesPage(_ServerFrame):
     cursor: str | None = None
 
 
+class ShareView(_Frame):
+    """One share link: its id, the path of its public page, the verse it shows and the person's line."""
+
+    share_id: str = Field(alias="shareId")
+    path: str
+    verse: Verse
+    line: str | None = None
+    created_at: int = Field(alias="createdAt")
+
+
+class VerseShared(_ServerFrame):
+    """Answers `shareVerse`: the new link."""
+
+    type: Literal["verseShared"] = "verseShared"
+    message_id: str = Field(alias="messageId")
+    share: ShareView
+
+
+class SharedVersesPage(_ServerFrame):
+    type: Literal["sharedVerses"] = "sharedVerses"
+    items: list[ShareView]
+    cursor: str | None = None
+
+
+class ShareRevoked(_ServerFrame):
+    """Answers `revokeShare`: the link no longer opens (revoking it again says the same)."""
+
+    type: Literal["shareRevoked"] = "shareRevoked"
+    share_id: str = Field(alias="shareId")
+
+
 ServerFrame = Annotated[
     Ack
     | Meta
@@ -434,7 +511,10 @@ ServerFrame = Annotated[
     | SettingsView
     | DailyVerse
     | VerseSaved
-    | SavedVersesPage,
+    | SavedVersesPage
+    | VerseShared
+    | SharedVersesPage
+    | ShareRevoked,
     Field(discriminator="type"),
 ]
 SERVER_FRAME: TypeAdapter[ServerFrame] = TypeAdapter(ServerFrame)
@@ -521,6 +601,10 @@ def _describe(exc: ValidationError) -> str:
         return f"The message is too long; keep it under {limits.MESSAGE_MAX_CHARS} characters."
     if field == "translation":
         return f"That translation is not offered; choose one of {', '.join(translations.CODES)}."
+    if field == "line" and first["type"] == "string_too_long":
+        return f"The line is too long; keep it under {limits.SHARE_LINE_MAX_CHARS} characters."
+    if field == "line" and first["type"] == "value_error":
+        return "The line must be one line of text, without tabs, new lines or other control characters."
     if first["type"] == "string_unicode":
         return f"The field {field!r} is not valid Unicode text (it holds a lone surrogate)."
     return f"The field {field!r} is not valid: {first['msg']}."

@@ -29,4 +29,8 @@ ROUTES: dict[str, str] = {
     "anotherVerse": "handlers.another_verse",
     "saveVerse": "handlers.save_verse",
     "savedVerses": "handlers.saved_verses",
+    # Share links (issue 17 item 3); their public pages are REST routes (shared/rest/paths.py).
+    "shareVerse": "handlers.share_verse",
+    "sharedVerses": "handlers.shared_verses",
+    "revokeShare": "handlers.revoke_share",
 }

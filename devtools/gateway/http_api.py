@@ -10,11 +10,11 @@ import base64
 import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from devtools.gateway import events as ev
 from devtools.gateway.jwt_authorizer import UNAUTHORIZED_BODY, JwtCheck
@@ -62,7 +62,7 @@ class HttpApiRequest(BaseHTTPRequestHandler):
 
     def _handle(self) -> None:
         path = urlsplit(self.path).path
-        route_key = f"{self.command} {path}"
+        route_key, parameters = match_route(self.server.api.routes, self.command, path)
         function = self.server.api.routes.get(route_key)
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_BODY_BYTES:
@@ -79,6 +79,8 @@ class HttpApiRequest(BaseHTTPRequestHandler):
                 self._answer(401, UNAUTHORIZED_BODY, {"www-authenticate": 'Bearer error="invalid_token"'})
                 return
         event = self._event(route_key, body, claims)
+        if parameters:
+            event["pathParameters"] = parameters
         try:
             result = self.server.invoke(function, event, INTEGRATION_TIMEOUT_S)
         except TimeoutError:
@@ -164,6 +166,29 @@ class HttpApiRequest(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(payload)
+
+
+def match_route(routes: Mapping[str, Any], method: str, path: str) -> tuple[str, dict[str, str]]:
+    """The route key a request matches, as HTTP API picks it (an exact path first, then `{name}` segments), and
+    its path parameters; the request's own key when nothing matches."""
+    exact = f"{method} {path}"
+    if exact in routes:
+        return exact, {}
+    segments = path.split("/")
+    for route_key in routes:
+        route_method, _, template = route_key.partition(" ")
+        parts = template.split("/")
+        if route_method != method or len(parts) != len(segments):
+            continue
+        found: dict[str, str] = {}
+        for part, segment in zip(parts, segments, strict=True):
+            if part.startswith("{") and part.endswith("}") and segment:
+                found[part[1:-1]] = unquote(segment)
+            elif part != segment:
+                break
+        else:
+            return route_key, found
+    return exact, {}
 
 
 def _is_text(content_type: str) -> bool:

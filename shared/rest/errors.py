@@ -41,18 +41,27 @@ class Failure(Exception):
 
 
 def responses(
-    ok: type[BaseModel] | None, *refusals: HTTPStatus, ok_content: dict[str, Any] | None = None
+    ok: type[BaseModel] | None,
+    *refusals: HTTPStatus,
+    ok_content: dict[str, Any] | None = None,
+    public: bool = False,
 ) -> dict[int, Any]:
-    """The OpenAPI `responses` of a route: its answer, its refusals (each an ApiError) and API Gateway's 401."""
+    """The OpenAPI `responses` of a route: its answer, its refusals (each an ApiError) and API Gateway's 401; a
+    public route that takes no input but its path (a share link) is refused only with 404 and its `refusals`."""
 
     def body(model: type[BaseModel]) -> dict[str, Any]:
         return {content_types.APPLICATION_JSON: {"model": model}}
 
     content = ok_content if ok is None else body(ok)
     described: dict[int, Any] = {HTTPStatus.OK.value: {"description": "OK", "content": content}}
-    for status in (HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND, *refusals):
+    asked = () if public else (HTTPStatus.BAD_REQUEST,)
+    for status in (*asked, HTTPStatus.NOT_FOUND, *refusals):
         described[status.value] = {"description": status.phrase, "content": body(ApiError)}
-    described[HTTPStatus.UNAUTHORIZED.value] = {"description": "No valid access token", "content": body(GatewayMessage)}
+    if not public:
+        described[HTTPStatus.UNAUTHORIZED.value] = {
+            "description": "No valid access token",
+            "content": body(GatewayMessage),
+        }
     return described
 
 

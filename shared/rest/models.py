@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from shared import limits
-from shared.protocol import CountryCode, ErrorCode, Id, Resource, Safety
+from shared import limits, translations
+from shared.protocol import CountryCode, ErrorCode, Id, Resource, Safety, Verse
 
 
 class _Body(BaseModel):
@@ -84,6 +84,29 @@ class AccountDeleted(BaseModel):
     deleted: Literal[True] = True
     sessions: int
     turns: int
+
+
+class PublicShare(BaseModel):
+    """What a share link shows anyone: the verse (from the bundled public-domain text) and the sharer's line."""
+
+    reference: str = Field(examples=["Philippians 4:6-7"])
+    text: str
+    translation: str = Field(description="The translation's code, e.g. WEB.", examples=["WEB"])
+    translation_name: str = Field(examples=["World English Bible"])
+    line: str | None = Field(default=None, description="What the sharer wrote beside the verse, as typed.")
+    created_at: datetime
+
+    @classmethod
+    def of(cls, verse: Verse, line: str | None, created_at_ms: int) -> PublicShare:
+        known = translations.BY_CODE.get(verse.translation)
+        return cls(
+            reference=verse.reference,
+            text=verse.text,
+            translation=verse.translation,
+            translation_name=known.name if known else verse.translation,
+            line=line,
+            created_at=datetime.fromtimestamp(created_at_ms / 1000, tz=UTC),
+        )
 
 
 class GatewayMessage(BaseModel):

@@ -198,3 +198,36 @@ async def test_the_country_is_suggested_and_a_crisis_card_comes_into_view_under_
         assert seen["violations"] == []
     finally:
         await seen["context"].close()
+
+
+async def test_the_public_share_page_loads_signed_out_under_the_csp_with_hostile_text_as_typed(
+    browser: Any, web_stack: dict[str, Any]
+) -> None:
+    """The share page (/s/<id>) is public: it must load with the CSP enforced for someone never signed in."""
+    from devtools.bootstrap import create_user, generate_password
+    from tests.stackclient import ask, collect, open_ws, token_for
+
+    # Given a person who shared an answer's verse with a hostile line (over the WebSocket, as any client may)
+    username, password = f"csp-share-{uuid.uuid4().hex[:8]}@motivator.local", generate_password()
+    create_user(web_stack["cognito_url"], web_stack["region"], web_stack["user_pool_id"], username, password)
+    ws = await open_ws(web_stack, token_for(web_stack, username, password))
+    message_id = (await ask(ws, "I feel hopeful today.")).of("ack")[0]["messageId"]
+    line = "<script>alert('x')</script> <img src=x onerror=alert(1)> [click](javascript:alert(2)) \u202egnp.exe"
+    await ws.send(json.dumps({"action": "shareVerse", "messageId": message_id, "line": line}))
+    share = (await collect(ws, until={"verseShared"})).of("verseShared")[0]["share"]
+    await ws.close()
+    # When a signed-out browser opens the link and an unknown one, with the CSP enforced
+    seen = await csp_tab(browser, web_stack)
+    tab = seen["tab"]
+    try:
+        await tab.goto(web_stack["web_url"] + share["path"].lstrip("/"))
+        # Then the verse and the line show, the line as typed, with no violation, dialog or foreign request
+        await expect(tab.get_by_test_id("shared-verse-line")).to_have_text(line, timeout=FIRST_LOAD_MS)
+        await expect(tab.get_by_test_id("shared-verse-reference")).to_have_text(share["verse"]["reference"])
+        await tab.wait_for_function("() => document.querySelector('[data-testid=shared-card]')?.naturalWidth > 0")
+        await tab.goto(web_stack["web_url"] + "s/" + "A" * 22)
+        await expect(tab.get_by_test_id("share-gone")).to_be_visible()
+        assert seen["violations"] == [] and seen["dialogs"] == [] and seen["foreign"] == []
+        assert await tab.locator('img[src="x"], a[href^="javascript:"]').count() == 0
+    finally:
+        await seen["context"].close()

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 REQUIRED_ACTIONS = {"sendMessage", "ping", "feedback", "history", "resume", "stop", "deleteHistory"}
 #: Issue 17's verse capabilities.
 REQUIRED_ACTIONS |= {"settings", "verseOfTheDay", "anotherVerse", "saveVerse", "savedVerses"}
+REQUIRED_ACTIONS |= {"shareVerse", "sharedVerses", "revokeShare"}
 
 
 def _api(synth: Synth, env: str) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cdk.constants import ALL_FUNCTIONS, CHAT_API_STACK
-from shared.tables import ALL_TABLES
+from shared.tables import ALL_TABLES, CONNECTIONS, CONVERSATIONS
 
 from .conftest import ENVIRONMENTS, Synth, as_list, function_policies, render, statements_of, websocket_api_id
 
@@ -111,3 +111,17 @@ def test_authorizer_touches_no_table_no_connection_no_model(synth: Synth) -> Non
     actions = {a for s in statements for a in as_list(s["Action"])}
     # Then it can only write its logs and traces
     assert actions == {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+
+
+def test_share_functions_touch_only_what_a_share_link_needs() -> None:
+    """Given the share routes' function specs (which the template's policies are held to above)
+    Then making a link cannot delete, listing links can only query, and revoking cannot write new items."""
+    by_route = {spec.route: spec.table_actions for spec in ALL_FUNCTIONS if spec.route}
+    conversations = CONVERSATIONS.logical_name
+    assert by_route["shareVerse"][conversations] == ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query")
+    assert by_route["sharedVerses"][conversations] == ("dynamodb:Query",)
+    assert by_route["revokeShare"][conversations] == ("dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:UpdateItem")
+    # And of the Connections table only the cleanup after a client that left
+    for route in ("shareVerse", "sharedVerses", "revokeShare"):
+        assert set(by_route[route]) == {conversations, CONNECTIONS.logical_name}
+        assert by_route[route][CONNECTIONS.logical_name] == ("dynamodb:DeleteItem", "dynamodb:GetItem")

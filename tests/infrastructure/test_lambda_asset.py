@@ -51,6 +51,16 @@ def test_asset_holds_handlers_shared_and_aarch64_wheels_only(synth: Synth) -> No
     assert synth.motivator.lambda_asset.unzipped_bytes() < LAMBDA_MAX_UNZIPPED_BYTES
 
 
+def test_asset_draws_verse_cards_with_pillow_for_aarch64_and_the_bundled_font(synth: Synth) -> None:
+    # Given the asset the session's synth used
+    folder = synth.motivator.lambda_asset.path
+    # Then Pillow is there, built for aarch64 / CPython 3.12 (Lambda has no system fonts or imaging libraries)
+    assert list((folder / "PIL").glob("_imaging.cpython-312-aarch64-linux-gnu.so"))
+    # And the card's font ships beside shared/card.py with its licence
+    fonts = folder / "shared" / "fonts"
+    assert {"DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "LICENSE.txt"} <= {p.name for p in fonts.iterdir()}
+
+
 def test_asset_ships_exactly_the_offered_translations_and_each_still_resolves(synth: Synth, tmp_path: Path) -> None:
     # Given the asset the session's synth used
     folder = synth.motivator.lambda_asset.path

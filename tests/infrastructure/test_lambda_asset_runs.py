@@ -53,6 +53,10 @@ BODIES: dict[str, dict[str, Any]] = {
     "anotherVerse": {"action": "anotherVerse", "messageId": "m-asset", "clientMessageId": "asset-2"},
     "saveVerse": {"action": "saveVerse", "messageId": "m-asset"},
     "savedVerses": {"action": "savedVerses"},
+    # Share links (issue 17 item 3): an unknown answer and link are answered not_found, as frames.
+    "shareVerse": {"action": "shareVerse", "messageId": "m-asset", "line": "For you"},
+    "sharedVerses": {"action": "sharedVerses"},
+    "revokeShare": {"action": "revokeShare", "shareId": "s-asset-0000000000000"},
 }
 #: Runs one handler as Lambda's runtime would: the asset is the only thing on sys.path besides the standard library.
 RUNNER = """
@@ -258,3 +262,25 @@ def test_the_rest_handler_serves_its_openapi_document_from_the_asset_alone(
     returned = result.get("returned") or {}
     assert returned.get("statusCode") == 200, result
     assert "ChatRequest" in json.loads(returned["body"])["components"]["schemas"]
+
+
+def test_the_verse_card_is_drawn_from_the_asset_alone(host_asset: LambdaAsset, tmp_path: Path) -> None:
+    """Given the asset (Lambda has no system fonts or imaging libraries)
+    When shared/card.py draws a card with only the asset and the standard library on sys.path
+    Then it is a 1200x630 PNG, drawn with the bundled font and Pillow from the asset."""
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1]);"
+        "from shared.card import render_card; from shared.verses import verse_of;"
+        "import PIL; assert PIL.__file__.startswith(sys.argv[1]), PIL.__file__;"
+        "png = render_card(verse_of('John 3:16', 'KJV'), 'For you'); open(sys.argv[2], 'wb').write(png)"
+    )
+    out = tmp_path / "card.png"
+    done = subprocess.run(
+        [getattr(sys, "_base_executable", sys.executable), "-I", "-S", "-c", script, str(host_asset.path), str(out)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    data = out.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert (width, height) == (1200, 630)

@@ -33,7 +33,7 @@ def _sub(token: str) -> str:
 
 
 async def _converse(endpoints: dict[str, Any], token: str) -> dict[str, Any]:
-    """Two conversations over the WebSocket, one answer given feedback, one message over REST."""
+    """Two conversations over the WebSocket, one answer given feedback and its verse shared, one message over REST."""
     ws = await open_ws(endpoints, token)
     first = await ask(ws, "I feel lonely since I moved to a new city.")
     session = first.of("ack")[0]["sessionId"]
@@ -45,6 +45,8 @@ async def _converse(endpoints: dict[str, Any], token: str) -> dict[str, Any]:
         )
     )
     await collect(ws, until={"feedbackRecorded"})
+    await ws.send(json.dumps({"action": "shareVerse", "messageId": message_id, "line": "For my *sister*"}))
+    share = (await collect(ws, until={"verseShared"})).of("verseShared")[0]["share"]
     second = await ask(ws, "I'm grateful for my sister.")
     await ws.close()
     rest_answer = rest(endpoints, "POST", paths.CHAT, token, {"message": "I'm anxious about tomorrow."}).body
@@ -52,6 +54,7 @@ async def _converse(endpoints: dict[str, Any], token: str) -> dict[str, Any]:
         "sessions": {session, second.of("ack")[0]["sessionId"], rest_answer["session_id"]},
         "messages": {message_id, second.of("ack")[0]["messageId"], rest_answer["message_id"]},
         "verse": first.of("meta")[0]["verse"],
+        "share": share,
     }
 
 
@@ -94,6 +97,10 @@ async def test_export_is_one_download_with_every_conversation_feedback_and_verse
     # The person's words are shown as typed: no Markdown emphasis or HTML out of them
     assert r"\*so\*" in text and r"\<b\>" in text
     assert "Someone else's private words." not in json.dumps(document) + text
+    # And the share link is in it, its line as typed (escaped in the Markdown), without the verse text
+    (share,) = document["shares"]
+    assert share["shareId"] == mine["share"]["shareId"] and share["line"] == "For my *sister*"
+    assert "text" not in share and r"For my \*sister\*" in text
 
 
 def test_delete_needs_the_confirmation_and_a_token(endpoints: dict[str, Any]) -> None:
@@ -128,15 +135,19 @@ async def test_deleting_the_account_leaves_nothing_of_theirs_in_any_table_and_re
     before = _everything(endpoints)
     assert any(sub in item for item in before) and any(m in item for m in mine["messages"] for item in before)
     assert any(sub in item and "connectionId" in item for item in before)
+    assert sum(mine["share"]["shareId"] in item for item in before) == 2  # the public item and the owner's
+    assert rest(endpoints, "GET", paths.share_path(mine["share"]["shareId"])).status == 200
 
     deleted = rest(endpoints, "DELETE", paths.ACCOUNT, token, {"confirm": "DELETE"})
-    ids = {sub, *mine["sessions"], *mine["messages"]}
+    ids = {sub, *mine["sessions"], *mine["messages"], mine["share"]["shareId"]}
     # (read while the connection is still open: its record goes with the account, not with $disconnect)
     leftovers = [item for item in _everything(endpoints) if any(i in item for i in ids)]
     await still_open.close()
 
     assert deleted.status == 200 and deleted.body == {"deleted": True, "sessions": 3, "turns": 4}
     assert leftovers == []
+    # And the link no longer opens for anyone
+    assert rest(endpoints, "GET", paths.share_path(mine["share"]["shareId"])).status == 404
     cognito = client("cognito-idp", endpoints["cognito_url"], endpoints["region"])
     with pytest.raises(cognito.exceptions.UserNotFoundException):
         cognito.admin_get_user(UserPoolId=endpoints["user_pool_id"], Username=username)

@@ -24,6 +24,13 @@ from motivator_web.models import (
     turns_of,
     with_meta,
 )
+from motivator_web.share_view import (
+    SHARE_REQUESTS,
+    revoked_received,
+    share_received,
+    share_request_failed,
+    shares_page_received,
+)
 from motivator_web.verse_view import (
     VERSE_REQUESTS,
     again,
@@ -75,8 +82,11 @@ from shared.protocol import (
     SavedVersesPage,
     SendMessage,
     SettingsView,
+    SharedVersesPage,
+    ShareRevoked,
     StopReason,
     VerseSaved,
+    VerseShared,
 )
 
 #: API Gateway's own frame when a route's integration passes 29 s while its Lambda goes on streaming: informational.
@@ -115,6 +125,12 @@ def apply(view: ChatView, frame: Inbound) -> Outcome:
             return verse_saved_received(view, frame)
         case SavedVersesPage():
             return saved_page_received(view, frame)
+        case VerseShared():
+            return share_received(view, frame)
+        case SharedVersesPage():
+            return shares_page_received(view, frame)
+        case ShareRevoked():
+            return revoked_received(view, frame)
         case GatewayFault(message=message) if message == GATEWAY_TIMEOUT:
             # The handler goes on and its frames still come: nothing fails, nothing for the person to do.
             return view, [Note("gateway integration timed out; the answer goes on")]
@@ -255,6 +271,8 @@ def _error(view: ChatView, frame: Error) -> Outcome:
     if frame.code == ErrorCode.DAILY_LIMIT:
         view = dataclasses.replace(view, remaining_today=0)
     owner = _owner(view, frame)
+    if isinstance(owner, Request) and owner.action in SHARE_REQUESTS:
+        return share_request_failed(without(view, owner), owner, frame)
     if isinstance(owner, Request) and owner.action in VERSE_REQUESTS:
         return verse_request_failed(without(view, owner), owner, frame)
     if isinstance(owner, Request):

@@ -8,12 +8,13 @@ from reflex.utils.prerequisites import get_web_dir
 from reflex_base import constants
 from reflex_base.environment import environment
 
-from motivator_web import session
+from motivator_web import session, shares
 from motivator_web.components.auth import confirm_page, forgot_page, session_cookie, sign_in_page, sign_up_page
 from motivator_web.components.chat import transcript
 from motivator_web.components.composer import composer
 from motivator_web.components.landing import landing_page
 from motivator_web.components.ops import ops_page
+from motivator_web.components.share import share_dialog, share_page
 from motivator_web.components.sidebar import desktop_sidebar, header
 from motivator_web.country_state import CountryState
 from motivator_web.failover import tabs_survive_backend_loss
@@ -21,6 +22,7 @@ from motivator_web.security import inline_script_hashes, origin_of, security_hea
 from motivator_web.state import AuthState, ChatState
 from motivator_web.state.landing import LandingState
 from motivator_web.state.ops import OpsState
+from motivator_web.state.share_page import SharePageState
 from motivator_web.state.tabs import TabsState
 
 TITLE = "Motivator — encouragement and Scripture"
@@ -43,6 +45,7 @@ def chat_page() -> rx.Component:
         skip_link(),
         session_cookie(),
         header(),
+        share_dialog(),
         rx.flex(
             # The conversation first in Tab order, the history after it; row-reverse still shows the history left.
             rx.el.main(
@@ -105,7 +108,7 @@ app = rx.App(
     style=STYLE,
     stylesheets=["/motivator.css"],  # rules that must reach Radix's portals too (tap targets, colour scheme)
     # The sign-in cookie's routes (session.py) under Reflex's own, every answer with the security headers.
-    api_transformer=[session.api(), with_security_headers(_local_headers())],
+    api_transformer=[session.api(), shares.api(), with_security_headers(_local_headers())],
     head_components=[
         rx.el.meta(name="description", content=DESCRIPTION),
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
@@ -131,3 +134,7 @@ app.add_page(sign_up_page, route="/signup", title="Create an account — Motivat
 app.add_page(confirm_page, route="/confirm", title="Confirm your email — Motivator", on_load=AuthState.reset_forms)
 app.add_page(forgot_page, route="/forgot", title="Forgotten password — Motivator", on_load=AuthState.reset_forms)
 app.add_page(ops_page, route="/ops", title="Operations — Motivator", on_load=OpsState.open_ops)
+# Public: a share link's page works signed out and never redirects to /welcome (the link is the permission).
+app.add_page(
+    share_page, route="/s/[share_id]", title="A verse shared with you — Motivator", on_load=SharePageState.load
+)

@@ -34,3 +34,17 @@ class SavedItem:
     emotion: str = ""
     saved_on: str = ""
     answered_on: str = ""
+
+
+@dataclasses.dataclass
+class ShareItem:
+    """One live share link: its verse, the person's line (as typed) and its page's path (`/s/<id>`; the browser
+    shows it after its own origin). An empty share_id: no link."""
+
+    share_id: str = ""
+    path: str = ""
+    reference: str = ""
+    text: str = ""
+    translation: str = ""
+    line: str = ""
+    shared_on: str = ""

@@ -151,8 +151,8 @@ def saved_page_received(view: ChatView, frame: SavedVersesPage) -> Outcome:
             text=item.verse.text,
             translation=item.verse.translation,
             emotion=item.emotion,
-            saved_on=_day(item.saved_at),
-            answered_on=_day(item.answered_at),
+            saved_on=day(item.saved_at),
+            answered_on=day(item.answered_at),
         )
         for item in frame.items
     ]
@@ -166,7 +166,7 @@ def _marked(view: ChatView, message_id: str, saved: bool) -> ChatView:
     return dataclasses.replace(view, turns=turns)
 
 
-def _day(epoch_ms: int) -> str:
+def day(epoch_ms: int) -> str:
     return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC).strftime("%d %b %Y") if epoch_ms else ""
 
 

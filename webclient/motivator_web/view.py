@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from motivator_web.models import FAILED, INTERRUPTED, SENDING, STREAMING, SessionItem, Turn
-from motivator_web.verse_models import DailyVerseItem, SavedItem, TranslationItem
+from motivator_web.verse_models import DailyVerseItem, SavedItem, ShareItem, TranslationItem
 from shared.limits import ALLOWANCE_SHOWN_AT
 from shared.protocol import (
     ChangeSettings,
@@ -22,15 +22,29 @@ from shared.protocol import (
     Feedback,
     History,
     Resume,
+    RevokeShare,
     SavedVerses,
     SaveVerse,
+    SharedVerses,
+    ShareVerse,
     Stop,
     VerseOfTheDay,
 )
 
 #: The optional actions: their replies (or `unknown_action` errors) tell what the server supports.
 OptionalAction = (
-    History | Feedback | Stop | Resume | DeleteHistory | ChangeSettings | VerseOfTheDay | SaveVerse | SavedVerses
+    History
+    | Feedback
+    | Stop
+    | Resume
+    | DeleteHistory
+    | ChangeSettings
+    | VerseOfTheDay
+    | SaveVerse
+    | SavedVerses
+    | ShareVerse
+    | SharedVerses
+    | RevokeShare
 )
 
 #: The note of a live turn that never finished (moved into the transcript by a new conversation).
@@ -85,6 +99,15 @@ class ChatView:
     saved: list[SavedItem] = dataclasses.field(default_factory=list)
     saved_cursor: str = ""
     saved_loading: bool = False
+    # Share links (share_view.py): the answer whose Share dialog is open, the link made for it, what went wrong.
+    share_message_id: str = ""
+    share_link: ShareItem = dataclasses.field(default_factory=ShareItem)
+    share_error: str = ""
+    share_busy: bool = False
+    #: The person's live links as read so far (newest first), the cursor to more, whether a page is on its way.
+    shares: list[ShareItem] = dataclasses.field(default_factory=list)
+    shares_cursor: str = ""
+    shares_loading: bool = False
 
 
 def allowance_label(remaining: int | None) -> str:

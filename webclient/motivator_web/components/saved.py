@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from motivator_web.components.share import shared_links
 from motivator_web.components.verse_of_the_day import SERIF, translation_name
 from motivator_web.state import ChatState
 
@@ -115,6 +116,7 @@ def saved_dialog() -> rx.Component:
                     (ChatState.saved_cursor != "") & ~ChatState.saved_loading,
                     rx.button("Show more", variant="soft", on_click=ChatState.more_saved, data_testid="saved-more"),
                 ),
+                shared_links(),
                 spacing="3",
                 width="100%",
                 margin_top="14px",

@@ -1,10 +1,11 @@
-"""What a person can do with the verse of a finished answer: another verse (the first stays), save it.
+"""What a person can do with the verse of a finished answer: another verse (the first stays), save it, share it.
 
 Copying the verse is the verse card's own button (components/chat.py).
 """
 
 import reflex as rx
 
+from motivator_web.components.share import share_button
 from motivator_web.models import DONE
 from motivator_web.state import ChatState
 
@@ -42,6 +43,7 @@ def verse_actions(turn) -> rx.Component:
                 aria_label=rx.cond(turn.bookmarked, "Saved: tap to remove it from your saved verses", "Save verse"),
                 data_testid="save-verse",
             ),
+            share_button(turn),
             spacing="2",
             wrap="wrap",
         ),

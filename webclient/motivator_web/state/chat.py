@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import logging
 import uuid
@@ -19,14 +20,14 @@ import reflex as rx
 from reflex.istate.proxy import MutableProxy
 from reflex.utils import prerequisites
 
-from motivator_web import actions, cognito, verse_view
+from motivator_web import actions, cognito, share_view, verse_view
 from motivator_web.apply import apply, connected
 from motivator_web.config import settings
 from motivator_web.country_state import CountryState
 from motivator_web.gateway import LINKS, AuthRejected, GatewayLink, Happening, LinkStatus
 from motivator_web.models import SENDING, STREAMING, SessionItem, Turn
 from motivator_web.state.auth import AuthState
-from motivator_web.verse_models import DailyVerseItem, SavedItem, TranslationItem
+from motivator_web.verse_models import DailyVerseItem, SavedItem, ShareItem, TranslationItem
 from motivator_web.view import (
     ChatView,
     Effect,
@@ -42,28 +43,12 @@ from motivator_web.view import (
 
 log = logging.getLogger("motivator_web.state")
 
-#: ChatView field -> the state var holding it (`live` is held as `live` and `has_live`).
+#: ChatView fields held in a backend-only var (never sent to the browser); every other field is held in the state var
+#: of its own name (`live` is held as `live` and `has_live`).
+_PRIVATE = {"notice_cause", "resume_supported", "capabilities_known", "pending", "share_message_id"}
+#: ChatView field -> the state var holding it.
 _HELD = {
-    "turns": "turns",
-    "session_id": "session_id",
-    "sessions": "sessions",
-    "notice": "notice",
-    "notice_cause": "_notice_cause",
-    "announcement": "announcement",
-    "loading_session": "loading_session",
-    "history_supported": "history_supported",
-    "feedback_supported": "feedback_supported",
-    "stop_supported": "stop_supported",
-    "resume_supported": "_resume_supported",
-    "capabilities_known": "_capabilities_known",
-    "pending": "_pending",
-    "remaining_today": "remaining_today",
-    "translation": "translation",
-    "translations": "translations",
-    "daily": "daily",
-    "saved": "saved",
-    "saved_cursor": "saved_cursor",
-    "saved_loading": "saved_loading",
+    f.name: f"_{f.name}" if f.name in _PRIVATE else f.name for f in dataclasses.fields(ChatView) if f.name != "live"
 }
 
 
@@ -96,6 +81,15 @@ class ChatState(AuthState):
     saved_cursor: str = ""
     saved_loading: bool = False
     saved_open: bool = False
+    #: Share links (share_view.py): the open Share dialog's link and error, and the Shared links list.
+    share_open: bool = False
+    share_link: ShareItem = ShareItem()
+    share_error: str = ""
+    share_busy: bool = False
+    shares: list[ShareItem] = []
+    shares_cursor: str = ""
+    shares_loading: bool = False
+    _share_message_id: str = ""
 
     remaining_today: int | None = None
 
@@ -245,7 +239,33 @@ class ChatState(AuthState):
     @rx.event
     def set_saved_open(self, value: bool):
         self.saved_open = value
-        return self._change(lambda view: verse_view.open_saved(view, self._online())) if value else None
+        if not value:
+            return None
+        return [
+            *self._change(lambda view: verse_view.open_saved(view, self._online())),
+            *self._change(lambda view: share_view.open_shares(view, self._online())),
+        ]
+
+    @rx.event
+    def open_share(self, message_id: str):
+        self.share_open = True
+        return self._change(lambda view: share_view.open_share(view, message_id))
+
+    @rx.event
+    def set_share_open(self, value: bool) -> None:
+        self.share_open = value
+
+    @rx.event
+    def create_share(self, form: dict[str, Any]):
+        return self._change(lambda view: share_view.create_share(view, str(form.get("line", "")), self._online()))
+
+    @rx.event
+    def more_shares(self):
+        return self._change(share_view.more_shares)
+
+    @rx.event
+    def revoke_share(self, share_id: str):
+        return self._change(lambda view: share_view.revoke(view, share_id, self._online()))
 
     @rx.event
     def more_saved(self):

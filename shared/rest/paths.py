@@ -7,6 +7,7 @@ CHAT = f"{PREFIX}/chat"
 FEEDBACK = f"{PREFIX}/feedback"
 ACCOUNT = f"{PREFIX}/account"
 ACCOUNT_EXPORT = f"{ACCOUNT}/export"
+VERSE_OF_THE_DAY = f"{PREFIX}/verse-of-the-day"
 
 #: Route key ("METHOD /path", as HTTP API names routes) -> whether the Cognito JWT authorizer guards it.
 ROUTES: dict[str, bool] = {
@@ -16,6 +17,7 @@ ROUTES: dict[str, bool] = {
     f"POST {FEEDBACK}": True,
     f"GET {ACCOUNT_EXPORT}": True,
     f"DELETE {ACCOUNT}": True,
+    f"GET {VERSE_OF_THE_DAY}": False,
 }
 #: The one Lambda function behind every route.
 HANDLER = "handlers.rest_api"

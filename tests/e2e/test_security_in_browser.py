@@ -204,6 +204,30 @@ async def test_hostile_text_is_shown_as_typed_in_the_chat_and_history(secured: d
     assert secured["violations"] == []
 
 
+async def test_a_hostile_comment_is_sent_and_stored_exactly_as_typed(
+    secured: dict[str, Any], web_stack: dict[str, Any]
+) -> None:
+    """Given the answer to the hostile message (previous test)
+    When the person gives it a thumb up with the same hostile text as their comment
+    Then the page thanks them (a comment is never shown back in the web client), nothing ran or loaded from another
+    host, and the stored feedback holds the comment exactly as typed."""
+    tab = secured["tab"]
+    card = tab.get_by_test_id("answer-card").last
+    await card.locator('[data-testid="answer-text"][data-status="done"]').wait_for(timeout=120_000)
+    # When the person leaves the hostile text as a comment
+    await card.get_by_test_id("feedback-up").click()
+    await tab.get_by_label("Optional comment about this answer").fill(HOSTILE)
+    await tab.get_by_role("button", name="Send comment").click()
+    # Then they are thanked, and nothing of it ran, loaded or became an element
+    await expect(card).to_contain_text("Thank you — your comment was sent.")
+    assert no_trace_of(secured) == {}
+    assert await tab.locator('img[src="x"], img[src*="evil.example"], a[href^="javascript:"]').count() == 0
+    # And the comment is stored exactly as typed
+    table = dynamodb_table(web_stack, "conversations_table")
+    [turn] = [i for i in table.scan()["Items"] if i.get("message") == HOSTILE]
+    assert turn["feedback"]["comment"] == HOSTILE and turn["feedback"]["helpful"] is True
+
+
 async def test_the_country_is_suggested_and_a_crisis_card_comes_into_view_under_the_csp(
     browser: Any, web_stack: dict[str, Any]
 ) -> None:

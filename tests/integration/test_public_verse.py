@@ -46,3 +46,18 @@ def test_a_translation_can_be_named_and_an_unknown_one_is_refused_with_the_offer
     # Then the refusal is a coded 400 whose sentence names each offered translation
     assert unknown.status == 400 and unknown.body["code"] == "bad_request"
     assert all(code in unknown.body["message"] for code in translations.CODES)
+
+
+def test_the_openapi_document_lists_the_route_as_public(endpoints: dict[str, Any]) -> None:
+    """Given the running REST API
+    When a client reads its OpenAPI document
+    Then the verse of the day is there, with its translation choices, and asks for no token."""
+    # When the document is fetched
+    operation = rest(endpoints, "GET", paths.OPENAPI).body["paths"][paths.VERSE_OF_THE_DAY]["get"]
+    # Then the route needs no token, offers exactly the translations, and answers a DailyVerseResponse
+    assert "security" not in operation and "401" not in operation["responses"]
+    [parameter] = operation["parameters"]
+    assert parameter["name"] == "translation" and parameter["schema"]["enum"] == list(translations.CODES)
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/DailyVerseResponse"
+    )

@@ -23,32 +23,52 @@ TIMEOUT_S = 3.0
 #: After a failure, the next landing page tries again only after this long (an API down is not asked on every load).
 RETRY_AFTER_S = 60.0
 
-_lock = threading.Lock()
-_kept: dict[date, DailyVerseResponse] = {}
-_failed_at: float | None = None
+
+class DailyVerseCache:
+    """Today's verse once fetched (keyed by this server's UTC day), and when the last fetch failed."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: dict[date, DailyVerseResponse] = {}
+        self._failed_at: float | None = None
+
+    def get(self, base_url: str | None, now: datetime | None = None) -> DailyVerseResponse | None:
+        """Today's verse, fetched once per day; None when the API is not configured or cannot be reached."""
+        day = (now or datetime.now(UTC)).date()
+        with self._lock:
+            if day in self._kept:
+                return self._kept[day]
+            failed = self._failed_at is not None and time.monotonic() - self._failed_at < RETRY_AFTER_S
+            if not base_url or failed:
+                return None
+        try:
+            verse = fetch(base_url)
+        except (OSError, ValueError, ValidationError) as exc:
+            log.warning("verse of the day unavailable", extra={"error": type(exc).__name__, "timeout_s": TIMEOUT_S})
+            with self._lock:
+                self._failed_at = time.monotonic()
+            return None
+        with self._lock:
+            # Only today's is kept; a clock a little off the API's still fetches once a day.
+            self._kept, self._failed_at = {day: verse}, None
+        return verse
+
+    def forget(self) -> None:
+        with self._lock:
+            self._kept, self._failed_at = {}, None
+
+
+_cache = DailyVerseCache()
 
 
 def todays_verse(base_url: str | None, now: datetime | None = None) -> DailyVerseResponse | None:
-    """Today's (UTC) verse, fetched once per day; None when the API is not configured or cannot be reached."""
-    global _failed_at
-    day = (now or datetime.now(UTC)).date()
-    with _lock:
-        if day in _kept:
-            return _kept[day]
-        if not base_url or (_failed_at is not None and time.monotonic() - _failed_at < RETRY_AFTER_S):
-            return None
-    try:
-        verse = fetch(base_url)
-    except (OSError, ValueError, ValidationError) as exc:
-        log.warning("verse of the day unavailable", extra={"error": type(exc).__name__, "timeout_s": TIMEOUT_S})
-        with _lock:
-            _failed_at = time.monotonic()
-        return None
-    with _lock:
-        _kept.clear()  # yesterday's verse is never shown again
-        _kept[day] = verse  # keyed by this server's day: a clock a little off the API's never refetches all day
-        _failed_at = None
-    return verse
+    """Today's (UTC) verse from the process's cache; None when the API is not configured or cannot be reached."""
+    return _cache.get(base_url, now)
+
+
+def forget() -> None:
+    """Drop what is kept (tests)."""
+    _cache.forget()
 
 
 def fetch(base_url: str) -> DailyVerseResponse:
@@ -59,11 +79,3 @@ def fetch(base_url: str) -> DailyVerseResponse:
     request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310 - http(s), checked
     with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:  # noqa: S310 - the configured REST API
         return DailyVerseResponse.model_validate_json(response.read())
-
-
-def forget() -> None:
-    """Drop what is kept (tests)."""
-    global _failed_at
-    with _lock:
-        _kept.clear()
-        _failed_at = None

@@ -29,9 +29,10 @@ class LandingState(rx.State):
     #: Today's verse from the REST API ("" everywhere when it could not be had: the page shows without it).
     daily: DailyVerseItem = DailyVerseItem()
 
-    @rx.event
+    @rx.event(background=True)
     async def load_verse(self) -> None:
-        """on_load of the landing page: today's verse, fetched server-side off the event loop, once a UTC day."""
+        """on_load of the landing page: today's verse, fetched server-side off the event loop, once a UTC day. In the
+        background, so a slow API never holds up the page's other events (an example tapped meanwhile)."""
         try:
             base_url = settings().http_api_url
         except ValidationError:
@@ -40,9 +41,10 @@ class LandingState(rx.State):
         if found is None:
             return
         verse = found.verse
-        self.daily = DailyVerseItem(
-            day=found.day.isoformat(), reference=verse.reference, text=verse.text, translation=verse.translation
-        )
+        async with self:
+            self.daily = DailyVerseItem(
+                day=found.day.isoformat(), reference=verse.reference, text=verse.text, translation=verse.translation
+            )
 
     @rx.event
     async def start_with(self, index: int):

@@ -19,7 +19,7 @@ from shared.metric_names import MetricName
 from shared.observability import logger, metrics
 from shared.protocol import Error, ErrorCode, SendMessage
 from shared.records import new_id
-from shared.rest import account_routes, paths, share_routes
+from shared.rest import account_routes, paths, public_routes, share_routes
 from shared.rest.answer import CollectingSink, Refusal
 from shared.rest.errors import STORAGE_DOWN, Failure, error_response, responses, user_of
 from shared.rest.models import (
@@ -39,6 +39,7 @@ OPENAPI_VERSION = "1.0.0"
 app = APIGatewayHttpResolver(enable_validation=True)
 app.include_router(account_routes.router)
 app.include_router(share_routes.router)
+app.include_router(public_routes.router)
 
 
 def resolve(event: dict[str, Any], context: Any, deps: Container) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -32,6 +32,17 @@ class ChatRequest(_Body):
 class BibleVerse(BaseModel):
     reference: str = Field(examples=["Philippians 4:6-7"])
     text: str
+
+
+class TranslatedVerse(BibleVerse):
+    translation: str = Field(description="The public-domain translation's code.", examples=["WEB"])
+
+
+class DailyVerseResponse(BaseModel):
+    """The verse of the day: the same for everyone on a UTC calendar day."""
+
+    day: date = Field(description="The UTC calendar day.")
+    verse: TranslatedVerse
 
 
 class ChatResponse(BaseModel):

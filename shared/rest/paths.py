@@ -10,6 +10,7 @@ ACCOUNT_EXPORT = f"{ACCOUNT}/export"
 #: A share link's public JSON and its PNG card (HTTP API's `{name}` path parameters; `resolver_path` for Powertools).
 SHARE = f"{PREFIX}/shares/{{share_id}}"
 SHARE_CARD = f"{SHARE}/card.png"
+VERSE_OF_THE_DAY = f"{PREFIX}/verse-of-the-day"
 
 #: Route key ("METHOD /path", as HTTP API names routes) -> whether the Cognito JWT authorizer guards it.
 ROUTES: dict[str, bool] = {
@@ -22,6 +23,7 @@ ROUTES: dict[str, bool] = {
     # Public on purpose: anyone holding a share link reads its verse and line (docs/security.md: Share links).
     f"GET {SHARE}": False,
     f"GET {SHARE_CARD}": False,
+    f"GET {VERSE_OF_THE_DAY}": False,
 }
 #: The one Lambda function behind every route.
 HANDLER = "handlers.rest_api"

@@ -52,15 +52,17 @@ async def wait_done(tab: Any) -> None:
 async def test_every_page_and_state_passes_axe(
     browser: Any, web_stack: dict[str, Any], output_dir: Path, size: str, scheme: str
 ) -> None:
-    """Given each page and chat state (landing, sign-in, sign-up, empty chat, streaming, done, crisis, history,
-    dialogs) in the system's light or dark scheme, When axe-core checks it at this size, Then it finds no serious or
-    critical violation, nothing reaches past the screen's edge, And on a phone every control is at least 44 × 44 px."""
+    """Given each page and chat state (landing with today's verse, sign-in, sign-up, empty chat, streaming, done,
+    crisis, history, dialogs) in the system's light or dark scheme, When axe-core checks it at this size, Then it
+    finds no serious or critical violation, nothing reaches past the screen's edge, And on a phone every control is
+    at least 44 × 44 px."""
     context, tab = await new_tab(browser, SIZES[size], color_scheme=scheme)
     audit = Audit(tab, f"{size}-{scheme}", output_dir)
     web = web_stack["web_url"]
     try:
         await tab.goto(web + "welcome")
         await tab.get_by_test_id("landing-sign-up").wait_for(timeout=FIRST_LOAD_MS)
+        await tab.get_by_test_id("verse-of-the-day").wait_for()  # the landing page with today's verse is audited
         await audit.check("landing")
         await tab.goto(web + "signup")
         await tab.get_by_label("Email").wait_for()

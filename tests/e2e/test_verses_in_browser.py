@@ -1,4 +1,5 @@
-"""Verse capabilities in a real browser (issue 17): the verse of the day in the empty chat, the translation choice."""
+"""Verse capabilities in a real browser (issue 17): the verse of the day on the landing page and in the empty chat,
+the translation choice."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest_asyncio
 from playwright.async_api import expect
 
 from devtools.bootstrap import create_user, generate_password
-from shared.engine.daily import today, verse_of_the_day
+from shared.engine.daily import reference_of_the_day, today, verse_of_the_day
 from shared.translations import OFFERED
 
 pytestmark = pytest.mark.integration
@@ -42,6 +43,31 @@ async def _signed_in(browser: Any, web_stack: dict[str, Any], person: tuple[str,
     await tab.get_by_label("Your message").wait_for(timeout=FIRST_LOAD_MS)
     await tab.locator('[data-testid="connection-status"][data-state="connected"]').wait_for()
     return tab
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+async def test_a_signed_out_visitor_reads_todays_verse_on_the_landing_page(
+    browser: Any, web_stack: dict[str, Any], output_dir: Path, size: str
+) -> None:
+    """Given a visitor who is not signed in (no WebSocket, no token)
+    When they open the landing page
+    Then today's verse is there, fetched from the public REST route: today's reference, its World English text."""
+    context = await browser.new_context(viewport=DESKTOP if size == "desktop" else PHONE)
+    try:
+        tab = await context.new_page()
+        # When a signed-out visitor opens the landing page
+        await tab.goto(web_stack["web_url"] + "welcome", timeout=FIRST_LOAD_MS)
+        # Then today's verse is shown: the reference of the day and its bundled text, in the World English Bible
+        card = tab.get_by_role("main").get_by_test_id("verse-of-the-day")
+        await expect(card.get_by_test_id("daily-reference")).to_have_text(
+            reference_of_the_day(today()), timeout=FIRST_LOAD_MS
+        )
+        await expect(card.get_by_test_id("daily-text")).to_contain_text(verse_of_the_day(today()).text)
+        await expect(card.get_by_test_id("daily-translation")).to_have_text("World English Bible")
+        await expect(tab.get_by_role("alert")).to_have_count(0)
+        await tab.screenshot(path=str(output_dir / f"landing-verse-{size}.png"), full_page=True)
+    finally:
+        await context.close()
 
 
 async def test_the_empty_chat_shows_todays_verse_and_the_chosen_translation_everywhere(

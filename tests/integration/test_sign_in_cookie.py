@@ -45,11 +45,13 @@ async def test_a_code_from_one_task_sets_the_cookie_once_on_another(shared: sess
         # When the page asks another task's backend for the cookie with it
         first = await client.get(session.SESSION_PATH, params={"code": code})
         again = await client.get(session.SESSION_PATH, params={"code": code})
-    # Then it gets the cookie: HttpOnly, Secure, SameSite=Strict, for the whole site, as long as the refresh token
+    # Then it gets the cookie: HttpOnly, Secure, SameSite=Strict, for the whole site of this host only, as long as
+    # the refresh token
     assert first.status_code == 204
     cookie = first.headers["set-cookie"]
     for attribute in ("HttpOnly", "Secure", "SameSite=strict", "Path=/", f"Max-Age={session.COOKIE_MAX_AGE_S}"):
         assert attribute.lower() in cookie.lower()
+    assert "domain=" not in cookie.lower()  # no Domain: the app's own host alone, never its subdomains or parent
     assert first.headers["cache-control"] == "no-store"
     value = cookie.split(";", 1)[0].split("=", 1)[1]
     assert session.from_cookie_header(f"{session.COOKIE}={value}") == remembered

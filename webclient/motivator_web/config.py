@@ -24,7 +24,8 @@ class WebSettings(BaseSettings):
     client_secret: str | None = None
     region: NonEmpty
     #: The REST API's base URL (https://{api}.execute-api.{region}.amazonaws.com in AWS): exporting and deleting the
-    #: account. Without it the settings offer neither.
+    #: account, and the landing page's verse of the day. Without it the settings offer neither and the landing page
+    #: shows no verse.
     http_api_url: str | None = None
     #: Set only when Cognito lives elsewhere than AWS (the moto server of the local stack).
     cognito_url: str | None = None

@@ -128,7 +128,7 @@ app.add_page(
     # landing page goes out), then the tabs' watcher.
     on_load=[ChatState.resume_session, ChatState.open_chat, LandingState.begin, TabsState.watch, CountryState.detect],
 )
-app.add_page(landing_page, route="/welcome", title=TITLE, description=DESCRIPTION)
+app.add_page(landing_page, route="/welcome", title=TITLE, description=DESCRIPTION, on_load=LandingState.load_verse)
 app.add_page(sign_in_page, route="/signin", title="Sign in — Motivator", on_load=AuthState.reset_forms)
 app.add_page(sign_up_page, route="/signup", title="Create an account — Motivator", on_load=AuthState.reset_forms)
 app.add_page(confirm_page, route="/confirm", title="Confirm your email — Motivator", on_load=AuthState.reset_forms)

@@ -29,8 +29,9 @@ PERMISSIONS_POLICY = (
 #: inline <script>s in each page (window.__reactRouterContext, the module loader): the production bundle's are
 #: allowed by their sha256 (inline_script_hashes), Vite's dev server writes its own and gets 'unsafe-inline'. No
 #: 'unsafe-eval': the app never sends a script from the server (Reflex would eval() it): the country comes from
-#: Accept-Language, the crisis card scrolls itself into view (components/chat.py). Styles: Radix/Emotion set inline
-#: styles at run time -> style-src 'unsafe-inline'.
+#: Accept-Language, the crisis card scrolls itself into view (components/chat.py). Styles: Emotion's <style> tags and
+#: the dialogs' scroll lock (a <style> sized per screen) are inserted at run time -> style-src 'unsafe-inline'
+#: (docs/security.md: why hashes cannot replace it yet, and what limits CSS injection).
 SCRIPT_SRC = ("'self'",)
 DEV_SERVER_SCRIPT_SRC = "'unsafe-inline'"
 STYLE_SRC = ("'self'", "'unsafe-inline'")

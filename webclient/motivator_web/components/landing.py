@@ -1,9 +1,11 @@
-"""The landing page: what Motivator is and is not, what it keeps, and the ways in (sign up, sign in, an example)."""
+"""The landing page: what Motivator is and is not, today's verse, what it keeps, and the ways in (sign up, sign in,
+an example)."""
 
 import reflex as rx
 
 from motivator_web.components.auth import brand
 from motivator_web.components.care import TAP
+from motivator_web.components.verse_of_the_day import verse_of_the_day_card
 from motivator_web.state import AuthState
 from motivator_web.state.landing import EXAMPLES, LandingState
 
@@ -127,6 +129,12 @@ def privacy() -> rx.Component:
     )
 
 
+def todays_verse() -> rx.Component:
+    """Today's verse once the server fetched it; nothing at all when the REST API could not give it."""
+    daily = LandingState.daily
+    return rx.cond(daily.reference != "", verse_of_the_day_card(daily.reference, daily.text, daily.translation))
+
+
 def ways_in() -> rx.Component:
     return rx.cond(
         AuthState.signed_in,
@@ -194,6 +202,7 @@ def landing_page() -> rx.Component:
                     as_="p",
                 ),
                 ways_in(),
+                todays_verse(),
                 examples(),
                 trust(),
                 privacy(),

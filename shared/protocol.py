@@ -13,7 +13,9 @@ from shared import limits, translations
 from shared.jsontext import nesting_depth
 
 Trimmed = Annotated[str, StringConstraints(strip_whitespace=True)]
-Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+#: A value of blanks alone trims to nothing and is refused; `\S` says so in the schemas (OpenAPI), so schemathesis never
+#: offers one as valid.
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"\S")]
 CountryCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")]
 #: What `history` hands out: unpadded or padded base64url, bounded (decode_cursor checks what is inside).
 Cursor = Annotated[

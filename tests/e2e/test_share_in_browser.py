@@ -107,6 +107,8 @@ async def test_a_link_from_an_answer_opens_signed_out_with_only_the_verse_and_th
         page = desktop_reader["tab"]
         await page.reload()
         await expect(page.get_by_test_id("share-gone")).to_have_text("This link is no longer shared")
+        # and says it as the page's heading, no longer "A verse shared with you"
+        await expect(page.get_by_role("heading", level=1)).to_have_text("This link is no longer shared")
         await expect(page.get_by_test_id("shared-verse-line")).to_have_count(0)
         assert await serious_violations(page) == []
         assert desktop_reader["violations"] == [] and desktop_reader["dialogs"] == []

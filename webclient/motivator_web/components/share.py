@@ -241,7 +241,6 @@ def _shown() -> rx.Component:
 
 def _gone() -> rx.Component:
     return rx.vstack(
-        rx.heading("This link is no longer shared", size="5", as_="h2", data_testid="share-gone"),
         rx.text("The person who made it has stopped sharing it, or the address is not quite right.", size="3"),
         spacing="2",
     )
@@ -253,8 +252,13 @@ def share_page() -> rx.Component:
     return rx.center(
         rx.el.main(
             rx.vstack(
-                rx.heading("Motivator", size="4", as_="p", color="var(--teal-11)"),
-                rx.heading("A verse shared with you", size="6", as_="h1"),
+                rx.text("Motivator", size="4", weight="bold", color="var(--teal-11)"),
+                # The page's one heading says what it holds: a verse, or that the link no longer shares one.
+                rx.cond(
+                    s.status == "gone",
+                    rx.heading("This link is no longer shared", size="6", as_="h1", data_testid="share-gone"),
+                    rx.heading("A verse shared with you", size="6", as_="h1"),
+                ),
                 rx.match(
                     s.status,
                     ("shown", _shown()),

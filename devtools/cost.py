@@ -41,6 +41,8 @@ class Usage:
 
     daily_users: int
     answers_per_user_day: float = 5
+    #: Conversations a person starts a day: the other answers are later ones in a conversation.
+    conversations_per_user_day: float = 1
     #: Monthly active users per daily user (a DAU/MAU of 0.5): what Cognito bills.
     mau_per_daily_user: float = 2.0
     #: One visit a day; the web tier holds the API Gateway connection while the page is open.
@@ -96,6 +98,10 @@ class Usage:
         return self.daily_users * self.answers_per_user_day * DAYS_PER_MONTH
 
     @property
+    def later_answer_share(self) -> float:
+        return max(0.0, 1 - self.conversations_per_user_day / self.answers_per_user_day)
+
+    @property
     def visits(self) -> float:
         return self.daily_users * DAYS_PER_MONTH
 
@@ -125,12 +131,31 @@ def _lambda_gb_s(m: dict[str, Any], u: Usage) -> tuple[float, float, float]:
 
 
 def _dynamodb_units(m: dict[str, Any], u: Usage) -> tuple[float, float]:
-    """(read units, write units) a month: the stop polls scale with how long production streams."""
+    """(read units, write units) a month: the stop polls scale with how long production streams, and the answers
+    after a conversation's first read and write what the bench measured for them beyond a first answer."""
     stream_s = u.model_first_token_s + m["output_tokens"] / u.model_tokens_per_s
     polls = m["dynamodb_reads_while_streaming"] * (stream_s / m["stream_s"] - 1) if m["stream_s"] else 0.0
-    return u.answers * (m["dynamodb_read_units"] + polls) + u.visits * 4, u.answers * m[
-        "dynamodb_write_units"
-    ] + u.visits * 2
+    later = u.later_answer_share
+    reads = m["dynamodb_read_units"] + polls + later * m.get(LATER_READ_UNITS, 0.0)
+    writes = m["dynamodb_write_units"] + later * m.get(LATER_WRITE_UNITS, 0.0)
+    return u.answers * reads + u.visits * 4, u.answers * writes + u.visits * 2
+
+
+#: What a later answer of a conversation reads and writes beyond its first (from the bench's
+#: `dynamodb_units_in_a_conversation`): it updates a session item that carries the recent turns.
+LATER_READ_UNITS = "dynamodb_later_answer_extra_read_units"
+LATER_WRITE_UNITS = "dynamodb_later_answer_extra_write_units"
+
+
+def measured_inputs(bench: dict[str, Any]) -> dict[str, Any]:
+    """The bench's cost inputs, with what a later answer of a conversation costs beyond its first."""
+    measured = dict(bench["cost_inputs"])
+    units = {entry["answer"]: entry for entry in bench.get("dynamodb_units_in_a_conversation", [])}
+    first, later = units.get("new conversation"), units.get("same conversation")
+    if first and later:
+        measured[LATER_READ_UNITS] = later["read_units"] - first["read_units"]
+        measured[LATER_WRITE_UNITS] = later["write_units"] - first["write_units"]
+    return measured
 
 
 def _per_answer_lines(m: dict[str, Any], u: Usage) -> list[Line]:
@@ -380,7 +405,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if not args.bench.exists():
         parser.error(f"{args.bench} is missing: run `make bench` (or `python -m devtools.bench --quick`) first")
-    measured = json.loads(args.bench.read_text())["cost_inputs"]
+    measured = measured_inputs(json.loads(args.bench.read_text()))
     sys.stdout.write(report(measured) + "\n")
 
 

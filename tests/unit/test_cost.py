@@ -182,3 +182,24 @@ def test_browsers_fetch_the_hashed_assets_once_a_deploy_not_once_a_visit() -> No
     frames = 2 * usage.answers * MEASURED["post_bytes_per_answer"] / 1e9
     (data,) = (line for line in cost.bill(MEASURED, every_visit) if line.item.startswith("data to browsers"))
     assert data.usd == pytest.approx((gb + frames) * PRICES["cloudfront_gb"].usd)
+
+
+def test_later_answers_of_a_conversation_are_billed_what_the_bench_measured_for_them() -> None:
+    # Given a bench run whose later answer of a conversation wrote 4 units more than its first and read 1 more
+    bench = {
+        "cost_inputs": MEASURED,
+        "dynamodb_units_in_a_conversation": [
+            {"answer": "new conversation", "read_units": 15.0, "write_units": 27.0},
+            {"answer": "same conversation", "read_units": 16.0, "write_units": 31.0},
+        ],
+    }
+    usage = cost.Usage(100_000)  # 5 answers a day in one conversation: 4 of 5 are later ones
+    # When its inputs are read and the bill made
+    measured = cost.measured_inputs(bench)
+    with_later = {line.item: line.usd for line in cost.bill(measured, usage)}
+    first_only = {line.item: line.usd for line in cost.bill(MEASURED, usage)}
+    # Then the write units are a first answer's plus 0.8 x 4 for every answer
+    (writes,) = (item for item in with_later if item.endswith("M write units"))
+    (base,) = (item for item in first_only if item.endswith("M write units"))
+    extra = usage.answers * 0.8 * 4 * PRICES["dynamodb_wru"].usd
+    assert with_later[writes] - first_only[base] == pytest.approx(extra)

@@ -41,6 +41,8 @@ class Usage:
 
     daily_users: int
     answers_per_user_day: float = 5
+    #: Conversations a person starts a day: the other answers are later ones in a conversation.
+    conversations_per_user_day: float = 1
     #: Monthly active users per daily user (a DAU/MAU of 0.5): what Cognito bills.
     mau_per_daily_user: float = 2.0
     #: One visit a day; the web tier holds the API Gateway connection while the page is open.
@@ -67,9 +69,15 @@ class Usage:
     #: Reflex sessions one web task serves, and the peak-to-average ratio of people online.
     sessions_per_task: int = 500
     peak_factor: float = 3.0
-    #: Bytes CloudFront sends a browser per visit (the Reflex app; nothing is cached) beyond the answers' updates.
-    page_bytes_per_visit: int = 1_000_000
-    requests_per_visit: int = 30
+    #: The Reflex app a browser loads: its page documents and per-visit requests, which CloudFront never caches,
+    #: and its content-hashed /assets/ files, which the Web stack caches at the edge and in browsers for a year
+    #: (cdk/stacks/web.py HASHED_ASSETS_PATH) (assumed: a 1 MB app, 5% of it documents, 25 of its 30 requests assets).
+    document_bytes_per_visit: int = 50_000
+    document_requests_per_visit: int = 5
+    asset_bytes: int = 950_000
+    asset_requests: int = 25
+    #: Times a month a person's browser fetches the assets again: each deploy changes their hashes (one a week).
+    asset_downloads_per_person_month: float = 4
     #: API Gateway's access log line per inbound message.
     access_log_bytes: int = 600
     alarms: int = 10
@@ -90,6 +98,10 @@ class Usage:
         return self.daily_users * self.answers_per_user_day * DAYS_PER_MONTH
 
     @property
+    def later_answer_share(self) -> float:
+        return max(0.0, 1 - self.conversations_per_user_day / self.answers_per_user_day)
+
+    @property
     def visits(self) -> float:
         return self.daily_users * DAYS_PER_MONTH
 
@@ -102,9 +114,11 @@ class Line:
     excluded: bool = False  # the model and identity, outside the infrastructure target
 
 
-def _web(environment: str = "prod") -> dict[str, Any]:
-    web: dict[str, Any] = json.loads((ROOT / "cdk.json").read_text())["context"]["environments"][environment]["web"]
-    return web
+def _web(environment: str = "prod") -> WebConfig:
+    """The web tier as CDK deploys it: cdk.json's values for the environment, with cdk.config's defaults."""
+    return WebConfig.model_validate(
+        json.loads((ROOT / "cdk.json").read_text())["context"]["environments"][environment]["web"]
+    )
 
 
 def _lambda_gb_s(m: dict[str, Any], u: Usage) -> tuple[float, float, float]:
@@ -117,12 +131,31 @@ def _lambda_gb_s(m: dict[str, Any], u: Usage) -> tuple[float, float, float]:
 
 
 def _dynamodb_units(m: dict[str, Any], u: Usage) -> tuple[float, float]:
-    """(read units, write units) a month: the stop polls scale with how long production streams."""
+    """(read units, write units) a month: the stop polls scale with how long production streams, and the answers
+    after a conversation's first read and write what the bench measured for them beyond a first answer."""
     stream_s = u.model_first_token_s + m["output_tokens"] / u.model_tokens_per_s
     polls = m["dynamodb_reads_while_streaming"] * (stream_s / m["stream_s"] - 1) if m["stream_s"] else 0.0
-    return u.answers * (m["dynamodb_read_units"] + polls) + u.visits * 4, u.answers * m[
-        "dynamodb_write_units"
-    ] + u.visits * 2
+    later = u.later_answer_share
+    reads = m["dynamodb_read_units"] + polls + later * m.get(LATER_READ_UNITS, 0.0)
+    writes = m["dynamodb_write_units"] + later * m.get(LATER_WRITE_UNITS, 0.0)
+    return u.answers * reads + u.visits * 4, u.answers * writes + u.visits * 2
+
+
+#: What a later answer of a conversation reads and writes beyond its first (from the bench's
+#: `dynamodb_units_in_a_conversation`): it updates a session item that carries the recent turns.
+LATER_READ_UNITS = "dynamodb_later_answer_extra_read_units"
+LATER_WRITE_UNITS = "dynamodb_later_answer_extra_write_units"
+
+
+def measured_inputs(bench: dict[str, Any]) -> dict[str, Any]:
+    """The bench's cost inputs, with what a later answer of a conversation costs beyond its first."""
+    measured = dict(bench["cost_inputs"])
+    units = {entry["answer"]: entry for entry in bench.get("dynamodb_units_in_a_conversation", [])}
+    first, later = units.get("new conversation"), units.get("same conversation")
+    if first and later:
+        measured[LATER_READ_UNITS] = later["read_units"] - first["read_units"]
+        measured[LATER_WRITE_UNITS] = later["write_units"] - first["write_units"]
+    return measured
 
 
 def _per_answer_lines(m: dict[str, Any], u: Usage) -> list[Line]:
@@ -157,25 +190,33 @@ def _identity_lines(u: Usage) -> list[Line]:
 def _web_lines(m: dict[str, Any], u: Usage) -> list[Line]:
     web = _web()
     online = u.daily_users * u.connection_minutes_per_visit / (24 * 60)
-    tasks = max(web["desiredCount"], math.ceil(online * u.peak_factor / u.sessions_per_task))
-    vcpu, gib = web["cpu"] / 1024, web["memoryMib"] / 1024
+    needed = math.ceil(online * u.peak_factor / u.sessions_per_task)
+    # The service scales between desiredCount and maxCapacity (cdk/components/web_service.py).
+    tasks = min(web.max_capacity, max(web.desired_count, needed))
+    capped = f"; {needed} needed, capped at maxCapacity" if needed > web.max_capacity else ""
+    vcpu, gib = web.cpu / 1024, web.memory_mib / 1024
     task_hour = vcpu * price("fargate_arm_vcpu_hour") + gib * price("fargate_arm_gb_hour")
     frame_gb = u.answers * m["post_bytes_per_answer"] / 1e9
-    cdn_gb = u.visits * u.page_bytes_per_visit / 1e9 + 2 * frame_gb
-    requests = u.visits * u.requests_per_visit
+    asset_fetches = u.daily_users * u.mau_per_daily_user * u.asset_downloads_per_person_month
+    asset_fetches = min(asset_fetches, u.visits)  # a browser fetches them at most once a visit
+    cdn_gb = (u.visits * u.document_bytes_per_visit + asset_fetches * u.asset_bytes) / 1e9 + 2 * frame_gb
+    requests = u.visits * u.document_requests_per_visit + asset_fetches * u.asset_requests
     alb = HOURS_PER_MONTH * (price("alb_hour") + price("alb_lcu_hour") * max(1, online / 3000))
     waf = price("waf_acl_month") + 3 * price("waf_rule_month") + requests * price("waf_request")
-    cache = cache_nodes(m, u, replicas=WebConfig.model_validate(web).cache_replicas)
+    cache = cache_nodes(m, u, replicas=web.cache_replicas, deployed=web.cache_node_type)
+    resize = "" if cache.node_type == web.cache_node_type else f"; cdk.json deploys {web.cache_node_type}: resize"
+    nat_gb = frame_gb * bool(web.nat_gateways)  # without NAT gateways the frames reach the tasks' public IPs
     return [
-        Line("Fargate", f"{tasks} web tasks ({vcpu:g} vCPU, {gib:g} GB, arm64)", tasks * task_hour * HOURS_PER_MONTH),
+        Line("Fargate", f"{tasks} web tasks ({vcpu:g} vCPU, {gib:g} GB, arm64{capped})",
+             tasks * task_hour * HOURS_PER_MONTH),
         Line("ALB", "load balancer and LCUs", alb),
-        Line("NAT", f"{web['natGateways']} gateways", web["natGateways"] * HOURS_PER_MONTH * price("nat_hour")),
-        # Without NAT gateways (cdk.json's default now) the frames reach the tasks' public IPs, not a gateway.
-        Line("NAT", "frames from API Gateway to the web tasks", frame_gb * price("nat_gb") * bool(web["natGateways"])),
-        Line("CloudFront", "data to browsers", cdn_gb * price("cloudfront_gb")),
+        Line("NAT", f"{web.nat_gateways} gateways", web.nat_gateways * HOURS_PER_MONTH * price("nat_hour")),
+        Line("NAT", "frames from API Gateway to the web tasks", nat_gb * price("nat_gb")),
+        Line("CloudFront", f"data to browsers ({cdn_gb / 1e3:.2f} TB: documents, assets on {asset_fetches / 1e6:.2f} M "
+             "fetches, streamed updates)", cdn_gb * price("cloudfront_gb")),
         Line("CloudFront", "HTTPS requests", requests / 1e4 * price("cloudfront_https_10k")),
         Line("WAF", "web ACL, 3 rules, requests", waf),
-        Line("ElastiCache", f"{cache.nodes} x {cache.node_type} Valkey nodes (Reflex state)", cache.usd),
+        Line("ElastiCache", f"{cache.nodes} x {cache.node_type} Valkey nodes (Reflex state{resize})", cache.usd),
     ]  # fmt: skip
 
 
@@ -214,12 +255,17 @@ class CacheSizing:
         return self.nodes * HOURS_PER_MONTH * price(f"elasticache_valkey_node:{self.node_type}")
 
 
-def cache_nodes(m: dict[str, Any], u: Usage, replicas: int) -> CacheSizing:
+def cache_nodes(m: dict[str, Any], u: Usage, replicas: int, deployed: str | None = None) -> CacheSizing:
+    """The node type the load needs: the deployed one (cdk.json `web.cacheNodeType`) when it suffices, else the
+    smallest larger one."""
+    types = list(CACHE_NODE_TYPES)
+    candidates = types[types.index(deployed) :] if deployed else types
     peak_states = _live_states(u) * u.peak_factor
     peak_mb = peak_states * u.reflex_state_kb / 1e3
     peak_updates_per_s = _cache_updates(m, u) / (DAYS_PER_MONTH * 86400) * u.peak_factor
     peak_gbps = peak_updates_per_s * CACHE_BYTES_PER_UPDATE * u.reflex_state_kb * 8e3 / 1e9
-    for node_type, node in CACHE_NODE_TYPES.items():
+    for node_type in candidates:
+        node = CACHE_NODE_TYPES[node_type]
         usable_mb = node.memory_gib * 2**30 * (1 - CACHE_RESERVED_MEMORY_FRACTION) / 1e6
         if peak_mb <= usable_mb and peak_gbps <= node.baseline_gbps:
             return CacheSizing(node_type, 1 + replicas, peak_states, peak_mb, usable_mb, peak_gbps, node.baseline_gbps)
@@ -235,13 +281,14 @@ def serverless_cache_usd(m: dict[str, Any], u: Usage) -> float:
 
 
 def _cache_report(measured: dict[str, Any], out: list[str]) -> None:
-    dev = cache_nodes(measured, Usage(1), replicas=0)
+    dev_web, prod_web = _web("dev"), _web()
+    dev = cache_nodes(measured, Usage(1), replicas=dev_web.cache_replicas, deployed=dev_web.cache_node_type)
     out += ["", "the Reflex state cache (node-based Valkey, cluster mode disabled; a tab's state "
             f"{Usage(1).reflex_state_kb:g} KB, peak {Usage(1).peak_factor:g}x the average):"]  # fmt: skip
     out.append(f"  dev, one {dev.node_type} node: ${dev.usd:.2f} a month")
     for users in (1_000, 100_000):
         usage = Usage(users)
-        sizing = cache_nodes(measured, usage, replicas=1)
+        sizing = cache_nodes(measured, usage, replicas=prod_web.cache_replicas, deployed=prod_web.cache_node_type)
         out.append(
             f"  {users:,} daily users: {sizing.peak_states:,.0f} tabs at the peak x {usage.reflex_state_kb:g} KB = "
             f"{sizing.peak_mb:,.1f} MB (of {sizing.usable_mb:,.0f} MB usable), "
@@ -318,10 +365,10 @@ LEVERS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("sendMessage at 128 MB", {}, {"sendmessage_memory_mb": 128}),
     ("stop polled every 0.5 s, eventually consistent (a tenth of the units)", {"poll_factor": 0.1}, {}),
     ("half the write units (the turn written at its end, the session's context kept shorter)", {"writes": 0.5}, {}),
-    ("the web client's page cached at the edge (no page bytes per visit)", {}, {"page_bytes_per_visit": 0}),
+    ("the web client's assets fetched once a month, not once a week", {}, {"asset_downloads_per_person_month": 1}),
     ("SnapStart on every handler (cold starts from a snapshot)", {}, {"snap_start": True}),
-    ("128 MB, polls, writes and the cached page together", {"poll_factor": 0.1, "writes": 0.5},
-     {"sendmessage_memory_mb": 128, "page_bytes_per_visit": 0}),
+    ("128 MB, polls, writes and monthly asset fetches together", {"poll_factor": 0.1, "writes": 0.5},
+     {"sendmessage_memory_mb": 128, "asset_downloads_per_person_month": 1}),
 ]  # fmt: skip
 
 
@@ -358,7 +405,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if not args.bench.exists():
         parser.error(f"{args.bench} is missing: run `make bench` (or `python -m devtools.bench --quick`) first")
-    measured = json.loads(args.bench.read_text())["cost_inputs"]
+    measured = measured_inputs(json.loads(args.bench.read_text()))
     sys.stdout.write(report(measured) + "\n")
 
 

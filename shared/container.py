@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from shared import aws
+from shared import aws, coldstart
 from shared.connections import ConnectionRepository
 from shared.settings import Settings, get_settings
 from shared.sinks import ConnectionPoster
@@ -136,8 +136,11 @@ _container: Container | None = None
 
 
 def container() -> Container:
-    """This container's collaborators; settings are validated here, at cold start."""
+    """This container's collaborators; settings are validated here, at cold start, which ends with it."""
     global _container
-    if _container is None:
-        _container = Container(get_settings())
-    return _container
+    try:
+        if _container is None:
+            _container = Container(get_settings())
+        return _container
+    finally:
+        coldstart.end()

@@ -73,10 +73,15 @@ class ConversationRepository:
         message: str,
         sibling_of: str | None = None,
         crisis: bool = False,
+        touch_session: bool = True,
     ) -> None:
         """Store the user's message as soon as it is received, and touch (or create) its session (titled by its first
         message, or neutrally when that message was heard as a crisis); `sibling_of` names the earlier answer to the
-        same message when this one was asked for with `anotherVerse`."""
+        same message when this one was asked for with `anotherVerse`.
+
+        `touch_session=False` for a session already stored: `remember` touches it with the answer's context instead,
+        one write of the session item (which carries the recent turns) an answer rather than two.
+        """
         at = now_ms()
         turn = {
             **turn_key(message_id),
@@ -95,6 +100,8 @@ class ConversationRepository:
         if sibling_of:
             turn["siblingOf"] = sibling_of
         call(self._table.put_item, "storing the message", Item=turn)
+        if not touch_session:
+            return
         call(
             self._table.update_item,
             "touching the session",
@@ -161,22 +168,34 @@ class ConversationRepository:
         Both live on the session item, so the next message reads them with the same consistent GetItem that
         checks ownership, instead of an (eventually consistent) index query. Both are bounded, so a session of
         any length fits in one item. Two answers finishing at once in one session: the later write wins.
+
+        A session that was already stored (`Session.stored`) was not touched when the message arrived
+        (`start_turn(touch_session=False)`): this write moves its activity, turn count and expiry too, and only
+        while the session still exists (deleted mid-answer, it stays deleted).
         """
         kept = session.recent_turns[-keep:] if keep else ()
         recent = [{"message": m, "answer": a[: limits.CONTEXT_ANSWER_MAX_CHARS]} for m, a in kept]
-        call(
+        values: dict[str, Any] = {
+            ":used": list(session.used_references[-limits.USED_REFERENCES_MAX :]),
+            ":recent": recent,
+            ":open": session.crisis_open,
+            ":expires": self.expires_at(),
+        }
+        remembered = f"SET usedReferences = :used, recentTurns = :recent, {CRISIS_OPEN} = :open"
+        key = session_item_key(session.user_id, session.session_id)
+        if not session.stored:
+            what = "remembering the session's context"
+            call(self._table.update_item, what, Key=key, UpdateExpression=remembered + _KEEP_EXPIRY,
+                 ExpressionAttributeValues=values)  # fmt: skip
+            return
+        touched = f", lastActivityAt = :at, {CONVERSATIONS_TTL_ATTRIBUTE} = :expires ADD turnCount :one"
+        conditional(
             self._table.update_item,
             "remembering the session's context",
-            Key=session_item_key(session.user_id, session.session_id),
-            UpdateExpression=(
-                f"SET usedReferences = :used, recentTurns = :recent, {CRISIS_OPEN} = :open{_KEEP_EXPIRY}"
-            ),
-            ExpressionAttributeValues={
-                ":used": list(session.used_references[-limits.USED_REFERENCES_MAX :]),
-                ":recent": recent,
-                ":open": session.crisis_open,
-                ":expires": self.expires_at(),
-            },
+            Key=key,
+            UpdateExpression=remembered + touched,
+            ConditionExpression=Attr("sessionId").exists(),
+            ExpressionAttributeValues={**values, ":at": now_ms(), ":one": 1},
         )
 
     # -- reading -----------------------------------------------------------------------------

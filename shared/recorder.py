@@ -49,6 +49,7 @@ class Conversations(Protocol):
         message: str,
         sibling_of: str | None = None,
         crisis: bool = False,
+        touch_session: bool = True,
     ) -> None: ...
 
     def set_meta(self, message_id: str, meta: Meta | Mapping[str, Any]) -> None: ...
@@ -94,10 +95,22 @@ class TurnRecorder:
         return self
 
     def begin(
-        self, *, client_message_id: str, message: str, sibling_of: str | None = None, crisis: bool = False
+        self,
+        *,
+        client_message_id: str,
+        message: str,
+        sibling_of: str | None = None,
+        crisis: bool = False,
+        touch_session: bool = True,
     ) -> TurnRecorder:
-        """Queue the user's message; it is the first thing written, before any part of the answer."""
-        self._begin = {"client_message_id": client_message_id, "message": message, "crisis": crisis}
+        """Queue the user's message; it is the first thing written, before any part of the answer. `touch_session`:
+        False when the session is already stored (the pipeline's `remember` touches it at the end)."""
+        self._begin = {
+            "client_message_id": client_message_id,
+            "message": message,
+            "crisis": crisis,
+            "touch_session": touch_session,
+        }
         if sibling_of:
             self._begin["sibling_of"] = sibling_of
         return self

@@ -50,6 +50,11 @@ class Session:
         return cls(session_id=session_id, user_id=user_id)
 
     @property
+    def stored(self) -> bool:
+        """Read from storage (its first message created it), not started by the message being answered."""
+        return self.created_at is not None
+
+    @property
     def earlier_messages(self) -> list[str]:
         return [exchange.message for exchange in self.recent_turns]
 

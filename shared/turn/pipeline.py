@@ -141,6 +141,8 @@ class TurnService:
             message=request.message,
             sibling_of=sibling_of,
             crisis=admitted.safety.crisis,
+            # A stored session is touched once, by `remember` with the answer's context (docs/cost.md section 5).
+            touch_session=not admitted.session.stored,
         ).start()
         # 2. Choose: the feeling heard, the model's context, the verses that may be shown.
         choice = self._chooser.choose(request.message, admitted.session, admitted.translation)

@@ -51,6 +51,7 @@ class FakeConversations:
         message: str,
         sibling_of: str | None = None,
         crisis: bool = False,
+        touch_session: bool = True,
     ) -> None:
         self._check()
         at = now_ms()
@@ -66,8 +67,11 @@ class FakeConversations:
                 TurnStatus.STREAMING,
                 sibling_of=sibling_of,
             )
-            known = self.sessions.get((user_id, session_id)) or Session.new(session_id, user_id)
-            self.sessions[(user_id, session_id)] = replace(known, turn_count=known.turn_count + 1)
+            if touch_session:
+                known = self.sessions.get((user_id, session_id)) or Session.new(session_id, user_id)
+                self.sessions[(user_id, session_id)] = replace(
+                    known, turn_count=known.turn_count + 1, created_at=known.created_at or at
+                )
 
     def set_meta(self, message_id: str, meta: Meta | Mapping[str, Any]) -> None:
         self._check()
@@ -110,7 +114,14 @@ class FakeConversations:
         self._check()
         kept = session.recent_turns[-keep:] if keep else ()
         with self._lock:
-            self.sessions[(session.user_id, session.session_id)] = replace(session, recent_turns=kept)
+            known = self.sessions.get((session.user_id, session.session_id))
+            if session.stored and known is None:
+                return  # deleted while the answer was written
+            count = (known or session).turn_count + (1 if session.stored else 0)
+            created = known.created_at if known else session.created_at
+            self.sessions[(session.user_id, session.session_id)] = replace(
+                session, recent_turns=kept, turn_count=count, created_at=created
+            )
 
     # -- reads -------------------------------------------------------------------------------
     def session(self, user_id: str, session_id: str) -> Session | None:

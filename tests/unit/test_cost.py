@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -148,3 +149,57 @@ def test_serverless_stays_a_comparison_at_its_smallest_size() -> None:
     # Given no traffic at all
     # Then ElastiCache Serverless would bill its 100 MB minimum: 0.1 GB x 730 h x $0.084
     assert cost.serverless_cache_usd(MEASURED, cost.Usage(0)) == pytest.approx(6.13, abs=0.01)
+
+
+def test_the_web_tier_is_billed_as_cdk_deploys_it() -> None:
+    # Given prod as cdk.json configures it (no NAT gateways, a micro cache node, desiredCount to maxCapacity tasks)
+    web = cost._web()
+    # When the bills at 1,000 and 100,000 daily users are made
+    small = {line.item: line for line in cost.bill(MEASURED, cost.Usage(1_000))}
+    large = {line.item: line for line in cost.bill(MEASURED, cost.Usage(100_000))}
+    # Then the NAT lines cost what the configured gateways cost (nothing without any),
+    nat = [line.usd for line in large.values() if line.service == "NAT"]
+    assert sum(nat) == pytest.approx(web.nat_gateways * 730 * PRICES["nat_hour"].usd)
+    # the small load runs on the deployed node type and desiredCount tasks,
+    assert any(item.startswith(f"{1 + web.cache_replicas} x {web.cache_node_type} ") for item in small)
+    assert any(item.startswith(f"{web.desired_count} web tasks ({web.cpu / 1024:g} vCPU") for item in small)
+    # and the large one says the cache must be resized from what cdk.json deploys
+    (cache,) = (item for item in large if item.endswith(f"cdk.json deploys {web.cache_node_type}: resize)"))
+    assert cache.startswith(f"{1 + web.cache_replicas} x cache.t4g.medium ")
+
+
+def test_browsers_fetch_the_hashed_assets_once_a_deploy_not_once_a_visit() -> None:
+    # Given the same answers with assets fetched on every visit, and as the edge and browser caching leaves it
+    usage = cost.Usage(100_000)
+    every_visit = replace(usage, asset_downloads_per_person_month=usage.visits)
+
+    def cdn(u: cost.Usage) -> float:
+        return sum(line.usd for line in cost.bill(MEASURED, u) if line.service in {"CloudFront", "WAF"})
+
+    # Then caching costs less, and fetching on every visit is the whole 1 MB app per visit
+    assert cdn(usage) < cdn(every_visit) / 2
+    gb = usage.visits * (usage.document_bytes_per_visit + usage.asset_bytes) / 1e9
+    frames = 2 * usage.answers * MEASURED["post_bytes_per_answer"] / 1e9
+    (data,) = (line for line in cost.bill(MEASURED, every_visit) if line.item.startswith("data to browsers"))
+    assert data.usd == pytest.approx((gb + frames) * PRICES["cloudfront_gb"].usd)
+
+
+def test_later_answers_of_a_conversation_are_billed_what_the_bench_measured_for_them() -> None:
+    # Given a bench run whose later answer of a conversation wrote 4 units more than its first and read 1 more
+    bench = {
+        "cost_inputs": MEASURED,
+        "dynamodb_units_in_a_conversation": [
+            {"answer": "new conversation", "read_units": 15.0, "write_units": 27.0},
+            {"answer": "same conversation", "read_units": 16.0, "write_units": 31.0},
+        ],
+    }
+    usage = cost.Usage(100_000)  # 5 answers a day in one conversation: 4 of 5 are later ones
+    # When its inputs are read and the bill made
+    measured = cost.measured_inputs(bench)
+    with_later = {line.item: line.usd for line in cost.bill(measured, usage)}
+    first_only = {line.item: line.usd for line in cost.bill(MEASURED, usage)}
+    # Then the write units are a first answer's plus 0.8 x 4 for every answer
+    (writes,) = (item for item in with_later if item.endswith("M write units"))
+    (base,) = (item for item in first_only if item.endswith("M write units"))
+    extra = usage.answers * 0.8 * 4 * PRICES["dynamodb_wru"].usd
+    assert with_later[writes] - first_only[base] == pytest.approx(extra)

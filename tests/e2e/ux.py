@@ -68,6 +68,34 @@ async def serious_violations(tab: Any) -> list[str]:
     ]
 
 
+async def contrast(tab: Any, selector: str) -> tuple[float, str, str | None]:
+    """axe-core's colour-contrast check of one element's words: (the ratio it measured, its verdict: "passes",
+    "violations" or "incomplete", and a violation's impact).
+
+    A Radix button draws a pseudo-element over its own box, and by default axe then answers only "incomplete"
+    (`pseudoContent`: it cannot tell the background), so no run could fail on a button's colours; told to look past
+    it (`ignorePseudo`), axe measures the words on the button's own background."""
+    await tab.evaluate(_AXE.axe_script)
+    results = await tab.evaluate(
+        """async (selector) => {
+            const defaults = axe._audit.checks['color-contrast'].options;  // configure replaces them whole
+            axe.configure({checks: [{id: 'color-contrast', options: {...defaults, ignorePseudo: true}}]});
+            return await axe.run(selector, {runOnly: {type: 'rule', values: ['color-contrast']}});
+        }""",
+        selector,
+    )
+    seen = []
+    for verdict in ("violations", "passes", "incomplete"):
+        for rule in results[verdict]:
+            for node in rule["nodes"]:
+                for check in [*node["any"], *node["all"], *node["none"]]:
+                    data = check.get("data") or {}
+                    seen.append((verdict, node["target"], data))
+                    if check["id"] == "color-contrast" and isinstance(data, dict) and data.get("contrastRatio"):
+                        return float(data["contrastRatio"]), verdict, rule.get("impact")
+    raise AssertionError(f"axe measured no text contrast in {selector}: {seen}")
+
+
 async def small_targets(tab: Any) -> list[str]:
     """Visible controls smaller than 44 × 44 px (links inside running text are exempt, as WCAG allows)."""
     found: list[str] = await tab.evaluate(

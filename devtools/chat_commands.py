@@ -1,5 +1,5 @@
-"""The terminal chat's slash commands (`/another`, `/save`, `/saved`, `/translation KJV`, `/help`): each becomes one
-client frame or a line of help."""
+"""The terminal chat's slash commands (`/another`, `/save`, `/saved`, `/translation KJV`, `/rename Title`, `/help`):
+each becomes one client frame or a line of help."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ HELP = "\n".join(
         "  /saved                list your saved verses, newest first",
         "  /translation          show the translation verses are shown in, and the ones offered",
         "  /translation CODE     show every verse in that translation from now on, e.g. /translation KJV",
+        "  /rename TITLE         give this conversation your own title, e.g. /rename Exam week",
         "  /help                 this list",
     ]
 )
@@ -49,6 +50,16 @@ def command_frame(line: str, context: ChatContext) -> dict[str, Any] | str:
             return {"action": "saveVerse", "messageId": context.last_message_id, "clientMessageId": cmid}
         case "/saved":
             return {"action": "savedVerses", "clientMessageId": cmid}
+        case "/rename":
+            if context.session_id is None:
+                return "  Nothing to rename yet; write how you feel first, then name the conversation."
+            # The title as typed: the server trims it and says why one is refused (empty, too long, control chars).
+            return {
+                "action": "renameConversation",
+                "sessionId": context.session_id,
+                "title": rest,
+                "clientMessageId": cmid,
+            }
         case "/translation":
             frame: dict[str, Any] = {"action": "settings", "clientMessageId": cmid}
             if argument:
@@ -76,6 +87,8 @@ def describe_reply(frame: dict[str, Any]) -> str | None:
         )
     if kind == "savedVerses":
         return "\n".join(_saved_line(item) for item in frame["items"]) or "  No saved verses yet; /save keeps one."
+    if kind == "conversationRenamed":
+        return f"  This conversation is now called \u201c{frame['title']}\u201d."
     if kind == "error":
         return f"  ! {frame['message']}"
     return None

@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 REQUIRED_ACTIONS = {"sendMessage", "ping", "feedback", "history", "resume", "stop", "deleteHistory"}
 #: Issue 17's verse capabilities.
 REQUIRED_ACTIONS |= {"settings", "verseOfTheDay", "anotherVerse", "saveVerse", "savedVerses"}
+#: Issue 16: a person names their own conversations.
+REQUIRED_ACTIONS |= {"renameConversation"}
 
 
 def _api(synth: Synth, env: str) -> dict:

@@ -21,6 +21,7 @@ from shared.protocol import (
     DeleteHistory,
     Feedback,
     History,
+    RenameConversation,
     Resume,
     SavedVerses,
     SaveVerse,
@@ -30,7 +31,16 @@ from shared.protocol import (
 
 #: The optional actions: their replies (or `unknown_action` errors) tell what the server supports.
 OptionalAction = (
-    History | Feedback | Stop | Resume | DeleteHistory | ChangeSettings | VerseOfTheDay | SaveVerse | SavedVerses
+    History
+    | Feedback
+    | Stop
+    | Resume
+    | DeleteHistory
+    | RenameConversation
+    | ChangeSettings
+    | VerseOfTheDay
+    | SaveVerse
+    | SavedVerses
 )
 
 #: The note of a live turn that never finished (moved into the transcript by a new conversation).

@@ -194,6 +194,14 @@ ROUTE_FUNCTIONS: tuple[FunctionSpec, ...] = (
         table_actions=_on((tables.CONNECTIONS, DDB_CONNECTION_CLEANUP), (tables.CONVERSATIONS, DDB_READ + DDB_DELETE)),
         timeout_s=30,
     ),
+    # One conditional UpdateItem of the person's own session item (its key holds their user id).
+    FunctionSpec(
+        name="RenameConversation",
+        route="renameConversation",
+        table_actions=_on(
+            (tables.CONNECTIONS, DDB_CONNECTION_CLEANUP), (tables.CONVERSATIONS, ("dynamodb:UpdateItem",))
+        ),
+    ),
     # Verse capabilities (issue 17): the person's settings item lives in the Conversations table.
     FunctionSpec(
         name="Settings",

@@ -1,5 +1,5 @@
 """The terminal chat's slash commands (`/another`, `/save`, `/saved`, `/share`, `/shares`, `/unshare`,
-`/translation KJV`, `/help`): each becomes one client frame or a line of help."""
+`/translation KJV`, `/rename Title`, `/help`): each becomes one client frame or a line of help."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ HELP = "\n".join(
         "  /unshare ID           stop sharing that link (its page says it is no longer shared)",
         "  /translation          show the translation verses are shown in, and the ones offered",
         "  /translation CODE     show every verse in that translation from now on, e.g. /translation KJV",
+        "  /rename TITLE         give this conversation your own title, e.g. /rename Exam week",
         "  /help                 this list",
     ]
 )
@@ -63,6 +64,16 @@ def command_frame(line: str, context: ChatContext) -> dict[str, Any] | str:
             if not argument:
                 return "  Say which link: /unshare ID (/shares lists them)."
             return {"action": "revokeShare", "shareId": argument, "clientMessageId": cmid}
+        case "/rename":
+            if context.session_id is None:
+                return "  Nothing to rename yet; write how you feel first, then name the conversation."
+            # The title as typed: the server trims it and says why one is refused (empty, too long, control chars).
+            return {
+                "action": "renameConversation",
+                "sessionId": context.session_id,
+                "title": rest,
+                "clientMessageId": cmid,
+            }
         case "/translation":
             frame: dict[str, Any] = {"action": "settings", "clientMessageId": cmid}
             if argument:
@@ -97,6 +108,8 @@ def describe_reply(frame: dict[str, Any]) -> str | None:
         return "\n".join("  " + _share_line(item) for item in frame["items"]) or "  No shared links; /share makes one."
     if kind == "shareRevoked":
         return f"  Stopped sharing {frame['shareId']}; its page now says it is no longer shared."
+    if kind == "conversationRenamed":
+        return f"  This conversation is now called \u201c{frame['title']}\u201d."
     if kind == "error":
         return f"  ! {frame['message']}"
     return None

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from shared import limits
 from shared.allowance import allowance_key
-from shared.conversation_items import SESSION_PREFIX, user_key
+from shared.conversation_items import SESSION_PREFIX, title_text, user_key
 from shared.observability import logger
 from shared.protocol import TurnView
 from shared.records import Deleted, Turn
@@ -93,7 +93,7 @@ class Accounts:
             conversations.append(
                 ConversationExport(
                     session_id=str(session["sessionId"]),
-                    title=str(session.get("title", "")),
+                    title=title_text(session.get("title")),
                     created_at=session.get("createdAt"),
                     last_activity_at=session.get("lastActivityAt"),
                     turns=turns,

@@ -7,7 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from shared.protocol import Done, Meta, TurnStatus
+from shared.limits import TITLE_MAX_CHARS
+from shared.protocol import Done, Meta, SessionSummary, TurnStatus
 from shared.records import Exchange, Session, Turn, now_ms
 from shared.storage import StorageError, dynamo, plain
 
@@ -15,12 +16,14 @@ from shared.storage import StorageError, dynamo, plain
 INLINE_ANSWER_MAX_CHARS = 100_000
 #: A turn still "streaming" after this long without a write was cut off by a crash: it is incomplete.
 STALE_AFTER_MS = 60_000
-TITLE_MAX_CHARS = 60
 #: The title of a conversation that began in crisis: its words never sit in plain view in the history list.
 CRISIS_TITLE = "A hard moment"
 _TURN = "TURN"
 CHUNK_PREFIX = "CHUNK#"
 SESSION_PREFIX = "SESSION#"
+#: A title the person chose is stored as {"text": …, "byPerson": true} in the `title` attribute itself, which the
+#: session list's index (byActivity) projects: a new projected attribute would mean replacing that index.
+BY_PERSON = "byPerson"
 #: The session item's flag: a crisis answer was given and the person has not yet said they are safe.
 CRISIS_OPEN = "crisisOpen"
 
@@ -56,7 +59,7 @@ def session_of(item: dict[str, Any]) -> Session:
     return Session(
         session_id=str(item["sessionId"]),
         user_id=str(item["userId"]),
-        title=str(item.get("title", "")),
+        title=title_text(item.get("title")),
         created_at=item.get("createdAt"),
         last_activity_at=item.get("lastActivityAt"),
         turn_count=int(item.get("turnCount", 0)),
@@ -117,3 +120,23 @@ def title(message: str, *, crisis: bool = False) -> str:
         return CRISIS_TITLE
     first_line = message.strip().splitlines()[0] if message.strip() else ""
     return first_line if len(first_line) <= TITLE_MAX_CHARS else first_line[: TITLE_MAX_CHARS - 1].rstrip() + "\u2026"
+
+
+def person_title(text: str) -> dict[str, Any]:
+    """The `title` attribute of a title the person typed (renameConversation): kept as typed."""
+    return {"text": text, BY_PERSON: True}
+
+
+def title_text(stored_title: Any) -> str:
+    """A stored title's words, whether derived from the first message (text) or chosen by the person (a map)."""
+    if isinstance(stored_title, Mapping):
+        return str(stored_title.get("text", ""))
+    return str(stored_title or "")
+
+
+def summary_of(item: dict[str, Any]) -> SessionSummary:
+    """A session as the session list shows it (read from the byActivity index)."""
+    item = plain(item)
+    stored_title = item.get("title")
+    renamed = isinstance(stored_title, Mapping) and bool(stored_title.get(BY_PERSON))
+    return SessionSummary.model_validate({**item, "title": title_text(stored_title), "renamed": renamed or None})

@@ -15,10 +15,12 @@ from shared.conversation_items import (
     INLINE_ANSWER_MAX_CHARS,
     SESSION_PREFIX,
     message_key,
+    person_title,
     session_item_key,
     session_key,
     session_of,
     stored,
+    summary_of,
     title,
     turn_key,
     turn_of,
@@ -35,7 +37,6 @@ from shared.storage import (
     decode_cursor,
     dynamo,
     encode_cursor,
-    plain,
     query_all,
 )
 from shared.tables import CONVERSATIONS, CONVERSATIONS_TTL_ATTRIBUTE
@@ -247,7 +248,7 @@ class ConversationRepository:
     def list_sessions(self, user_id: str, limit: int, cursor: str | None) -> Page[SessionSummary]:
         """The user's sessions, most recently active first."""
         page = self._index_page("byActivity", user_key(user_id), False, limit, cursor)
-        return page.map(lambda item: SessionSummary.model_validate(plain(item)))
+        return page.map(summary_of)
 
     def list_turns(self, session_id: str, limit: int, cursor: str | None) -> Page[Turn]:
         """A session's turns, oldest first."""
@@ -279,6 +280,21 @@ class ConversationRepository:
         items = result.get("Items", [])
         after = [encode_cursor({name: item[name] for name in types}) or "" for item in items]
         return Page(items, encode_cursor(result.get("LastEvaluatedKey")), after)
+
+    # -- actions on a session ----------------------------------------------------------------
+    def rename_session(self, user_id: str, session_id: str, title_as_typed: str) -> bool:
+        """Give the user's session their own title (kept as typed); False when they have no such session.
+
+        One conditional UpdateItem on the session's key (which holds the user): someone else's session is not there.
+        The title never moves the session in the list (lastActivityAt stays) nor its expiry."""
+        return conditional(
+            self._table.update_item,
+            "renaming a session",
+            Key=session_item_key(user_id, session_id),
+            UpdateExpression="SET title = :title",
+            ConditionExpression=Attr("pk").exists(),
+            ExpressionAttributeValues={":title": person_title(title_as_typed)},
+        )
 
     # -- actions on a turn -------------------------------------------------------------------
     def request_stop(self, user_id: str, message_id: str) -> bool:

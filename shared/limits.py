@@ -5,6 +5,8 @@ MESSAGE_MAX_CHARS = 2000
 FEEDBACK_COMMENT_MAX_CHARS = 1000
 HISTORY_PAGE_MAX = 50
 HISTORY_PAGE_DEFAULT = 20
+#: Characters of a conversation's title: a first message is cut to it, a title the person types is refused past it.
+TITLE_MAX_CHARS = 60
 #: A history cursor is the base64url of one small DynamoDB key (about 250 characters).
 HISTORY_CURSOR_MAX_CHARS = 1024
 #: The largest integer every JSON reader (a browser's included) holds exactly: bounds seq numbers and cursor keys.

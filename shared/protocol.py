@@ -89,6 +89,31 @@ class DeleteHistory(_ClientFrame):
     session_id: Id | None = Field(default=None, alias="sessionId")
 
 
+def _no_control_characters(value: str) -> str:
+    # Control characters (new lines, tabs, NUL, escapes) are refused; format characters such as RTL marks and
+    # overrides are kept exactly as typed: every client shows them as text.
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise ValueError("control characters")
+    return value
+
+
+#: A title the person types: trimmed, 1..TITLE_MAX_CHARS characters, no control characters (line breaks, tabs,
+#: escapes); kept exactly as typed otherwise (a duplicate of another title is their choice).
+Title = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=limits.TITLE_MAX_CHARS),
+    AfterValidator(_no_control_characters),
+]
+
+
+class RenameConversation(_ClientFrame):
+    """Give one of the person's conversations their own title; answered by `conversationRenamed`."""
+
+    action: Literal["renameConversation"] = "renameConversation"
+    session_id: Id = Field(alias="sessionId")
+    title: Title
+
+
 class Ping(_ClientFrame):
     action: Literal["ping"] = "ping"
 
@@ -147,14 +172,6 @@ class SavedVerses(_ClientFrame):
     cursor: Cursor | None = None
 
 
-def _no_control_characters(value: str) -> str:
-    # Control characters (new lines, tabs, NUL, escapes) are refused; format characters such as RTL marks and
-    # overrides are kept exactly as typed: every client shows them as text.
-    if any(unicodedata.category(char) == "Cc" for char in value):
-        raise ValueError("control characters")
-    return value
-
-
 #: The optional line beside a shared verse: trimmed, short, one line of text.
 ShareLine = Annotated[
     str,
@@ -197,6 +214,7 @@ ClientFrame = Annotated[
     | Resume
     | Stop
     | DeleteHistory
+    | RenameConversation
     | Ping
     | ChangeSettings
     | VerseOfTheDay
@@ -218,6 +236,7 @@ ACTIONS: tuple[str, ...] = (
     "resume",
     "stop",
     "deleteHistory",
+    "renameConversation",
     "ping",
     *VERSE_ACTIONS,
     *SHARE_ACTIONS,
@@ -378,6 +397,8 @@ class SessionSummary(_Frame):
     last_activity_at: int = Field(alias="lastActivityAt")
     created_at: int | None = Field(default=None, alias="createdAt")
     turn_count: int = Field(default=0, alias="turnCount")
+    #: The person chose this title (`renameConversation`): shown as typed, never numbered apart from another.
+    renamed: bool | None = None
 
 
 class FeedbackView(_Frame):
@@ -415,6 +436,14 @@ class HistoryPage(_ServerFrame):
     session_id: str | None = Field(default=None, alias="sessionId")
     items: list[SessionSummary] | list[TurnView]
     cursor: str | None = None
+
+
+class ConversationRenamed(_ServerFrame):
+    """Answers `renameConversation`: the conversation's title is now the one given (trimmed)."""
+
+    type: Literal["conversationRenamed"] = "conversationRenamed"
+    session_id: str = Field(alias="sessionId")
+    title: str
 
 
 class FeedbackRecorded(_ServerFrame):
@@ -511,6 +540,7 @@ ServerFrame = Annotated[
     | Error
     | Pong
     | HistoryPage
+    | ConversationRenamed
     | FeedbackRecorded
     | SettingsView
     | DailyVerse
@@ -603,6 +633,13 @@ def _describe(exc: ValidationError) -> str:
         return "The message was empty; write a few words about how you feel."
     if field == "message" and first["type"] == "string_too_long":
         return f"The message is too long; keep it under {limits.MESSAGE_MAX_CHARS} characters."
+    if field == "title":
+        if first["type"] in {"string_too_short", "missing"}:
+            return "A conversation's title needs at least one letter; type a few words."
+        if first["type"] == "string_too_long":
+            return f"That title is too long; keep it to {limits.TITLE_MAX_CHARS} characters."
+        if first["type"] == "value_error":
+            return "A title can't hold line breaks, tabs or other control characters; type it on one line."
     if field == "translation":
         return f"That translation is not offered; choose one of {', '.join(translations.CODES)}."
     if field == "line" and first["type"] == "string_too_long":

@@ -23,6 +23,7 @@ ROUTES: dict[str, str] = {
     "resume": "handlers.resume",
     "stop": "handlers.stop",
     "deleteHistory": "handlers.delete_history",
+    "renameConversation": "handlers.rename_conversation",
     # Verse capabilities (issue 17).
     "settings": "handlers.settings",
     "verseOfTheDay": "handlers.verse_of_the_day",

@@ -13,6 +13,7 @@ from shared.metric_names import MetricName
 from shared.observability import logger, metrics
 from shared.protocol import (
     ACTIONS,
+    ConversationRenamed,
     DeleteHistory,
     Error,
     ErrorCode,
@@ -23,6 +24,7 @@ from shared.protocol import (
     Ping,
     Pong,
     ProtocolError,
+    RenameConversation,
     Resume,
     SendMessage,
     Stop,
@@ -203,3 +205,13 @@ def delete_history(request: DeleteHistory, call: Call) -> None:
         return
     logger.info("history deleted", user_id=call.user, turns=deleted.turns, whole=request.session_id is None)
     call.reply(HistoryPage(sessionId=request.session_id, items=[], cursor=None))
+
+
+@message_route(RenameConversation)
+def rename_conversation(request: RenameConversation, call: Call) -> None:
+    """The person's own title for one of their conversations, kept as typed (already trimmed and checked)."""
+    if not call.deps.conversations.rename_session(call.user, request.session_id, request.title):
+        call.reply(answering(CONVERSATION_NOT_FOUND, request))
+        return
+    logger.info("conversation renamed", session_id=request.session_id, chars=len(request.title))
+    call.reply(ConversationRenamed(sessionId=request.session_id, title=request.title))

@@ -13,6 +13,7 @@ from tests.e2e.ux import (
     FIRST_LOAD_MS,
     PHONE,
     SIZES,
+    contrast,
     new_tab,
     overflowing,
     serious_violations,
@@ -113,6 +114,24 @@ async def test_every_page_and_state_passes_axe(
     assert audit.findings == {}, "\n".join(
         f"{state}: {line}" for state, lines in audit.findings.items() for line in lines
     )
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+async def test_the_sign_in_button_reads_at_aa_contrast(
+    browser: Any, web_stack: dict[str, Any], size: str, scheme: str
+) -> None:
+    """Given the sign-in page in the system's light or dark scheme, When axe-core measures the words of the Sign in
+    button (white on teal-9 was 3.07:1), Then they reach 4.5:1 and axe reports no violation."""
+    context, tab = await new_tab(browser, SIZES[size], color_scheme=scheme)
+    try:
+        await tab.goto(web_stack["web_url"] + "signin")
+        await expect(tab.get_by_role("button", name="Sign in")).to_be_enabled()  # live: its colours are checked
+        ratio, verdict, impact = await contrast(tab, "form button[type=submit]")
+        print(f"sign-in button {size}/{scheme}: {ratio}:1, {verdict} ({impact})")
+        assert (verdict, ratio >= 4.5) == ("passes", True), f"axe: {ratio}:1, {verdict} ({impact})"
+    finally:
+        await context.close()
 
 
 async def test_escape_closes_the_phone_history_drawer(browser: Any, web_stack: dict[str, Any]) -> None:

@@ -51,6 +51,24 @@ async def sign_in(tab: Any, web_stack: dict[str, Any]) -> None:
     await tab.locator('[data-testid="connection-status"][data-state="connected"]').wait_for()
 
 
+async def _axe(tab: Any, context: str | None, options: dict[str, Any]) -> dict[str, Any]:
+    """axe-core run in the page, told to look past pseudo-elements when it measures colour contrast.
+
+    A Radix button draws a pseudo-element over its own box; by default axe then answers only "incomplete"
+    (`pseudoContent`: it cannot tell the background), so no run could fail on a button's colours. With
+    `ignorePseudo` it measures the words on the button's own background, as a reader sees them."""
+    await tab.evaluate(_AXE.axe_script)
+    results: dict[str, Any] = await tab.evaluate(
+        """async ([context, options]) => {
+            const defaults = axe._audit.checks['color-contrast'].options;  // configure replaces them whole
+            axe.configure({checks: [{id: 'color-contrast', options: {...defaults, ignorePseudo: true}}]});
+            return await axe.run(context || document, options);
+        }""",
+        [context, options],
+    )
+    return results
+
+
 async def serious_violations(tab: Any) -> list[str]:
     """axe-core's serious and critical violations on the page as it is now, one line per element."""
     options = {
@@ -59,13 +77,29 @@ async def serious_violations(tab: Any) -> list[str]:
         "rules": {"label-content-name-mismatch": {"enabled": True}},
         "resultTypes": ["violations"],
     }
-    results = await _AXE.run(tab, options=options)
+    results = await _axe(tab, None, options)
     return [
         f"{rule['id']} ({rule['impact']}): {node['target']} — {node.get('failureSummary', '').splitlines()[-1:]}"
-        for rule in results.response["violations"]
+        for rule in results["violations"]
         if rule["impact"] in ("serious", "critical")
         for node in rule["nodes"]
     ]
+
+
+async def contrast(tab: Any, selector: str) -> tuple[float, str, str | None]:
+    """axe-core's colour-contrast check of one element's words: (the ratio it measured, its verdict: "passes",
+    "violations" or "incomplete", and a violation's impact)."""
+    results = await _axe(tab, selector, {"runOnly": {"type": "rule", "values": ["color-contrast"]}})
+    seen = []
+    for verdict in ("violations", "passes", "incomplete"):
+        for rule in results[verdict]:
+            for node in rule["nodes"]:
+                for check in [*node["any"], *node["all"], *node["none"]]:
+                    data = check.get("data") or {}
+                    seen.append((verdict, node["target"], data))
+                    if check["id"] == "color-contrast" and isinstance(data, dict) and data.get("contrastRatio"):
+                        return float(data["contrastRatio"]), verdict, rule.get("impact")
+    raise AssertionError(f"axe measured no text contrast in {selector}: {seen}")
 
 
 async def small_targets(tab: Any) -> list[str]:

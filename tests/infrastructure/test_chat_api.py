@@ -18,6 +18,8 @@ REQUIRED_ACTIONS = {"sendMessage", "ping", "feedback", "history", "resume", "sto
 #: Issue 17's verse capabilities.
 REQUIRED_ACTIONS |= {"settings", "verseOfTheDay", "anotherVerse", "saveVerse", "savedVerses"}
 REQUIRED_ACTIONS |= {"shareVerse", "sharedVerses", "revokeShare"}
+#: Issue 16: a person names their own conversations.
+REQUIRED_ACTIONS |= {"renameConversation"}
 
 
 def _api(synth: Synth, env: str) -> dict:

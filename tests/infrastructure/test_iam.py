@@ -46,6 +46,29 @@ def test_each_function_gets_exactly_its_table_actions_on_its_tables(synth: Synth
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_renaming_may_only_update_items_of_the_conversations_table(synth: Synth, env: str) -> None:
+    """Given the function behind renameConversation, Then on the Conversations table it may only UpdateItem (one
+    conditional write of the person's session item: no read, no delete, no index), and on Connections only what
+    every posting function needs to clean up a gone client."""
+    policies = function_policies(synth.stack(env, CHAT_API_STACK))
+    statements = policies["handlers.rename_conversation.handler"]
+    dynamo = {
+        render(as_list(s["Resource"])[0]).rsplit("-", 1)[1]: (
+            sorted(as_list(s["Action"])),
+            [render(r) for r in as_list(s["Resource"])],
+        )
+        for s in statements
+        if any(a.startswith("dynamodb:") for a in as_list(s["Action"]))
+    }
+    assert dynamo.keys() == {"Conversations", "Connections"}
+    actions, resources = dynamo["Conversations"]
+    assert actions == ["dynamodb:UpdateItem"]
+    assert [r for r in resources if "/index/" in r] == []
+    assert dynamo["Connections"][0] == ["dynamodb:DeleteItem", "dynamodb:GetItem"]
+    assert not any("bedrock:" in a for s in statements for a in as_list(s["Action"]))
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_manage_connections_only_on_this_stage_post_connections(synth: Synth, env: str) -> None:
     # Given the statements granting execute-api:ManageConnections
     template = synth.stack(env, CHAT_API_STACK)

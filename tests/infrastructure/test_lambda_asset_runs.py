@@ -47,6 +47,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "resume": {"action": "resume", "messageId": "m-asset", "afterSeq": 0},
     "stop": {"action": "stop", "messageId": "m-asset"},
     "deleteHistory": {"action": "deleteHistory", "sessionId": "s-asset"},
+    "renameConversation": {"action": "renameConversation", "sessionId": "s-asset", "title": "Asset"},
     # Verse capabilities (issue 17); verseOfTheDay reads a translation's text from the asset.
     "settings": {"action": "settings", "translation": "KJV"},
     "verseOfTheDay": {"action": "verseOfTheDay", "translation": "YLT"},

@@ -59,7 +59,8 @@ async def test_with_the_templates_policies_every_route_does_its_job(cdk_endpoint
     # Given a signed-in person on the template-driven stack, every function holding only its role's policy
     ws = await open_ws(cdk_endpoints, token_for(cdk_endpoints))
     try:
-        # When they chat, look back, rate an answer, resume it, stop, ping, send nonsense and delete their history
+        # When they chat, look back, rate an answer, resume it, stop, ping, send nonsense, rename the conversation
+        # and delete their history
         answer = await ask(ws, "I feel anxious about my exam tomorrow")
         done = answer.of("done")[0]
         session_id, message_id = answer.of("ack")[0]["sessionId"], done["messageId"]
@@ -73,6 +74,7 @@ async def test_with_the_templates_policies_every_route_does_its_job(cdk_endpoint
             ({"action": "stop", "messageId": message_id}, {"error"}),  # already done: nothing to stop
             ({"action": "ping"}, {"pong"}),
             ({"action": "noSuchThing"}, {"error"}),
+            ({"action": "renameConversation", "sessionId": session_id, "title": "Exam week"}, {"conversationRenamed"}),
             ({"action": "deleteHistory"}, {"history"}),
         ):  # fmt: skip
             await ws.send(json.dumps(frame))
@@ -84,6 +86,7 @@ async def test_with_the_templates_policies_every_route_does_its_job(cdk_endpoint
         assert gateway_errors == []
         coded = {action: f["code"] for action, frames in replies.items() for f in frames if f.get("type") == "error"}
         assert coded == {"noSuchThing": "unknown_action", "stop": "not_found"}
+        assert replies["renameConversation"][-1]["title"] == "Exam week"
         assert replies["deleteHistory"][-1] == {"type": "history", "items": []}  # the emptied list
     finally:
         await ws.close()

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from shared.limits import TITLE_MAX_CHARS
 from shared.protocol import (
     SERVER_FRAME,
     Ack,
@@ -13,6 +14,7 @@ from shared.protocol import (
     Done,
     ErrorCode,
     ProtocolError,
+    RenameConversation,
     SendMessage,
     StopReason,
     Timings,
@@ -75,3 +77,34 @@ def test_server_frames_round_trip_through_the_discriminated_union() -> None:
         "messageId": "m",
         "sessionId": "s",
     }
+
+
+def test_a_typed_title_is_trimmed_and_otherwise_kept_as_typed() -> None:
+    # Given a title with spaces around it, markup and a right-to-left override (text, shown as text by clients)
+    typed = "  <b>Exam</b> week \u202egnp.exe  "
+    # When parsed
+    frame = parse_client_frame(json.dumps({"action": "renameConversation", "sessionId": "s", "title": typed}))
+    # Then only the spaces around it are gone
+    assert isinstance(frame, RenameConversation)
+    assert frame.title == typed.strip()
+
+
+@pytest.mark.parametrize(
+    ("title", "sentence"),
+    [
+        ("   ", "needs at least one letter"),
+        ("x" * (TITLE_MAX_CHARS + 1), f"keep it to {TITLE_MAX_CHARS} characters"),
+        ("Work\nnotes", "control characters"),
+        ("Work\tnotes", "control characters"),
+        ("Bell\x07", "control characters"),
+        ("C1\x85 inside", "control characters"),
+    ],
+    ids=["blank", "too-long", "newline", "tab", "bell", "c1"],
+)
+def test_a_bad_title_is_bad_request_with_a_sentence(title: str, sentence: str) -> None:
+    # Given a rename with a bad title, When parsed
+    with pytest.raises(ProtocolError) as raised:
+        parse_client_frame(json.dumps({"action": "renameConversation", "sessionId": "s", "title": title}))
+    # Then it is refused as bad_request, saying why in words
+    assert raised.value.frame.code == ErrorCode.BAD_REQUEST
+    assert sentence in raised.value.frame.message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 from pydantic import ValidationError
 
@@ -22,7 +23,16 @@ from motivator_web.view import (
     wire,
 )
 from shared.limits import FEEDBACK_COMMENT_MAX_CHARS, HISTORY_PAGE_MAX, MESSAGE_MAX_CHARS
-from shared.protocol import DeleteHistory, Feedback, History, SendMessage, Stop
+from shared.protocol import (
+    DeleteHistory,
+    Feedback,
+    History,
+    ProtocolError,
+    RenameConversation,
+    SendMessage,
+    Stop,
+    parse_client_frame,
+)
 
 Outcome = tuple[ChatView, list[Effect]]
 
@@ -116,3 +126,24 @@ def delete_session(view: ChatView, session_id: str, online: bool) -> Outcome:
     view, send = request(view, DeleteHistory(sessionId=session_id), session_id=session_id)
     view = dataclasses.replace(view, sessions=[s for s in view.sessions if s.session_id != session_id])
     return (start_over(view) if session_id == view.session_id else view), [send]
+
+
+def rename_session(view: ChatView, session_id: str, title: str, online: bool) -> Outcome:
+    """The person's own title for a conversation goes out; the list shows it once the server confirms it. A title
+    the server would refuse is refused here with the server's own sentence (the protocol's model checks both)."""
+    current = next((s for s in view.sessions if s.session_id == session_id), None)
+    if current is None:
+        return view, []
+    try:
+        frame = parse_client_frame(
+            json.dumps({"action": "renameConversation", "sessionId": session_id, "title": title})
+        )
+    except ProtocolError as exc:
+        return tell(view, exc.frame.message), []
+    assert isinstance(frame, RenameConversation)
+    if current.renamed and frame.title == current.title:
+        return view, []  # nothing changed
+    if not online:
+        return tell(view, OFFLINE, CAUSE_OFFLINE), []
+    view, send = request(view, frame, session_id=session_id)
+    return view, [send]

@@ -67,6 +67,7 @@ from shared.limits import HISTORY_PAGE_DEFAULT
 from shared.protocol import (
     GATEWAY_TIMEOUT_MESSAGE,
     Ack,
+    ConversationRenamed,
     DailyVerse,
     Delta,
     Done,
@@ -96,6 +97,7 @@ STOPPED_NOTE = "You stopped this answer."
 CUT_OFF = "This answer was cut off before it was finished. You can ask again."
 DELETED = "The conversation was deleted."
 FEEDBACK_NOT_SAVED = "We couldn't save that feedback just now. Please try again."
+RENAME_NOT_SAVED = "Conversations can't be renamed just now; the title stays as it was."
 
 Outcome = tuple[ChatView, list[Effect]]
 
@@ -117,6 +119,8 @@ def apply(view: ChatView, frame: Inbound) -> Outcome:
             return _history(view, frame), []
         case FeedbackRecorded():
             return _feedback_recorded(view, frame), []
+        case ConversationRenamed():
+            return _renamed(view, frame), []
         case SettingsView():
             return settings_received(view, frame)
         case DailyVerse():
@@ -259,6 +263,16 @@ def _history(view: ChatView, frame: HistoryPage) -> ChatView:
     return dataclasses.replace(view, turns=turns_of(session_id, frame.items), loading_session=False)
 
 
+def _renamed(view: ChatView, frame: ConversationRenamed) -> ChatView:
+    """The server kept the person's title: the list shows it as typed (from this frame, so every tab agrees)."""
+    view = answered(view, "renameConversation", session_id=frame.session_id)
+    sessions = [
+        dataclasses.replace(s, title=frame.title, renamed=True) if s.session_id == frame.session_id else s
+        for s in view.sessions
+    ]
+    return dataclasses.replace(view, sessions=distinct(sessions))
+
+
 def _feedback_recorded(view: ChatView, frame: FeedbackRecorded) -> ChatView:
     view = answered(view, "feedback", message_id=frame.message_id)
     turns = [dataclasses.replace(t, feedback_saved=True) if t.message_id == frame.message_id else t for t in view.turns]
@@ -309,6 +323,8 @@ def _owner(view: ChatView, frame: Error) -> Request | Turn | None:
 
 
 def _request_failed(view: ChatView, asked: Request, code: ErrorCode, sentence: str) -> Outcome:
+    if asked.action == "renameConversation":
+        return tell(view, RENAME_NOT_SAVED if code == ErrorCode.UNKNOWN_ACTION else sentence), []
     if code in (ErrorCode.UNKNOWN_ACTION, ErrorCode.BAD_REQUEST):
         return _unsupported(view, asked.action), [Note("server lacks an optional action", {"action": asked.action})]
     match asked.action:

@@ -74,6 +74,8 @@ class SessionItem:
     when: str = ""
     #: Last activity, epoch ms (0: unknown); the browser shows it in the person's own time zone.
     at_ms: int = 0
+    #: The person gave it this title (renameConversation): shown as typed, never cut short nor numbered apart.
+    renamed: bool = False
 
 
 def with_safety(turn: Turn, safety: Safety | str | None, resources: Iterable[Any] | None) -> Turn:
@@ -134,9 +136,10 @@ def session_items(items: Sequence[SessionSummary | TurnView]) -> list[SessionIte
         [
             SessionItem(
                 session_id=item.session_id,
-                title=_short(item.title or "Conversation"),
+                title=item.title if item.renamed else _short(item.title or "Conversation"),
                 when=_when(item.last_activity_at),
                 at_ms=item.last_activity_at or 0,
+                renamed=bool(item.renamed),
             )
             for item in items
             if isinstance(item, SessionSummary)
@@ -145,10 +148,14 @@ def session_items(items: Sequence[SessionSummary | TurnView]) -> list[SessionIte
 
 
 def distinct(sessions: list[SessionItem]) -> list[SessionItem]:
-    """Titles told apart: a title met again (oldest first; the list is newest first) gets " (2)", " (3)" …"""
+    """Titles told apart: a title met again (oldest first; the list is newest first) gets " (2)", " (3)" … A title
+    the person typed is theirs: kept as typed and left out of the count, so renaming one row changes only that row."""
     used: set[str] = set()
     titled: list[SessionItem] = []
     for item in reversed(sessions):
+        if item.renamed:
+            titled.append(item)
+            continue
         title, n = item.title, 2
         while title in used:
             title, n = f"{item.title} ({n})", n + 1

@@ -21,6 +21,7 @@ from shared.protocol import (
     DeleteHistory,
     Feedback,
     History,
+    RenameConversation,
     Resume,
     RevokeShare,
     SavedVerses,
@@ -38,6 +39,7 @@ OptionalAction = (
     | Stop
     | Resume
     | DeleteHistory
+    | RenameConversation
     | ChangeSettings
     | VerseOfTheDay
     | SaveVerse

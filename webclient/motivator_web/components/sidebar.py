@@ -9,6 +9,7 @@ from motivator_web.components.settings import settings_menu
 from motivator_web.components.status import connection_indicator
 from motivator_web.state import ChatState
 from motivator_web.state.ui import DetailState
+from shared.limits import TITLE_MAX_CHARS
 
 
 def delete_button(session) -> rx.Component:
@@ -53,6 +54,68 @@ def delete_button(session) -> rx.Component:
     )
 
 
+def rename_button(session, place: str) -> rx.Component:
+    """The pencil beside a conversation: a small dialog with its title in a box; Enter saves, Esc cancels, and
+    Radix gives the focus back to this button either way. `place` tells the desktop panel's from the phone drawer's
+    (both lists are on the page), so only the one pressed opens."""
+    opened = DetailState.renaming == place + "/" + session.session_id
+    return rx.dialog.root(
+        rx.dialog.trigger(
+            rx.icon_button(
+                rx.icon("pencil", size=14),
+                variant="ghost",
+                color_scheme="gray",
+                size="1",
+                aria_label="Rename conversation: " + session.title,
+                # No on_click here: Reflex would wrap the button in a Flex, and Radix would give the focus back to it.
+                data_testid="rename-session",
+            ),
+        ),
+        rx.dialog.content(
+            rx.dialog.title("Rename conversation", size="4"),
+            rx.form(
+                rx.el.label(rx.text("Title", size="2", weight="medium"), html_for="rename-title"),
+                rx.input(
+                    id="rename-title",
+                    name="title",
+                    default_value=session.title,
+                    max_length=TITLE_MAX_CHARS,
+                    required=True,
+                    auto_focus=True,
+                    auto_complete="off",
+                    size="3",
+                    width="100%",
+                    margin_top="6px",
+                    data_testid="rename-input",
+                ),
+                rx.text(
+                    f"Up to {TITLE_MAX_CHARS} characters, shown just as you type it.",
+                    size="1",
+                    color="var(--gray-11)",
+                    margin_top="6px",
+                ),
+                rx.flex(
+                    rx.dialog.close(
+                        rx.button(
+                            "Cancel", type="button", variant="soft", color_scheme="gray", high_contrast=True, size="3"
+                        )
+                    ),
+                    rx.button("Save", type="submit", high_contrast=True, size="3", data_testid="save-rename"),
+                    justify="between",
+                    gap="3",
+                    margin_top="20px",
+                ),
+                on_submit=ChatState.rename_session,
+                reset_on_submit=False,
+            ),
+            aria_describedby=None,
+            max_width="400px",
+        ),
+        open=opened,
+        on_open_change=lambda is_open: DetailState.rename_dialog_changed(place + "/" + session.session_id, is_open),
+    )
+
+
 def local_time(session) -> rx.Component:
     """The session's time in the browser's own zone and locale, formatted by the browser (no script, no eval)."""
     at = session.at_ms
@@ -69,7 +132,7 @@ def local_time(session) -> rx.Component:
     )
 
 
-def session_row(session) -> rx.Component:
+def session_row(session, place: str) -> rx.Component:
     current = session.session_id == ChatState.session_id
     return rx.hstack(
         rx.button(
@@ -93,9 +156,10 @@ def session_row(session) -> rx.Component:
             justify_content="start",
             data_testid="session-item",
         ),
+        rename_button(session, place),
         delete_button(session),
         align="center",
-        spacing="1",
+        spacing="2",
         width="100%",
     )
 
@@ -115,13 +179,14 @@ def search_box() -> rx.Component:
     )
 
 
-def matching_row(session) -> rx.Component:
+def matching_row(session, place: str) -> rx.Component:
     """A row of the history, shown while its title holds the search words (any case)."""
     words = DetailState.search.strip().lower()
-    return rx.cond((words == "") | session.title.lower().contains(words), session_row(session))
+    return rx.cond((words == "") | session.title.lower().contains(words), session_row(session, place))
 
 
-def sessions_panel() -> rx.Component:
+def sessions_panel(place: str) -> rx.Component:
+    """The history list: `place` is "sidebar" (desktop) or "drawer" (phones)."""
     return rx.vstack(
         rx.button(
             rx.icon("plus", size=16),
@@ -141,7 +206,9 @@ def sessions_panel() -> rx.Component:
         ),
         rx.cond(ChatState.sessions.length() > 1, search_box()),
         rx.el.nav(
-            rx.vstack(rx.foreach(ChatState.sessions, matching_row), spacing="1", width="100%"),
+            rx.vstack(
+                rx.foreach(ChatState.sessions, lambda session: matching_row(session, place)), spacing="1", width="100%"
+            ),
             aria_label="Conversation history",
             style={"width": "100%"},
             data_testid="history",
@@ -158,7 +225,7 @@ def desktop_sidebar() -> rx.Component:
     return rx.cond(
         ChatState.history_supported,
         rx.box(
-            sessions_panel(),
+            sessions_panel("sidebar"),
             width="270px",
             flex_shrink="0",
             border_right="1px solid var(--gray-a4)",
@@ -202,7 +269,7 @@ def mobile_sidebar() -> rx.Component:
                     padding="14px 14px 0",
                     align="center",
                 ),
-                sessions_panel(),
+                sessions_panel("drawer"),
                 aria_describedby=None,
                 data_testid="history-drawer",
                 style={

@@ -27,6 +27,7 @@ from motivator_web.country_state import CountryState
 from motivator_web.gateway import LINKS, AuthRejected, GatewayLink, Happening, LinkStatus
 from motivator_web.models import SENDING, STREAMING, SessionItem, Turn
 from motivator_web.state.auth import AuthState
+from motivator_web.state.ui import DetailState
 from motivator_web.verse_models import DailyVerseItem, SavedItem, ShareItem, TranslationItem
 from motivator_web.view import (
     ChatView,
@@ -217,6 +218,13 @@ class ChatState(AuthState):
         if online and session_id == self.session_id:
             self.sidebar_open = False  # the open conversation goes: a new, empty one takes its place
         return self._change(lambda view: actions.delete_session(view, session_id, online))
+
+    @rx.event
+    async def rename_session(self, form: dict[str, Any]):
+        """The rename dialog's form (Enter or Save): the open dialog's conversation gets the typed title."""
+        session_id = (await self.get_state(DetailState)).renamed_session()
+        title = str(form.get("title", ""))
+        return self._change(lambda view: actions.rename_session(view, session_id, title, self._online()))
 
     @rx.event
     def toggle_sidebar(self) -> None:

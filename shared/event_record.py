@@ -13,7 +13,8 @@ from pydantic import TypeAdapter, ValidationError
 from shared import limits
 from shared.jsontext import nesting_depth, utf8_encodable
 from shared.observability import logger
-from shared.protocol import ACTIONS, CountryCode, Cursor, valid_id
+from shared.protocol import ACTIONS, CountryCode, Cursor
+from shared.protocol_parse import valid_id
 
 #: The log line's message and the key holding the event; `devtools.replay.cloudwatch` looks for both.
 INBOUND_EVENT_MESSAGE = "inbound event"

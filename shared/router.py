@@ -15,7 +15,8 @@ from shared.deadline import Deadline, RemainingTime
 from shared.events import MessageEvent
 from shared.metric_names import MetricName
 from shared.observability import logger, metrics
-from shared.protocol import Error, ErrorCode, ProtocolError, _ServerFrame, parse_client_frame
+from shared.protocol import Error, ErrorCode, ProtocolError, _ServerFrame
+from shared.protocol_parse import parse_client_frame
 from shared.sinks import ConnectionGone, ConnectionPoster, FrameTooLarge
 from shared.storage import StorageError
 

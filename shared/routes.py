@@ -28,8 +28,8 @@ from shared.protocol import (
     Resume,
     SendMessage,
     Stop,
-    parse_client_frame,
 )
+from shared.protocol_parse import parse_client_frame
 from shared.router import OK, Call, message_route
 from shared.sinks import DetachableSink
 from shared.storage import InvalidCursor, NotFound, StorageError

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from shared.metric_names import MetricName
 from shared.observability import metrics
-from shared.protocol import _ServerFrame
+from shared.protocol_types import ServerFrameBase as _ServerFrame
 
 if TYPE_CHECKING:
     from mypy_boto3_apigatewaymanagementapi import ApiGatewayManagementApiClient

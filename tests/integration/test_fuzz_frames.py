@@ -15,7 +15,8 @@ from websockets.sync.client import ClientConnection, connect
 
 from devtools.stack import LocalStack
 from shared import limits
-from shared.protocol import ErrorCode, ProtocolError, SendMessage, ServerFrame, parse_client_frame
+from shared.protocol import ErrorCode, ProtocolError, SendMessage, ServerFrame
+from shared.protocol_parse import parse_client_frame
 from tests.strategies import BODIES, deep_brackets
 
 #: Frames that end the server's answer to one client frame: every server frame of the protocol but an answer's

@@ -18,8 +18,8 @@ from shared.protocol import (
     SendMessage,
     StopReason,
     Timings,
-    parse_client_frame,
 )
+from shared.protocol_parse import parse_client_frame
 
 
 def test_send_message_is_trimmed_and_aliased() -> None:

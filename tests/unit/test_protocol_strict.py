@@ -14,16 +14,8 @@ from devtools.gateway.events import select_route
 from shared import limits
 from shared.conversations import InvalidCursor, decode_cursor, encode_cursor
 from shared.event_record import INBOUND_EVENT_KEY, log_inbound_event, redact_event
-from shared.protocol import (
-    ACTIONS,
-    ErrorCode,
-    Feedback,
-    History,
-    Ping,
-    ProtocolError,
-    Resume,
-    parse_client_frame,
-)
+from shared.protocol import ACTIONS, ErrorCode, Feedback, History, Ping, ProtocolError, Resume
+from shared.protocol_parse import parse_client_frame
 from tests.strategies import BODIES, JSON_VALUES, SURROGATES, deep_brackets
 
 ROUTES = {action: object() for action in ACTIONS} | {"$default": object()}

@@ -10,7 +10,8 @@ from PIL import Image
 from devtools.gateway.http_api import match_route
 from shared import limits
 from shared.card import HEIGHT, WIDTH, render_card
-from shared.protocol import ErrorCode, ProtocolError, ShareVerse, parse_client_frame
+from shared.protocol import ErrorCode, ProtocolError, ShareVerse
+from shared.protocol_parse import parse_client_frame
 from shared.rest import paths
 from shared.verses import verse_of
 

@@ -23,16 +23,8 @@ from motivator_web.view import (
     wire,
 )
 from shared.limits import FEEDBACK_COMMENT_MAX_CHARS, HISTORY_PAGE_MAX, MESSAGE_MAX_CHARS
-from shared.protocol import (
-    DeleteHistory,
-    Feedback,
-    History,
-    ProtocolError,
-    RenameConversation,
-    SendMessage,
-    Stop,
-    parse_client_frame,
-)
+from shared.protocol import DeleteHistory, Feedback, History, ProtocolError, RenameConversation, SendMessage, Stop
+from shared.protocol_parse import parse_client_frame
 
 Outcome = tuple[ChatView, list[Effect]]
 

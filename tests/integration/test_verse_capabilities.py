@@ -59,7 +59,7 @@ async def test_an_unknown_translation_is_refused_with_a_coded_error_and_nothing_
     error = await _request(ws, {"action": "settings", "translation": "NIV", "clientMessageId": "t-1"}, {"settings"})
     # Then it gets bad_request naming the offered ones, for that request
     assert error["type"] == "error" and error["code"] == "bad_request" and error["clientMessageId"] == "t-1"
-    assert "WEB, KJV, ASV, YLT" in error["message"]
+    assert "WEB, KJV, ASV, BBE, YLT" in error["message"]
     # And the earlier choice stands
     assert (await _request(ws, {"action": "settings"}, {"settings"}))["translation"] == "ASV"
     await ws.close()
@@ -103,7 +103,7 @@ def test_the_terminal_client_changes_the_translation_with_a_command(endpoints: d
     # Then the first is refused with the offered codes, the second confirmed, and the answer's verse is in the KJV
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    assert "! That translation is not offered; choose one of WEB, KJV, ASV, YLT." in out
+    assert "! That translation is not offered; choose one of WEB, KJV, ASV, BBE, YLT." in out
     assert "Nothing to do that with yet; write how you feel first." in out
     assert "Verses are shown in the King James Version (KJV)." in out
     answers = out.split("you> ")

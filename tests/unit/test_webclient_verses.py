@@ -36,7 +36,7 @@ def test_the_settings_frame_fills_the_choice_and_the_verse_of_the_day_its_card()
     assert effects == []
     view, _ = apply(view, daily)
     # Then the select knows every offered translation and the chosen one, and the card today's verse
-    assert view.translation == "KJV" and [t.code for t in view.translations] == ["WEB", "KJV", "ASV", "YLT"]
+    assert view.translation == "KJV" and [t.code for t in view.translations] == ["WEB", "KJV", "ASV", "BBE", "YLT"]
     assert (view.daily.reference, view.daily.translation, view.daily.day) == ("Psalm 34:18", "KJV", "2026-12-01")
     assert view.pending == ()
 

@@ -164,6 +164,8 @@ def build_lambda_asset(root: Path, build_dir: Path | None = None, target: AssetT
         target.python_version,
         str(BUNDLE_AWS_SDK),
         str(bool(python)),
+        # The scripture texts kept (_drop_unused_scripture): offering another translation rebuilds the dependencies.
+        *bible_modules(),
     )
     sources = _source_files(root)
     asset_key = _digest(deps_key, *(f"{p.relative_to(root).as_posix()}:{_digest(p.read_bytes())}" for p in sources))

@@ -32,6 +32,8 @@ class ChatContext:
 
     session_id: str | None = None
     last_message_id: str | None = None
+    #: The person's country (--country): help lines name its emergency number.
+    country: str | None = None
 
 
 def command_frame(line: str, context: ChatContext) -> dict[str, Any] | str:
@@ -73,6 +75,7 @@ def command_frame(line: str, context: ChatContext) -> dict[str, Any] | str:
                 "sessionId": context.session_id,
                 "title": rest,
                 "clientMessageId": cmid,
+                **({"country": context.country} if context.country else {}),
             }
         case "/translation":
             frame: dict[str, Any] = {"action": "settings", "clientMessageId": cmid}
@@ -109,7 +112,11 @@ def describe_reply(frame: dict[str, Any]) -> str | None:
     if kind == "shareRevoked":
         return f"  Stopped sharing {frame['shareId']}; its page now says it is no longer shared."
     if kind == "conversationRenamed":
-        return f"  This conversation is now called \u201c{frame['title']}\u201d."
+        renamed = f"  This conversation is now called \u201c{frame['title']}\u201d."
+        if frame.get("safety") != "crisis":
+            return renamed
+        lines = [render_resource(r) for r in frame.get("resources") or []]
+        return "\n".join(["  You matter, and help is available right now:", *lines, renamed])
     if kind == "error":
         return f"  ! {frame['message']}"
     return None
@@ -127,3 +134,13 @@ def _share_line(share: dict[str, Any]) -> str:
     verse = share["verse"]
     line = f" \u2014 \u201c{share['line']}\u201d" if share.get("line") else ""
     return f"{share['path']}  (id {share['shareId']})  {verse['reference']} ({verse['translation']}){line}"
+
+
+def render_resource(resource: dict[str, Any]) -> str:
+    """One help line with every way to reach it, as the terminal prints them."""
+    ways = [
+        f"call {resource['phone']}" if resource.get("phone") else "",
+        f"text {resource['sms']}" if resource.get("sms") else "",
+        f"{resource.get('urlLabel') or 'open'}: {resource['url']}" if resource.get("url") else "",
+    ]
+    return f"   * {resource['name']}: {'; '.join(w for w in ways if w)} - {resource['description']}"

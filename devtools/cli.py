@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from devtools import ops
-from devtools.chat_commands import ChatContext, command_frame, describe_reply, streams_an_answer
+from devtools.chat_commands import ChatContext, command_frame, describe_reply, render_resource, streams_an_answer
 from devtools.replay import cli as replay_cli
 from devtools.replay.render import GATEWAY_TIMEOUT
 from devtools.stack import LocalStack, StackError, StackOptions, load_endpoints
@@ -220,7 +220,7 @@ async def run_chat(args: argparse.Namespace) -> int:
 
     endpoints = load_endpoints(args.state_dir)
     token = access_token(endpoints, args.username, args.password)
-    context = ChatContext()
+    context = ChatContext(country=args.country)
     try:
         async with connect(endpoints["ws_url"], additional_headers={"Authorization": f"Bearer {token}"}) as ws:
             print("Connected. Write how you feel; an empty line or Ctrl-D quits; /help lists the commands.")
@@ -379,21 +379,12 @@ def render_meta(frame: dict[str, Any]) -> str:
         f"  [{frame['emotion']} {frame['confidence']:.2f}] {verse['reference']} ({verse['translation']})",
         f"  \u201c{verse['text']}\u201d",
     ]
-    resources = [_render_resource(r) for r in frame.get("resources") or []]
+    resources = [render_resource(r) for r in frame.get("resources") or []]
     if frame.get("safety") == "crisis":
         return "\n".join(["  You matter, and help is available right now:", *resources, *lines])
     if frame.get("safety") == "concern" and resources:
         return "\n".join([*lines, "  If you need someone to talk to right now:", *resources])
     return "\n".join(lines)
-
-
-def _render_resource(resource: dict[str, Any]) -> str:
-    ways = [
-        f"call {resource['phone']}" if resource.get("phone") else "",
-        f"text {resource['sms']}" if resource.get("sms") else "",
-        f"{resource.get('urlLabel') or 'open'}: {resource['url']}" if resource.get("url") else "",
-    ]
-    return f"   * {resource['name']}: {'; '.join(w for w in ways if w)} - {resource['description']}"
 
 
 if __name__ == "__main__":

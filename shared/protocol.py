@@ -106,6 +106,8 @@ class RenameConversation(_ClientFrame):
     action: Literal["renameConversation"] = "renameConversation"
     session_id: Id = Field(alias="sessionId")
     title: Title
+    #: As on sendMessage: a title that sounds like a crisis is answered with this country's help lines too.
+    country: CountryCode | None = None
 
 
 class Ping(_ClientFrame):
@@ -338,6 +340,10 @@ class ConversationRenamed(_ServerFrame):
     type: Literal["conversationRenamed"] = "conversationRenamed"
     session_id: str = Field(alias="sessionId")
     title: str
+    #: The title was heard as a crisis (the same check as every message, run first): the help lines, as with a
+    #: crisis answer. Absent otherwise; the title is kept as typed either way.
+    safety: Safety | None = None
+    resources: list[Resource] | None = None
 
 
 class FeedbackRecorded(_ServerFrame):

@@ -209,9 +209,18 @@ def delete_history(request: DeleteHistory, call: Call) -> None:
 
 @message_route(RenameConversation)
 def rename_conversation(request: RenameConversation, call: Call) -> None:
-    """The person's own title for one of their conversations, kept as typed (already trimmed and checked)."""
+    """The person's own title for one of their conversations, kept as typed (already trimmed and checked).
+
+    Heard first, like every message: a title that sounds like a crisis is answered with the help lines too."""
+    # Imported here: the safety engine is this route's alone among the routes of this module (cold starts).
+    from shared import turn_safety
+    from shared.engine.resources import resources_for
+
+    care = turn_safety.of_message(request.title)
+    resources = resources_for(request.country, care.language) if care.crisis else None
     if not call.deps.conversations.rename_session(call.user, request.session_id, request.title):
         call.reply(answering(CONVERSATION_NOT_FOUND, request))
         return
-    logger.info("conversation renamed", session_id=request.session_id, chars=len(request.title))
-    call.reply(ConversationRenamed(sessionId=request.session_id, title=request.title))
+    logger.info("conversation renamed", session_id=request.session_id, chars=len(request.title), crisis=care.crisis)
+    renamed = ConversationRenamed(sessionId=request.session_id, title=request.title)
+    call.reply(renamed.model_copy(update={"safety": care.level, "resources": resources}) if care.crisis else renamed)

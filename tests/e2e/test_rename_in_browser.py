@@ -105,3 +105,39 @@ async def test_a_conversation_is_renamed_in_place_and_keeps_its_title_after_a_re
         assert dialogs == []
     finally:
         await context.close()
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+async def test_a_title_that_sounds_like_a_crisis_brings_the_help_lines_above_the_message_box(
+    browser: Any, web_stack: dict[str, Any], output_dir: Path, size: str
+) -> None:
+    """Given a person with one conversation
+    When they rename it with words of a crisis
+    Then the title is kept as typed, and the help lines show above the message box, each ready to tap (988 by
+    phone), with nothing serious for axe; closing them puts the message box back in full view."""
+    context, tab = await new_tab(browser, SIZES[size])
+    phone = SIZES[size] is PHONE
+    try:
+        await sign_in(tab, web_stack)
+        await _ask(tab, FIRST)
+        rows = await _history(tab, phone)
+        await tab.get_by_role("button", name=f"Rename conversation: {FIRST}").click()
+        dialog = tab.get_by_role("dialog", name="Rename conversation")
+        crisis_title = "I want to end my life tonight"
+        await dialog.get_by_label("Title").fill(crisis_title)
+        await dialog.get_by_label("Title").press("Enter")
+        await expect(dialog).to_have_count(0)
+        assert await _first_title(rows) == crisis_title
+        if phone:
+            await tab.keyboard.press("Escape")  # the drawer closes; the help lines are in the page behind it
+        card = tab.get_by_test_id("care-card")
+        await expect(card).to_be_visible(timeout=30_000)
+        await expect(card.locator('a[href="tel:988"]').first).to_be_visible()
+        assert await card.get_by_role("link").count() >= 2
+        assert await serious_violations(tab) == []
+        await shoot(tab, output_dir, f"rename-crisis-help-{size}")
+        await card.get_by_role("button", name="Close the help lines").click()
+        await expect(card).to_have_count(0)
+        await expect(tab.get_by_label("Your message")).to_be_in_viewport()
+    finally:
+        await context.close()

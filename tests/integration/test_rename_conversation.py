@@ -154,3 +154,30 @@ async def test_the_terminal_client_renames_the_current_conversation(endpoints: d
     page = await _request(ws, {"action": "history"}, {"history"})
     await ws.close()
     assert [s["title"] for s in page["items"]] == ["Exam week"]
+
+
+async def test_a_title_that_sounds_like_a_crisis_is_kept_and_answered_with_the_help_lines(
+    endpoints: dict[str, Any], new_user: Any
+) -> None:
+    """Given a person's ordinary conversation
+    When they name it with words of a crisis, from the UK
+    Then the title is kept as typed and the confirmation carries the crisis level and the help lines, the UK's
+    emergency number among them (the check every message gets, run first); an ordinary title carries none."""
+    token = new_user()
+    ws = await open_ws(endpoints, token)
+    session_id = (await ask(ws, "I feel tired after a long week")).of("ack")[0]["sessionId"]
+    crisis_title = "I want to end my life tonight"
+    renamed = await _request(
+        ws,
+        {"action": "renameConversation", "sessionId": session_id, "title": crisis_title, "country": "GB"},
+        {"conversationRenamed"},
+    )
+    assert (renamed["type"], renamed["title"], renamed.get("safety")) == ("conversationRenamed", crisis_title, "crisis")
+    ways = {way for r in renamed["resources"] for way in (r.get("phone"), r.get("sms")) if way}
+    assert "999" in ways and renamed["resources"][0]["name"]
+    # And a title of ordinary words afterwards gets the plain confirmation
+    plain = await _request(
+        ws, {"action": "renameConversation", "sessionId": session_id, "title": "Long week"}, {"conversationRenamed"}
+    )
+    await ws.close()
+    assert plain == {"type": "conversationRenamed", "sessionId": session_id, "title": "Long week"}

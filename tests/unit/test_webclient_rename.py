@@ -87,3 +87,22 @@ def test_a_refused_rename_says_so_and_keeps_the_title() -> None:
     # When an older server does not know the action
     unknown, _ = apply(view, Error(code=ErrorCode.UNKNOWN_ACTION, message="x", clientMessageId=asked.id))
     assert unknown.notice == RENAME_NOT_SAVED and unknown.history_supported
+
+
+def test_a_title_heard_as_a_crisis_brings_the_help_lines_above_the_message_box() -> None:
+    """Given a rename from the UK on its way, When the server confirms it heard as a crisis with the help lines,
+    Then the title is kept and the help lines are held to show above the message box, each ready to tap; an
+    ordinary confirmation brings none."""
+    from shared.protocol import Resource, Safety
+
+    view, effects = rename_session(_view(), "s1", "I can't go on", online=True, country="GB")
+    (send,) = effects
+    assert isinstance(send, Send) and send.frame["country"] == "GB"
+    lines = [Resource(name="Samaritans", description="Someone to talk to", phone="116 123")]
+    view, _ = apply(
+        view, ConversationRenamed(sessionId="s1", title="I can't go on", safety=Safety.CRISIS, resources=lines)
+    )
+    assert [s.title for s in view.sessions if s.session_id == "s1"] == ["I can't go on"]
+    assert [(r.name, r.tel_href) for r in view.care_resources] == [("Samaritans", "tel:116123")]
+    plain, _ = apply(_view(), ConversationRenamed(sessionId="s2", title="Work week"))
+    assert plain.care_resources == []

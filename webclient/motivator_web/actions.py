@@ -120,7 +120,7 @@ def delete_session(view: ChatView, session_id: str, online: bool) -> Outcome:
     return (start_over(view) if session_id == view.session_id else view), [send]
 
 
-def rename_session(view: ChatView, session_id: str, title: str, online: bool) -> Outcome:
+def rename_session(view: ChatView, session_id: str, title: str, online: bool, country: str = "") -> Outcome:
     """The person's own title for a conversation goes out; the list shows it once the server confirms it. A title
     the server would refuse is refused here with the server's own sentence (the protocol's model checks both)."""
     current = next((s for s in view.sessions if s.session_id == session_id), None)
@@ -128,7 +128,10 @@ def rename_session(view: ChatView, session_id: str, title: str, online: bool) ->
         return view, []
     try:
         frame = parse_client_frame(
-            json.dumps({"action": "renameConversation", "sessionId": session_id, "title": title})
+            json.dumps(
+                {"action": "renameConversation", "sessionId": session_id, "title": title}
+                | ({"country": country} if country else {})
+            )
         )
     except ProtocolError as exc:
         return tell(view, exc.frame.message), []

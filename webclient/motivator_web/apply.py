@@ -24,6 +24,7 @@ from motivator_web.models import (
     turns_of,
     with_meta,
 )
+from motivator_web.safety import safety_view
 from motivator_web.share_view import (
     SHARE_REQUESTS,
     revoked_received,
@@ -270,6 +271,9 @@ def _renamed(view: ChatView, frame: ConversationRenamed) -> ChatView:
         dataclasses.replace(s, title=frame.title, renamed=True) if s.session_id == frame.session_id else s
         for s in view.sessions
     ]
+    care = safety_view(frame.safety, frame.resources)
+    if care.crisis:  # a title that sounds like a crisis: the help lines, as a crisis answer shows them
+        view = dataclasses.replace(view, care_resources=care.resources)
     return dataclasses.replace(view, sessions=distinct(sessions))
 
 

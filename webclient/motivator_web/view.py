@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from motivator_web.models import FAILED, INTERRUPTED, SENDING, STREAMING, SessionItem, Turn
+from motivator_web.safety import Resource
 from motivator_web.verse_models import DailyVerseItem, SavedItem, ShareItem, TranslationItem
 from shared.limits import ALLOWANCE_SHOWN_AT
 from shared.protocol import (
@@ -92,6 +93,9 @@ class ChatView:
     pending: tuple[Request, ...] = ()
     #: Messages left today, from the last ack (or 0 after a `daily_limit` error); None when no allowance applies.
     remaining_today: int | None = None
+    #: Help lines for a title the server heard as a crisis (conversationRenamed): shown above the message box
+    #: until the person closes them.
+    care_resources: list[Resource] = dataclasses.field(default_factory=list)
 
     # Verse capabilities (verse_view.py): the person's translation ("" until the server said) and those offered.
     translation: str = ""

@@ -93,8 +93,8 @@ def quiet_row(resource) -> rx.Component:
     )
 
 
-def crisis_resources(turn) -> rx.Component:
-    """Before the verse and the text of a crisis answer: every line, ready to tap."""
+def crisis_resources(resources) -> rx.Component:
+    """Before the verse and the text of a crisis answer (and for a title heard as one): every line, ready to tap."""
     return rx.vstack(
         rx.hstack(
             rx.icon("life-buoy", size=22, color="var(--tomato-10)", aria_hidden="true", flex_shrink="0"),
@@ -106,7 +106,7 @@ def crisis_resources(turn) -> rx.Component:
             "Please reach out right now. Someone kind is ready to listen, any time of day or night.",
             size="2",
         ),
-        rx.foreach(turn.resources, crisis_row),
+        rx.foreach(resources, crisis_row),
         spacing="3",
         width="100%",
         role="region",

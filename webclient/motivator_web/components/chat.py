@@ -265,7 +265,7 @@ def answer_card(turn, live: bool = False) -> rx.Component:
     waiting = (turn.status == SENDING) | ((turn.status == STREAMING) & (turn.text == ""))
     return rx.box(
         rx.vstack(
-            rx.cond(turn.crisis, crisis_resources(turn)),
+            rx.cond(turn.crisis, crisis_resources(turn.resources)),
             rx.cond(turn.emotion != "", rx.cond(~turn.crisis, emotion_chip(turn))),
             rx.cond(turn.reference != "", verse_card(turn)),
             rx.cond(waiting, listening()) if live else rx.fragment(),

@@ -4,6 +4,7 @@ import reflex as rx
 from reflex_base.vars.base import Var
 
 from motivator_web.components.allowance import allowance_note
+from motivator_web.components.care import crisis_resources
 from motivator_web.state import ChatState
 from shared.limits import MESSAGE_MAX_CHARS
 
@@ -45,6 +46,37 @@ def notice_bar() -> rx.Component:
     )
 
 
+def care_card() -> rx.Component:
+    """A title the server heard as a crisis (renameConversation): the help lines, ready to tap, until closed."""
+    return rx.cond(
+        ChatState.care_resources.length() > 0,
+        rx.box(
+            rx.hstack(
+                crisis_resources(ChatState.care_resources),
+                rx.icon_button(
+                    rx.icon("x", size=14),
+                    variant="ghost",
+                    color_scheme="gray",
+                    size="2",
+                    on_click=ChatState.dismiss_care,
+                    aria_label="Close the help lines",
+                    flex_shrink="0",
+                ),
+                align="start",
+                width="100%",
+            ),
+            padding="14px 16px",
+            border="1px solid var(--tomato-a6)",
+            border_radius="12px",
+            background="var(--tomato-a2)",
+            width="100%",
+            max_height="45dvh",
+            overflow_y="auto",
+            data_testid="care-card",
+        ),
+    )
+
+
 def ai_disclosure() -> rx.Component:
     """Said once, where it is always in view: who writes the answers, and what they are not."""
     return rx.text(
@@ -59,6 +91,7 @@ def composer() -> rx.Component:
     return rx.box(
         announcer(),
         rx.vstack(
+            care_card(),
             notice_bar(),
             allowance_note(),
             rx.form(

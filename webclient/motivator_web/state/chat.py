@@ -26,6 +26,7 @@ from motivator_web.config import settings
 from motivator_web.country_state import CountryState
 from motivator_web.gateway import LINKS, AuthRejected, GatewayLink, Happening, LinkStatus
 from motivator_web.models import SENDING, STREAMING, SessionItem, Turn
+from motivator_web.safety import Resource
 from motivator_web.state.auth import AuthState
 from motivator_web.state.ui import DetailState
 from motivator_web.verse_models import DailyVerseItem, SavedItem, ShareItem, TranslationItem
@@ -93,6 +94,7 @@ class ChatState(AuthState):
     _share_message_id: str = ""
 
     remaining_today: int | None = None
+    care_resources: list[Resource] = []
 
     _notice_cause: str = ""
     _resume_supported: bool = True
@@ -224,7 +226,8 @@ class ChatState(AuthState):
         """The rename dialog's form (Enter or Save): the open dialog's conversation gets the typed title."""
         session_id = (await self.get_state(DetailState)).renamed_session()
         title = str(form.get("title", ""))
-        return self._change(lambda view: actions.rename_session(view, session_id, title, self._online()))
+        country = (await self.get_state(CountryState)).country
+        return self._change(lambda view: actions.rename_session(view, session_id, title, self._online(), country))
 
     @rx.event
     def toggle_sidebar(self) -> None:
@@ -290,6 +293,10 @@ class ChatState(AuthState):
     @rx.event
     def dismiss_notice(self) -> None:
         self.notice, self._notice_cause = "", ""
+
+    @rx.event
+    def dismiss_care(self) -> None:
+        self.care_resources = []
 
     # -- the view, the link, the effects --------------------------------------------------------
     def _view(self) -> ChatView:

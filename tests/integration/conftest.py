@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -114,12 +115,17 @@ def extra_gateway(
     with (log_dir / "gateway.log").open("wb") as log:
         process = subprocess.Popen([*command, *args], env=full_env, stdout=log, stderr=log)
         try:
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
+            # Up when both its management API answers and its WebSocket port takes connections (it opens them one
+            # after the other; a loaded machine can take seconds between the two).
+            deadline = time.monotonic() + 60
+            while True:
                 try:
                     urllib.request.urlopen(f"http://127.0.0.1:{management}/_health", timeout=1)
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
                     break
                 except OSError:
+                    if time.monotonic() > deadline or process.poll() is not None:
+                        raise RuntimeError(f"the extra gateway did not start; see {log_dir / 'gateway.log'}") from None
                     time.sleep(0.1)
             yield {
                 **stack.endpoints,

@@ -305,6 +305,8 @@ class ChatState(AuthState):
 
     def _adopt(self, view: ChatView) -> None:
         """Store a new view, setting only the vars that changed (each set var is sent to the browser)."""
+        if view.care_resources and not self.care_resources:
+            self.sidebar_open = False  # help lines for a title: the phone's drawer must not cover them
         for name, var in _HELD.items():
             value = getattr(view, name)
             if value != _unwrapped(getattr(self, var)):

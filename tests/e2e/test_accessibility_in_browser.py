@@ -151,6 +151,26 @@ async def test_escape_closes_the_phone_history_drawer(browser: Any, web_stack: d
         await context.close()
 
 
+async def test_a_reload_on_a_phone_shows_the_conversation_not_the_drawer(
+    browser: Any, web_stack: dict[str, Any]
+) -> None:
+    """Given the history drawer open on a phone, When the person reloads the page, Then the page shows the
+    conversation with the message box in reach, the drawer closed (it opens again when asked)."""
+    context, tab = await new_tab(browser, PHONE)
+    try:
+        await sign_in(tab, web_stack)
+        await tab.get_by_label("Show conversations").click()
+        drawer = tab.get_by_role("dialog", name="Conversations")
+        await drawer.wait_for()
+        await tab.reload()
+        await tab.get_by_label("Your message").wait_for()
+        await expect(tab.locator('[data-testid="connection-status"][data-state="connected"]')).to_have_count(1)
+        await expect(drawer).to_have_count(0)
+        await expect(tab.get_by_label("Your message")).to_be_in_viewport()
+    finally:
+        await context.close()
+
+
 async def test_the_answer_is_announced_once_when_it_is_finished(browser: Any, web_stack: dict[str, Any]) -> None:
     """Given a person using a screen reader, When an answer streams in, Then the growing text is in no live region
     (it would be read delta by delta) and the announcer is silent; When it is finished, Then the announcer holds the

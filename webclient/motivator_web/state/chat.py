@@ -123,6 +123,7 @@ class ChatState(AuthState):
         """on_load of the chat page: sign-in guard, then make sure this tab's connection is running."""
         if not self.signed_in:
             return rx.redirect("/welcome")  # a first visit meets the landing page, not "Welcome back"
+        self.sidebar_open = False  # a page (re)load shows the conversation; the phone's drawer opens when asked
         if self._link() is None:
             self.connection = "connecting"
             return ChatState.keep_connected

@@ -10,10 +10,9 @@ import pytest
 from playwright.async_api import expect
 
 from tests.e2e.conftest import PHONE
+from tests.e2e.ux import FIRST_LOAD_MS
 
 pytestmark = pytest.mark.integration
-
-FIRST_LOAD_MS = 180_000
 
 
 async def test_sign_up_checks_the_password_policy_then_signs_in(

@@ -19,11 +19,11 @@ from playwright.async_api import expect
 
 from shared.conversation_items import CRISIS_TITLE
 from tests.e2e.conftest import PHONE as SMALL_PHONE
+from tests.e2e.ux import FIRST_LOAD_MS
 from tests.stackclient import dynamodb_table, token_for
 
 pytestmark = pytest.mark.integration
 
-FIRST_LOAD_MS = 180_000
 ANSWER_MS = 60_000
 WIDE = {"width": 1366, "height": 800}
 PHONE = {"width": 390, "height": 844}

@@ -17,12 +17,12 @@ import pytest_asyncio
 
 from shared.conversation_items import CRISIS_TITLE
 from tests.e2e.conftest import DESKTOP, GATEWAY_TIMEOUT_S, PHONE
+from tests.e2e.ux import FIRST_LOAD_MS
 from tests.stackclient import bedrock, dynamodb_table
 
 pytestmark = pytest.mark.integration
 
 #: The first page load of a fresh `reflex run` compiles the frontend modules (Vite), so it may take a while.
-FIRST_LOAD_MS = 180_000
 ANSWER_S = 60.0
 
 

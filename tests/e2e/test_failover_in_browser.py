@@ -21,11 +21,11 @@ import pytest_asyncio
 from devtools.stack import EVENTS_LINK, LocalStack, Ports, StackOptions
 from devtools.web import ScaledWebClient, WebClient
 from tests.e2e.conftest import shared_web_paused
+from tests.e2e.ux import FIRST_LOAD_MS
 from tests.stackclient import bedrock, dynamodb_table
 
 pytestmark = pytest.mark.integration
 
-FIRST_LOAD_MS = 180_000
 ANSWER_S = 90.0
 DESKTOP = {"width": 1366, "height": 800}
 PHONE = {"width": 390, "height": 844}

@@ -12,11 +12,11 @@ from playwright.async_api import expect
 
 from devtools.bootstrap import create_user, generate_password
 from shared.dashboard import Thresholds, dashboard
+from tests.e2e.ux import FIRST_LOAD_MS
 from tests.stackclient import collect, open_ws, send_message_frame, token_for
 
 pytestmark = pytest.mark.integration
 
-FIRST_LOAD_MS = 180_000
 DESKTOP = {"width": 1366, "height": 800}
 PHONE = {"width": 390, "height": 844}
 CRISIS = ("I want to kill myself.", "I don't want to live anymore.", "I wish I was dead.",

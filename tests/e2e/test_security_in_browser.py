@@ -18,11 +18,11 @@ from playwright.async_api import expect
 
 from cdk.web_client import WEB_DIR
 from tests.e2e.conftest import DESKTOP
+from tests.e2e.ux import FIRST_LOAD_MS, sign_in_as
 from tests.stackclient import dynamodb_table
 
 pytestmark = pytest.mark.integration
 
-FIRST_LOAD_MS = 180_000
 HOSTILE = (
     "<script>alert('x')</script> <img src=x onerror=alert(1)> [click](javascript:alert(2)) "
     '![pic](https://evil.example/p.png) <a href="https://evil.example">link</a> \u202egnp.exe'
@@ -369,14 +369,7 @@ async def test_a_hostile_email_address_is_shown_as_typed_where_the_pages_repeat_
 async def _signed_in_tab(browser: Any, web_stack: dict[str, Any], username: str, password: str) -> dict[str, Any]:
     """A new CSP tab (csp_tab) signed in as this person, its chat connected."""
     seen = await csp_tab(browser, web_stack)
-    tab = seen["tab"]
-    await tab.goto(web_stack["web_url"] + "signin")
-    await tab.get_by_label("Email").wait_for(timeout=FIRST_LOAD_MS)
-    await tab.get_by_label("Email").fill(username)
-    await tab.get_by_label("Password").fill(password)
-    await tab.get_by_role("button", name="Sign in").click()
-    await tab.get_by_label("Your message").wait_for(timeout=FIRST_LOAD_MS)
-    await tab.locator('[data-testid="connection-status"][data-state="connected"]').wait_for()
+    await sign_in_as(seen["tab"], web_stack, username, password)
     return seen
 
 

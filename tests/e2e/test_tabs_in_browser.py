@@ -12,10 +12,10 @@ import pytest
 from playwright.async_api import expect
 
 from devtools.bootstrap import create_user, generate_password
+from tests.e2e.ux import FIRST_LOAD_MS
 
 pytestmark = pytest.mark.integration
 
-FIRST_LOAD_MS = 180_000
 #: The tabs' watcher looks every 2 s (state/tabs.py); a tab's change shows in another within a few looks.
 SYNC_MS = 15_000
 COOKIE = "motivator_session"

@@ -15,10 +15,10 @@ import pytest_asyncio
 
 from devtools.bootstrap import client, create_user, generate_password
 from tests.e2e.conftest import DESKTOP
+from tests.e2e.ux import FIRST_LOAD_MS
 
 pytestmark = pytest.mark.integration
 
-FIRST_LOAD_MS = 180_000
 ANSWER_MS = 60_000
 UNSAVED = "This answer could not be saved, so it won't be in your history."
 

@@ -15,10 +15,10 @@ from playwright.async_api import expect
 from devtools.bootstrap import create_user, generate_password
 from shared.engine.daily import reference_of_the_day, today, verse_of_the_day
 from shared.translations import OFFERED
+from tests.e2e.ux import FIRST_LOAD_MS
 
 pytestmark = pytest.mark.integration
 
-FIRST_LOAD_MS = 180_000
 DESKTOP = {"width": 1366, "height": 800}
 PHONE = {"width": 390, "height": 844}
 

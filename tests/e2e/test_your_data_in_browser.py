@@ -16,11 +16,11 @@ from playwright.async_api import expect
 
 from devtools.bootstrap import client, create_user, generate_password
 from shared.settings import Settings
+from tests.e2e.ux import FIRST_LOAD_MS
 from tests.stackclient import dynamodb_table, token_for
 
 pytestmark = pytest.mark.integration
 
-FIRST_LOAD_MS = 180_000
 DESKTOP = {"width": 1366, "height": 800}
 PHONE = {"width": 390, "height": 844}
 ALLOWANCE = int(Settings.model_fields["daily_message_allowance"].default)

@@ -42,6 +42,11 @@ def fresh_user(web_stack: dict[str, Any]) -> tuple[str, str]:
 async def sign_in(tab: Any, web_stack: dict[str, Any]) -> None:
     """A fresh user signs in through the form; returns once the chat is connected."""
     username, password = await asyncio.to_thread(fresh_user, web_stack)
+    await sign_in_as(tab, web_stack, username, password)
+
+
+async def sign_in_as(tab: Any, web_stack: dict[str, Any], username: str, password: str) -> None:
+    """This person signs in through the form; returns once the chat is connected."""
     await tab.goto(web_stack["web_url"] + "signin")
     await tab.get_by_label("Email").wait_for(timeout=FIRST_LOAD_MS)
     await tab.get_by_label("Email").fill(username)

@@ -1,5 +1,5 @@
 """The terminal chat's slash commands (`/another`, `/save`, `/saved`, `/share`, `/shares`, `/unshare`,
-`/translation KJV`, `/rename Title`, `/help`): each becomes one client frame or a line of help."""
+`/translation KJV`, `/rename Title`, `/today`, `/help`): each becomes one client frame or a line of help."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ HELP = "\n".join(
         "  /translation          show the translation verses are shown in, and the ones offered",
         "  /translation CODE     show every verse in that translation from now on, e.g. /translation KJV",
         "  /rename TITLE         give this conversation your own title, e.g. /rename Exam week",
+        "  /today                today's verse (the same for everyone, the day in UTC)",
         "  /help                 this list",
     ]
 )
@@ -77,6 +78,8 @@ def command_frame(line: str, context: ChatContext) -> dict[str, Any] | str:
                 "clientMessageId": cmid,
                 **({"country": context.country} if context.country else {}),
             }
+        case "/today":
+            return {"action": "verseOfTheDay", "clientMessageId": cmid}
         case "/translation":
             frame: dict[str, Any] = {"action": "settings", "clientMessageId": cmid}
             if argument:
@@ -111,6 +114,10 @@ def describe_reply(frame: dict[str, Any]) -> str | None:
         return "\n".join("  " + _share_line(item) for item in frame["items"]) or "  No shared links; /share makes one."
     if kind == "shareRevoked":
         return f"  Stopped sharing {frame['shareId']}; its page now says it is no longer shared."
+    if kind == "verseOfTheDay":
+        verse = frame["verse"]
+        heading = f"  Today's verse ({frame['day']}): {verse['reference']} ({verse['translation']})"
+        return f"{heading}\n  \u201c{verse['text']}\u201d"
     if kind == "conversationRenamed":
         renamed = f"  This conversation is now called \u201c{frame['title']}\u201d."
         if frame.get("safety") != "crisis":

@@ -29,3 +29,13 @@ def test_a_title_heard_as_a_crisis_is_answered_with_the_help_lines_first() -> No
     assert describe_reply({"type": "conversationRenamed", "sessionId": "s1", "title": "t"}) == (
         "  This conversation is now called \u201ct\u201d."
     )
+
+
+def test_today_asks_for_the_verse_of_the_day_and_prints_it_with_its_day() -> None:
+    # Given the terminal chat; When the person types /today
+    frame = command_frame("/today", ChatContext())
+    # Then one verseOfTheDay goes out (in their own translation), and its answer is printed with the day
+    assert isinstance(frame, dict) and frame["action"] == "verseOfTheDay"
+    verse = {"reference": "Psalm 1:1", "text": "words", "translation": "KJV"}
+    printed = describe_reply({"type": "verseOfTheDay", "day": "2026-12-01", "verse": verse}) or ""
+    assert printed.startswith("  Today's verse (2026-12-01): Psalm 1:1 (KJV)") and "\u201cwords\u201d" in printed

@@ -126,7 +126,9 @@ def new_run_log(state_dir: Path, session: dict[str, Any]) -> Path:
     runs.mkdir(parents=True, exist_ok=True)
     link = state_dir / EVENTS_LINK
     if link.is_file() and not link.is_symlink():  # one log of every earlier run (before runs/): keep it as a run
-        link.rename(_unused_run_name(runs, time.localtime(link.stat().st_mtime)))
+        # Named by when it was last written, never later than now (a file system's clock may run a little ahead of
+        # time.time()): it must sort before this run's log, or pruning would keep it as the newest.
+        link.rename(_unused_run_name(runs, time.localtime(min(link.stat().st_mtime, time.time()))))
     path = _unused_run_name(runs, time.localtime())
     record = {"ts": round(time.time() * 1000, 3), "kind": "session", **session}
     path.write_text(json.dumps(record, separators=(",", ":")) + "\n")

@@ -16,7 +16,17 @@ if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_dynamodb import DynamoDBServiceResource
 
-_POSTER_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3})
+#: Connections each client keeps open for reuse. A Lambda container runs one invocation at a time and uses a few;
+#: a process that runs many handlers at once (the local gateway, a worker) shares one client between them all, and
+#: botocore's default of 10 would open and drop a connection for most calls (each a new TCP handshake, and a new
+#: thread in the local @connections server). Connections are only opened when needed, so this costs Lambda nothing.
+POOL_CONNECTIONS = 256
+_POSTER_CONFIG = Config(
+    connect_timeout=2,
+    read_timeout=5,
+    retries={"mode": "standard", "max_attempts": 3},
+    max_pool_connections=POOL_CONNECTIONS,
+)
 
 
 def _url(value: Any) -> str | None:
@@ -27,7 +37,10 @@ def _url(value: Any) -> str | None:
 def dynamodb(settings: Settings | None = None) -> DynamoDBServiceResource:
     settings = settings or get_settings()
     return boto3.resource(
-        "dynamodb", region_name=settings.aws_region, endpoint_url=_url(settings.dynamodb_endpoint_url)
+        "dynamodb",
+        region_name=settings.aws_region,
+        endpoint_url=_url(settings.dynamodb_endpoint_url),
+        config=Config(max_pool_connections=POOL_CONNECTIONS),
     )
 
 
@@ -58,6 +71,7 @@ def bedrock_runtime(settings: Settings | None = None) -> BedrockRuntimeClient:
         read_timeout=max(10, int(settings.model_first_token_budget_s) + 5),
         # `total_max_attempts` counts every call; `max_attempts` would count retries only (one call more).
         retries={"mode": "standard", "total_max_attempts": settings.model_total_attempts},
+        max_pool_connections=POOL_CONNECTIONS,
     )
     return boto3.client(
         "bedrock-runtime",

@@ -54,7 +54,9 @@ class DetachableSink:
     """Posts frames to the client in order, from its own thread, so the answer never waits on the network.
 
     Once the client is gone the answer goes on being written, for resume. `close()` waits until every
-    frame has been posted and raises what posting raised (other than the client being gone).
+    frame has been posted and raises what posting raised (other than the client being gone). `ready()` says
+    whether every frame sent so far has been posted, so a coalescer can keep text back while a post is slow
+    (shared.streaming.Coalescer): the text then leaves in one frame when the post is done, not in a queue.
     """
 
     _CLOSE = object()
@@ -65,6 +67,10 @@ class DetachableSink:
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._error: Exception | None = None
+        self._lock = threading.Lock()
+        self._unposted = 0
+        self._idle = threading.Event()
+        self._idle.set()
 
     def send(self, frame: _ServerFrame) -> None:
         if self.gone or self._error is not None:
@@ -72,18 +78,33 @@ class DetachableSink:
         if self._thread is None:
             self._thread = threading.Thread(target=self._post_in_order, name="poster", daemon=True)
             self._thread.start()
+        with self._lock:
+            self._unposted += 1
+            self._idle.clear()
         self._queue.put(frame)
+
+    def ready(self) -> bool:
+        """Whether every frame sent so far has been posted (or dropped: the client is gone)."""
+        return self._idle.is_set()
+
+    def wait_ready(self, timeout: float) -> bool:
+        """Wait at most `timeout` seconds for every frame sent so far to be posted; whether they were."""
+        return self._idle.wait(timeout)
 
     def _post_in_order(self) -> None:
         while (frame := self._queue.get()) is not self._CLOSE:
-            if self.gone or self._error is not None:
-                continue
             try:
-                self._sink.send(frame)
+                if not self.gone and self._error is None:
+                    self._sink.send(frame)
             except ConnectionGone:
                 self.gone = True
             except Exception as exc:  # raised to the handler by close()
                 self._error = exc
+            finally:
+                with self._lock:
+                    self._unposted -= 1
+                    if not self._unposted:
+                        self._idle.set()
 
     def close(self, *, quiet: bool = False) -> None:
         if self._thread is not None:

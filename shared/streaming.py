@@ -7,6 +7,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from typing import Protocol, runtime_checkable
 
 from shared import limits
 
@@ -70,6 +71,15 @@ class TokenStream:
                 self._on_close()
 
 
+@runtime_checkable
+class Backpressure(Protocol):
+    """A sink that says whether it has posted everything it was given (shared.sinks.DetachableSink)."""
+
+    def ready(self) -> bool: ...
+
+    def wait_ready(self, timeout: float) -> bool: ...
+
+
 def ends_sentence(text: str) -> bool:
     return text.rstrip(" ").endswith(_SENTENCE_ENDS)
 
@@ -82,6 +92,10 @@ class Coalescer:
     sentence end goes out early once the pending text has waited SENTENCE_END_SHARE of the interval, so frames
     tend to end where a reader pauses. A 200-token answer at 60 tokens/s becomes under 20 frames; at slower paces
     the hold limit sets the floor (no fewer than one frame per `max_hold_s` of stream).
+
+    With `pressure` (the sink the frames go to), text that is due waits while the previous frame is still being
+    posted, and leaves in one frame once it is: a slow post (API Gateway throttling, a loaded machine) makes
+    fewer, larger frames instead of a queue that falls ever further behind the model. The first frame never waits.
     """
 
     def __init__(
@@ -91,8 +105,10 @@ class Coalescer:
         first_interval_s: float = limits.COALESCE_INTERVAL_S,
         max_hold_s: float = TOKEN_HOLD_BUDGET_S - POST_MARGIN_S,
         clock: Callable[[], float] = time.monotonic,
+        pressure: Backpressure | None = None,
     ) -> None:
         self._emit = emit
+        self._pressure = pressure
         self._interval = first_interval_s
         self._max_hold = max_hold_s
         self._clock = clock
@@ -123,7 +139,16 @@ class Coalescer:
         waited = now - self._pending_since
         window = self._window()
         # The first words go out at once (time to first token); later ones are batched.
-        if self._frames == 0 or waited >= window or (ends_sentence(token) and waited >= window * SENTENCE_END_SHARE):
+        due = waited >= window or (ends_sentence(token) and waited >= window * SENTENCE_END_SHARE)
+        if self._frames == 0 or (due and self._ready()):
+            self.flush()
+
+    def _ready(self) -> bool:
+        return self._pressure is None or self._pressure.ready()
+
+    def flush_when_ready(self, timeout: float) -> None:
+        """Send the pending text once the previous frame is posted, waiting at most `timeout` for it."""
+        if self._pressure is None or self._frames == 0 or self._pressure.wait_ready(timeout):
             self.flush()
 
     def flush(self) -> None:
@@ -153,7 +178,7 @@ def pump(stream: TokenStream, coalescer: Coalescer, should_stop: Callable[[], bo
             token = stream.next(timeout=STOP_CHECK_S if budget is None else min(budget, STOP_CHECK_S))
         except TokenTimeout:
             if coalescer.wait_budget() == 0.0:
-                coalescer.flush()
+                coalescer.flush_when_ready(STOP_CHECK_S)
             continue
         if token is None:
             coalescer.flush()

@@ -13,13 +13,14 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from devtools.bedrock import eventstream, prompt_cache
 from devtools.bedrock.access import model_resources
 from devtools.bedrock.models import with_header_risk
+from devtools.http import LoopbackServer
 from devtools.parity.iam import NotAuthenticated
 
 if TYPE_CHECKING:
@@ -78,8 +79,7 @@ def _input_tokens(body: dict[str, Any]) -> int:
     return sum(len(str(b.get("text", "")).split()) for b in blocks if isinstance(b, dict))
 
 
-class BedrockHTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
+class BedrockHTTPServer(LoopbackServer):
     block_on_close = False  # pooled keep-alive connections must not hold up stop()
     bedrock: LocalBedrock
 

@@ -11,11 +11,12 @@ import logging
 import re
 import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from devtools.gateway.events import Api
+from devtools.http import LoopbackServer
 from devtools.parity.iam import NotAuthenticated, Principals, PrincipalsFile
 
 log = logging.getLogger("devtools.gateway")
@@ -45,9 +46,7 @@ class Connections(Protocol):
     def connection_count(self) -> int: ...
 
 
-class ConnectionsServer(ThreadingHTTPServer):
-    daemon_threads = True
-
+class ConnectionsServer(LoopbackServer):
     def __init__(
         self, address: tuple[str, int], connections: Connections, principals: Principals | PrincipalsFile | None
     ) -> None:

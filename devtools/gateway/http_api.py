@@ -12,13 +12,14 @@ import logging
 import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from devtools.gateway import events as ev
 from devtools.gateway.jwt_authorizer import UNAUTHORIZED_BODY, JwtCheck
 from devtools.gateway.wiring import Function, HttpApi
+from devtools.http import LoopbackServer
 
 log = logging.getLogger("devtools.gateway")
 #: HTTP API quotas: a 10 MB request payload, a 30 s integration timeout.
@@ -29,9 +30,7 @@ Invoke = Callable[[Function, dict[str, Any], float], Any]
 _TEXT_TYPES = ("application/json", "text/", "application/xml", "application/x-www-form-urlencoded")
 
 
-class HttpApiServer(ThreadingHTTPServer):
-    daemon_threads = True
-
+class HttpApiServer(LoopbackServer):
     def __init__(self, address: tuple[str, int], api: HttpApi, invoke: Invoke, gateway_api: ev.Api) -> None:
         super().__init__(address, HttpApiRequest)
         self.api = api

@@ -49,6 +49,17 @@ class InProcessInvoker:
         for function in functions.values():
             module = importlib.import_module(function.module)
             self._handlers[function.handler] = getattr(module, function.attribute)
+        self._start_workers()
+
+    def _start_workers(self) -> None:
+        """Start every worker thread now. The pool otherwise starts one per invocation until it is full, and
+        `Thread.start` waits for the new thread to run: inside the event loop, which under a burst of invocations
+        (hundreds of threads wanting the GIL) stalled every WebSocket frame and @connections post for seconds."""
+        workers = self._executor._max_workers
+        all_started = threading.Barrier(workers + 1)
+        for _ in range(workers):
+            self._executor.submit(all_started.wait)
+        all_started.wait()
 
     async def invoke(self, function: Function, event: dict[str, Any]) -> Any:
         loop = asyncio.get_running_loop()

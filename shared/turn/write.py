@@ -17,7 +17,7 @@ from shared.model_client import THROTTLING_CODES, ModelStream, ModelUnavailable,
 from shared.observability import logger, metrics
 from shared.protocol import Done, Error, ErrorCode, Meta, SendMessage, StopReason, Usage
 from shared.sinks import FrameSink
-from shared.streaming import Coalescer, TokenStream, TokenTimeout, pump
+from shared.streaming import Backpressure, Coalescer, TokenStream, TokenTimeout, pump
 from shared.turn.choose import Choice, Chooser, Picked, meta_of
 from shared.turn.stream import Emitter, read_header, stream_words
 from shared.turn_safety import TurnSafety
@@ -69,6 +69,10 @@ class _Answer:
         self.recording.set_meta(meta)
         self.out.send(meta)
         return meta
+
+    def coalescer(self) -> Coalescer:
+        """Frames of this answer's text, kept back while the sink is still posting the previous one."""
+        return Coalescer(self.emitter, pressure=self.out if isinstance(self.out, Backpressure) else None)
 
     def end_gently(self, coalescer: Coalescer, seed: int) -> None:
         """In the concern tier the answer ends with a gentle invitation to reach out to the people listed."""
@@ -139,7 +143,7 @@ class Writer:
                 tokens.close()
                 return self._crisis(answer, choice)
         meta = answer.show(self._chooser.from_header(choice, header, answer.safety, answer.message_id))
-        coalescer = Coalescer(answer.emitter)
+        coalescer = answer.coalescer()
         if rest:
             coalescer.add(rest)
         try:
@@ -168,7 +172,7 @@ class Writer:
         logger.info("crisis answer", message_id=answer.message_id, categories=list(answer.safety.categories))
         meta = answer.show(self._chooser.for_crisis(choice))
         text = crisis_message(choice.seed, answer.safety.language)
-        stream_words(text, Coalescer(answer.emitter), answer.recording.stopped)
+        stream_words(text, answer.coalescer(), answer.recording.stopped)
         return answer.finish(meta, StopReason.END_TURN)
 
     def _composer(self, answer: _Answer, message: str, choice: Choice, reason: BaseException) -> Written:
@@ -182,7 +186,7 @@ class Writer:
         meta = answer.show(picked)
         previous = [exchange.answer for exchange in choice.history]
         text = compose(message, emotion=choice.emotion, verse=picked.verse, seed=choice.seed, previous=previous)
-        coalescer = Coalescer(answer.emitter)
+        coalescer = answer.coalescer()
         finished = stream_words(text, coalescer, answer.recording.stopped)
         if finished:
             answer.end_gently(coalescer, choice.seed)

@@ -6,10 +6,13 @@ import math
 import random
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
+from shared.sinks import DetachableSink
 from shared.streaming import POST_MARGIN_S, TOKEN_HOLD_BUDGET_S, Coalescer, TokenStream, pump
+from shared.turn.stream import Emitter
 
 HOLD_S = TOKEN_HOLD_BUDGET_S - POST_MARGIN_S
 SENTENCE = ["You ", "are ", "not ", "alone ", "in ", "this. "]
@@ -205,3 +208,52 @@ def test_pumped_lone_token_goes_out_before_the_model_writes_again() -> None:
     # Then the words went out at once and within the hold limit, long before the third arrived 0.6 s later
     assert len(sent) == 3
     assert sent[1] < 0.4 < 0.6 <= sent[2]
+
+
+class SlowPoster:
+    """A connection whose every post takes `post_s` (API Gateway throttling, a loaded machine)."""
+
+    def __init__(self, post_s: float) -> None:
+        self.post_s = post_s
+        self.texts: list[str] = []
+        self.delivered: list[float] = []
+
+    def send(self, frame: Any) -> None:
+        time.sleep(self.post_s)
+        self.texts.append(frame.text)
+        self.delivered.append(time.monotonic())
+
+
+def _pump_through(poster: SlowPoster, tokens: list[str], delay_s: float) -> float:
+    """Pump paced tokens into frames posted by a DetachableSink; returns when the last token reached the pump."""
+    sink = DetachableSink(poster)
+    emitter = Emitter(sink, "m-1", lambda seq, text: None)
+    pump(TokenStream(_paced(tokens, delay_s)), Coalescer(emitter, pressure=sink))
+    last_token_at = time.monotonic()
+    sink.close()
+    return last_token_at
+
+
+def test_a_slow_connection_gets_fewer_larger_frames_and_falls_no_further_behind() -> None:
+    # Given a connection whose posts take 300 ms, and a model writing 100 tokens at 100 tokens/s (1 s)
+    poster = SlowPoster(post_s=0.3)
+    tokens = [f"w{i} " for i in range(100)]
+    # When the answer is pumped through the coalescer into that connection
+    last_token_at = _pump_through(poster, tokens, 0.01)
+    # Then every word arrives once and in order, in no more frames than the slow posts allow
+    assert "".join(poster.texts) == "".join(tokens)
+    assert len(poster.texts) <= 6
+    # And the last words reach the person within two posts of the model writing them, not after a queue of frames
+    assert poster.delivered[-1] - last_token_at < 2 * poster.post_s + 0.15
+
+
+def test_a_quick_connection_keeps_the_usual_frames() -> None:
+    # Given a connection whose posts take 1 ms, and 100 tokens at 100 tokens/s
+    quick, tokens = SlowPoster(post_s=0.001), [f"w{i} " for i in range(100)]
+    # When pumped with the sink's backpressure and, side by side, without it
+    _pump_through(quick, tokens, 0.01)
+    plain: list[str] = []
+    pump(TokenStream(_paced(tokens, 0.01)), Coalescer(plain.append))
+    # Then the quick connection's frames are as many as without backpressure (within timing jitter)
+    assert "".join(quick.texts) == "".join(tokens)
+    assert abs(len(quick.texts) - len(plain)) <= 2

@@ -127,7 +127,8 @@ async def concurrent_chats(rig: Rig, tokens: list[str], tokens_per_s: float) -> 
     async def chat(i: int, ws: ClientConnection) -> Answer | None:
         await asyncio.sleep(i * START_SPACING_S)
         try:
-            return await ask(ws, MESSAGE_200, timeout=120)
+            # A message of its own, so its model call is told from the other chats' (pace.match).
+            return await ask(ws, f"Chat {i}. {MESSAGE_200}", timeout=120)
         except Exception:
             result.failures += 1
             return None

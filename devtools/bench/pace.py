@@ -13,6 +13,7 @@ from typing import Any
 
 from devtools.bench.client import MESSAGE_200, Answer, ask, median, open_ws, pct
 from devtools.bench.rig import Rig
+from devtools.bench.trace import LABEL_CHARS
 
 PACES = (10, 30, 60)
 
@@ -66,8 +67,16 @@ class Streamed:
 
 
 def match(answer: Answer, trace: dict[str, Any]) -> Streamed | None:
-    """The ConverseStream call made for this answer: the first one that began between send and done."""
-    calls = [c for c in trace["calls"] if c["op"] == "ConverseStream" and answer.sent <= c["start"] <= answer.done_at]
+    """The ConverseStream call made for this answer: the first one for its message that began between send and done.
+
+    The call's label is the start of the message it was asked to answer (devtools/bench/trace.py): with many chats
+    at once, the first call after a send is usually another chat's."""
+    label = answer.message[:LABEL_CHARS]
+    calls = [
+        c
+        for c in trace["calls"]
+        if c["op"] == "ConverseStream" and answer.sent <= c["start"] <= answer.done_at and c["label"] == label
+    ]
     if not calls:
         return None
     call = min(calls, key=lambda c: c["start"])

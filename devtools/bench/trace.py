@@ -24,6 +24,9 @@ import boto3
 
 from devtools.bench.itemsize import item_size
 
+#: A model call is labelled with the first characters of the message it answers (`pace.match` pairs them).
+LABEL_CHARS = 60
+
 
 @dataclass
 class Call:
@@ -181,7 +184,7 @@ def _describe(call: Call, op: str, body: bytes | str) -> None:
     if op == "ConverseStream":
         users = [m for m in request.get("messages", []) if m.get("role") == "user"]
         texts = [b.get("text", "") for b in (users[-1].get("content", []) if users else [])]
-        call.label = " ".join(texts)[:60]
+        call.label = " ".join(texts)[:LABEL_CHARS]
 
 
 def _describe_transaction(call: Call, parts: list[Any]) -> None:

@@ -47,6 +47,9 @@ class Connections(Protocol):
 
 
 class ConnectionsServer(LoopbackServer):
+    #: Every poster of a 200-chat burst finds a thread waiting for its connection.
+    spare_threads = 256
+
     def __init__(
         self, address: tuple[str, int], connections: Connections, principals: Principals | PrincipalsFile | None
     ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import socket
 import threading
 import time
@@ -54,3 +55,47 @@ def test_every_worker_is_running_before_the_first_invocation() -> None:
         assert time.monotonic() - started < 5
     finally:
         invoker.close()
+
+
+class _Hello(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, format: str, *args: object) -> None:
+        return None
+
+
+class _Spared(LoopbackServer):
+    spare_threads = 8
+
+
+def test_connections_are_served_by_threads_started_with_the_server() -> None:
+    # Given a local server started with 8 spare threads
+    server = _Spared(("127.0.0.1", 0), _Hello)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        host, port = str(server.server_address[0]), int(server.server_address[1])
+        before = set(threading.enumerate())
+        # When 8 callers connect at once and each asks on its kept-alive connection
+        connections = [http.client.HTTPConnection(host, port, timeout=5) for _ in range(8)]
+        answers = []
+        for c in connections:
+            c.request("GET", "/")
+            answers.append(c.getresponse().read())
+        # Then every one is answered, and no thread was started for them
+        assert answers == [b"ok"] * 8
+        assert set(threading.enumerate()) - before == set()
+        # And a ninth connection, with every spare busy, is still served (on a thread of its own)
+        ninth = http.client.HTTPConnection(host, port, timeout=5)
+        ninth.request("GET", "/")
+        assert ninth.getresponse().read() == b"ok"
+        for c in [*connections, ninth]:
+            c.close()
+    finally:
+        server.shutdown()
+        server.server_close()

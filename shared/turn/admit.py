@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
 from shared import allowance, translations, turn_safety
+from shared.engine.safety_score import hearing
 from shared.idempotency import Claim
 from shared.metric_names import MetricName
 from shared.observability import logger, metrics
@@ -138,6 +139,10 @@ class Admission:
         self._preferences = preferences
 
     def admit(self, request: SendMessage, user_id: str) -> Entry:
+        with hearing():  # the message and the conversation's earlier messages are each scanned once
+            return self._admit(request, user_id)
+
+    def _admit(self, request: SendMessage, user_id: str) -> Entry:
         cmid = request.client_message_id
         # Safety first: the message is heard before storage is read and before anything may refuse it.
         alone = turn_safety.of_message(request.message)

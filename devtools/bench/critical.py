@@ -58,6 +58,8 @@ class AnswerPath:
     writes: int = 0
     read_units: float = 0.0
     write_units: float = 0.0
+    #: Of the write units: the global secondary indexes' entries.
+    index_write_units: float = 0.0
     dynamodb_bytes: int = 0
     stream_s: float = 0.0
     reads_while_streaming: int = 0
@@ -106,6 +108,10 @@ def _count_dynamodb(path: AnswerPath, call: dict[str, Any], name: str) -> None:
         # A transaction charges each of its items twice the units a plain write of it would.
         each = call["item_bytes"] if call["op"] == "TransactWriteItems" else [size]
         units = float(sum(write_units(b) * (2 if call["op"] == "TransactWriteItems" else 1) for b in each))
+        # The index entries written with the item are billed as writes too (one per entry, at its own size).
+        index_units = float(sum(write_units(b) for b in call.get("index_bytes") or ()))
+        path.index_write_units += index_units
+        units += index_units
         path.write_units += units
     path.units[name] = path.units.get(name, 0.0) + units
 
@@ -113,9 +119,11 @@ def _count_dynamodb(path: AnswerPath, call: dict[str, Any], name: str) -> None:
 def size_updates(rig: Rig, trace: dict[str, Any]) -> None:
     """UpdateItem carries no item: size each updated item as stored afterwards (an upper bound for every update)."""
     updates = [c for c in trace["calls"] if c["op"] == "UpdateItem" and c.get("key") and not c["item_bytes"]]
-    sizes = rig.item_sizes([{"table": c["table"], "key": c["key"]} for c in updates]) if updates else []
-    for call, size in zip(updates, sizes, strict=True):
+    asked = [{"table": c["table"], "key": c["key"], "written": c.get("written")} for c in updates]
+    sizes, entries = rig.item_sizes(asked) if updates else ([], [])
+    for call, size, index in zip(updates, sizes, entries, strict=True):
         call["item_bytes"] = [size]
+        call["index_bytes"] = index
 
 
 def table_names(rig: Rig) -> dict[str, str]:

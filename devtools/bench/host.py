@@ -23,11 +23,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from devtools.bench import trace
-from devtools.bench.itemsize import item_size
+from devtools.bench.itemsize import index_entries, item_size
 
 
-def _sizes(tracer: trace.Tracer, items: list[dict[str, Any]]) -> list[int]:
-    """Items as stored, read with a plain client (the handlers' resource client expects Python values)."""
+def _sizes(tracer: trace.Tracer, items: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Items as stored, read with a plain client (the handlers' resource client expects Python values): each one's
+    size, and the sizes of the index entries an update writing `written` of it writes."""
     import boto3
 
     from shared.settings import get_settings
@@ -35,12 +36,15 @@ def _sizes(tracer: trace.Tracer, items: list[dict[str, Any]]) -> list[int]:
     settings = get_settings()
     endpoint = str(settings.dynamodb_endpoint_url) if settings.dynamodb_endpoint_url else None
     client = boto3.client("dynamodb", region_name=settings.aws_region, endpoint_url=endpoint)
-    sizes = []
+    sizes, entries = [], []
     with tracer.quietly():
         for item in items:
             found = client.get_item(TableName=item["table"], Key=item["key"], ConsistentRead=True).get("Item")
             sizes.append(item_size(found) if found else 0)
-    return sizes
+            table = trace.table_definition(item["table"])
+            written = set(item.get("written") or ())
+            entries.append(index_entries(found, table, written) if found and table else [])
+    return {"sizes": sizes, "index": entries}
 
 
 def control_api(tracer: trace.Tracer) -> type[BaseHTTPRequestHandler]:
@@ -62,7 +66,7 @@ def control_api(tracer: trace.Tracer) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
             if self.path == "/sizes":
-                self._json({"sizes": _sizes(tracer, body["items"])})
+                self._json(_sizes(tracer, body["items"]))
                 return
             tracer.latency_s = float(body.get("latency_ms", tracer.latency_s * 1000)) / 1000
             tracer.enabled = bool(body.get("enabled", tracer.enabled))

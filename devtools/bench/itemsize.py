@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import base64
 import math
-from typing import Any
+import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from shared.tables import TableDefinition
 
 #: Bytes one write request unit covers; one strongly consistent read request unit covers READ_UNIT_BYTES.
 WRITE_UNIT_BYTES = 1024
@@ -52,3 +56,43 @@ def read_units(item_bytes: int, *, consistent: bool) -> float:
     """A read of `item_bytes` (one item, or a whole Query page): eventually consistent reads cost half."""
     units = max(1, math.ceil(item_bytes / READ_UNIT_BYTES))
     return float(units) if consistent else units / 2
+
+
+_CLAUSES = re.compile(r"\b(SET|REMOVE|ADD|DELETE)\b", re.IGNORECASE)
+_SET_TARGET = re.compile(r"(?:^|,)\s*([#\w.\[\]]+)\s*=")
+
+
+def updated_attributes(expression: str, names: dict[str, str] | None = None) -> set[str]:
+    """The top-level attributes an UpdateExpression writes (SET, REMOVE, ADD, DELETE), names substituted."""
+    names = names or {}
+    parts = _CLAUSES.split(expression)
+    touched: set[str] = set()
+    for clause, body in zip(parts[1::2], parts[2::2], strict=True):
+        if clause.upper() == "SET":
+            targets = _SET_TARGET.findall(body)
+        elif clause.upper() == "REMOVE":
+            targets = [t.strip() for t in body.split(",")]
+        else:  # ADD / DELETE: "path :value, path :value"
+            targets = [t.split()[0] for t in body.split(",") if t.strip()]
+        touched.update(names.get(root, root) for root in (re.split(r"[.\[]", t)[0] for t in targets if t))
+    return touched
+
+
+def index_entries(item: dict[str, Any], table: TableDefinition, written: set[str] | None = None) -> list[int]:
+    """Sizes of the index entries DynamoDB writes (and bills) for a write that leaves `item` stored.
+
+    An index the item belongs to (it has the index's keys) takes one write when the write put the item
+    (`written` None) or changed an attribute the index carries; changing one of the index's own key attributes
+    moves the entry, a delete and a put (two writes; the deleted entry is counted at the new one's size)."""
+    table_keys = [table.partition_key[0], *([table.sort_key[0]] if table.sort_key else [])]
+    out: list[int] = []
+    for index in table.indexes:
+        keys = [index.partition_key[0], *([index.sort_key[0]] if index.sort_key else [])]
+        if not all(k in item for k in keys):
+            continue
+        carried = set(item) if index.include is None else {*table_keys, *keys, *index.include}
+        if written is not None and not written & carried:
+            continue
+        size = item_size({name: value for name, value in item.items() if name in carried})
+        out += [size, size] if written is not None and written & set(keys) else [size]
+    return out

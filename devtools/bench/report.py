@@ -60,7 +60,9 @@ def print_costs(answers: list[AnswerPath]) -> None:
         return median(values)
 
     reads = f"{m([a.reads for a in answers]):.0f} reads ({m([a.read_units for a in answers]):.1f} RRU)"
-    writes = f"{m([a.writes for a in answers]):.0f} writes ({m([a.write_units for a in answers]):.1f} WRU)"
+    index = m([a.index_write_units for a in answers])
+    writes = f"{m([a.writes for a in answers]):.0f} writes ({m([a.write_units for a in answers]):.1f} WRU"
+    writes += f", {index:.1f} of them the indexes' entries)"
     size = f"{m([a.dynamodb_bytes for a in answers]) / 1024:.1f} KiB"
     posts = f"{m([a.posts for a in answers]):.0f} PostToConnection"
     say(f"per answer at {COST_PACE} tokens/s (median of {len(answers)}): {posts}, DynamoDB {reads}, {writes}, {size}")
@@ -128,6 +130,7 @@ def cost_inputs(results: Results) -> dict[str, Any]:
         "dynamodb_writes": median([a.writes for a in answers]),
         "dynamodb_read_units": median([a.read_units for a in answers]),
         "dynamodb_write_units": median([a.write_units for a in answers]),
+        "dynamodb_index_write_units": median([a.index_write_units for a in answers]),
         "dynamodb_bytes": median([a.dynamodb_bytes for a in answers]),
         "dynamodb_reads_while_streaming": median([a.reads_while_streaming for a in answers]),
     }

@@ -83,9 +83,10 @@ class Rig:
         """Bytes the host gateway's handlers have logged so far (what CloudWatch Logs would ingest)."""
         return self.stack.log_path("bench-host").stat().st_size
 
-    def item_sizes(self, items: list[dict[str, Any]]) -> list[int]:
-        sizes: list[int] = _http(self.control_url + "/sizes", {"items": items})["sizes"]
-        return sizes
+    def item_sizes(self, items: list[dict[str, Any]]) -> tuple[list[int], list[list[int]]]:
+        """Each item's stored size, and its index entries' sizes for the attributes `written` names."""
+        answer = _http(self.control_url + "/sizes", {"items": items})
+        return answer["sizes"], answer["index"]
 
     def token(self, username: str | None = None, password: str | None = None) -> str:
         e = self.endpoints

@@ -18,11 +18,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 
-from devtools.bench.itemsize import item_size
+from devtools.bench.itemsize import index_entries, item_size, updated_attributes
+
+if TYPE_CHECKING:
+    from shared.tables import TableDefinition
 
 #: A model call is labelled with the first characters of the message it answers (`pace.match` pairs them).
 LABEL_CHARS = 60
@@ -47,6 +50,10 @@ class Call:
     #: PostToConnection: the frame's `type:seq:messageId`.
     label: str = ""
     error: str | None = None
+    #: UpdateItem: the attributes its expression writes (which index entries it touches).
+    written: list[str] | None = None
+    #: Writes: the index entries DynamoDB writes with the item, each by its size (itemsize.index_entries).
+    index_bytes: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -177,6 +184,10 @@ def _describe(call: Call, op: str, body: bytes | str) -> None:
         _describe_transaction(call, request.get("TransactItems") or [])
     if op == "PutItem" and isinstance(request.get("Item"), dict):
         call.item_bytes.append(item_size(request["Item"]))
+        table = table_definition(call.table)
+        call.index_bytes = index_entries(request["Item"], table) if table else []
+    if op == "UpdateItem" and isinstance(request.get("UpdateExpression"), str):
+        call.written = sorted(updated_attributes(request["UpdateExpression"], request.get("ExpressionAttributeNames")))
     if isinstance(request.get("Key"), dict):
         call.key = request["Key"]
     if op == "PostToConnection":
@@ -185,6 +196,20 @@ def _describe(call: Call, op: str, body: bytes | str) -> None:
         users = [m for m in request.get("messages", []) if m.get("role") == "user"]
         texts = [b.get("text", "") for b in (users[-1].get("content", []) if users else [])]
         call.label = " ".join(texts)[:LABEL_CHARS]
+
+
+@functools.cache
+def _tables_by_name() -> dict[str, TableDefinition]:
+    from shared.settings import get_settings
+    from shared.tables import ALL_TABLES
+
+    settings = get_settings()
+    return {str(getattr(settings, table.setting)): table for table in ALL_TABLES}
+
+
+def table_definition(name: str | None) -> TableDefinition | None:
+    """The table (shared.tables) a request names, by the table names of the handlers' settings."""
+    return _tables_by_name().get(name) if name else None
 
 
 def _describe_transaction(call: Call, parts: list[Any]) -> None:

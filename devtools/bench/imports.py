@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from devtools.bench.client import median
@@ -75,23 +76,29 @@ class RouteImport:
         return [(name, us / 1000) for name, us in self.by_package.most_common(n)]
 
 
-def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True, check=False)
+def _run(
+    args: list[str], env: dict[str, str], preexec: Callable[[], None] | None = None
+) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, check=False, preexec_fn=preexec)
 
 
-def measure(route: str, module: str, env: dict[str, str], runs: int) -> RouteImport:
+def measure(
+    route: str, module: str, env: dict[str, str], runs: int, preexec: Callable[[], None] | None = None
+) -> RouteImport:
+    """`preexec` runs in each fresh interpreter before it starts (a CPU share: devtools.bench.cpushare)."""
     result = RouteImport(route, module)
     # Tracing on, as in AWS (the local stack's own environment turns it off).
     full_env = {k: v for k, v in {**os.environ, **env, **LAMBDA_ENVIRONMENT}.items() if k != TRACE_DISABLED}
     profiles: list[Counter[str]] = []
     for _ in range(runs):
-        done = _run(["-c", _TIMED.format(module=module)], full_env)
+        done = _run(["-c", _TIMED.format(module=module)], full_env, preexec)
         if done.returncode == 0:
             imported, traced = done.stdout.strip().splitlines()[-1].split()
             result.wall_ms.append(float(imported))
             result.first_trace_ms.append(float(traced))
         profile: Counter[str] = Counter()
-        for line in _run(["-X", "importtime", "-c", f"import {module}"], full_env).stderr.splitlines():
+        for line in _run(["-X", "importtime", "-c", f"import {module}"], full_env, preexec).stderr.splitlines():
             if match := _LINE.match(line):
                 profile[group(match["name"].strip())] += int(match["self"])
         profiles.append(profile)

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,6 +100,11 @@ class Rig:
         )
         return str(result["AccessToken"])
 
+    def restart_host(self, max_workers: int, preexec: Callable[[], None] | None = None) -> None:
+        """A new host gateway in place of this one; `preexec` runs in it before it starts (devtools.bench.cpushare)."""
+        _stop(self.host)
+        self.host, self.host_ws_url, self.control_url = _start_host(self.stack, max_workers, preexec)
+
     def new_user_token(self, n: int) -> str:
         e = self.endpoints
         username, password = f"bench-{n}-{os.getpid()}@motivator.local", generate_password()
@@ -107,7 +112,9 @@ class Rig:
         return self.token(username, password)
 
 
-def _start_host(stack: LocalStack, max_workers: int) -> tuple[subprocess.Popen[bytes], str, str]:
+def _start_host(
+    stack: LocalStack, max_workers: int, preexec: Callable[[], None] | None = None
+) -> tuple[subprocess.Popen[bytes], str, str]:
     port, management, control = free_port(), free_port(), free_port()
     env = {
         **os.environ,
@@ -118,7 +125,7 @@ def _start_host(stack: LocalStack, max_workers: int) -> tuple[subprocess.Popen[b
     command += ["--management-port", str(management), "--control-port", str(control)]
     command += ["--max-workers", str(max_workers)]
     with stack.log_path("bench-host").open("ab") as log:
-        host = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        host = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=preexec)
     control_url = f"http://127.0.0.1:{control}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -145,12 +152,17 @@ def rig(state_dir: Path, max_workers: int = 256) -> Iterator[Rig]:
     )
     with LocalStack(options, progress=lambda line: None) as stack:
         host, ws_url, control_url = _start_host(stack, max_workers)
+        bench = Rig(stack, host, ws_url, control_url)
         try:
-            yield Rig(stack, host, ws_url, control_url)
+            yield bench
         finally:
-            host.terminate()
-            try:
-                host.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                host.kill()
-                host.wait()
+            _stop(bench.host)
+
+
+def _stop(host: subprocess.Popen[bytes]) -> None:
+    host.terminate()
+    try:
+        host.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        host.kill()
+        host.wait()

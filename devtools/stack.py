@@ -91,6 +91,16 @@ class StackOptions:
     cdk_cache: Path | None = None
 
 
+def terminate(process: subprocess.Popen[Any], timeout_s: float = 10) -> None:
+    """Stop a child process: SIGTERM, then SIGKILL if it has not ended within `timeout_s`."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -216,12 +226,7 @@ class LocalStack:
     def stop(self) -> None:
         for name, process in reversed(list(self.processes.items())):
             if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=8)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+                terminate(process, timeout_s=8)
                 # The terminal may be gone (SIGHUP): a failed progress line must not leave the next child running.
                 with contextlib.suppress(OSError):
                     self.progress(f"   stopped {name}")

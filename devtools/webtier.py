@@ -21,7 +21,7 @@ import threading
 import time
 from pathlib import Path
 
-from devtools.stack import StackError, free_port
+from devtools.stack import StackError, free_port, terminate
 
 LOOPBACK = "127.0.0.1"
 REDIS_SERVER = "redis-server"
@@ -193,12 +193,7 @@ class RedisServer:
     def stop(self) -> None:
         process, self.process = self.process, None
         if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            terminate(process)
 
 
 def main(argv: list[str] | None = None) -> None:

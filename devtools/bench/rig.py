@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from devtools.bootstrap import create_user, generate_password, sign_in
-from devtools.stack import LocalStack, Ports, StackOptions, free_port
+from devtools.stack import LocalStack, Ports, StackOptions, free_port, terminate
 
 #: The bench sends far faster than a person: the per-user rate limit is lifted (as tests/integration does).
 # The daily allowance stays on (its write is part of what a turn costs), only too large to refuse.
@@ -102,7 +102,7 @@ class Rig:
 
     def restart_host(self, max_workers: int, preexec: Callable[[], None] | None = None) -> None:
         """A new host gateway in place of this one; `preexec` runs in it before it starts (devtools.bench.cpushare)."""
-        _stop(self.host)
+        terminate(self.host)
         self.host, self.host_ws_url, self.control_url = _start_host(self.stack, max_workers, preexec)
 
     def new_user_token(self, n: int) -> str:
@@ -156,13 +156,4 @@ def rig(state_dir: Path, max_workers: int = 256) -> Iterator[Rig]:
         try:
             yield bench
         finally:
-            _stop(bench.host)
-
-
-def _stop(host: subprocess.Popen[bytes]) -> None:
-    host.terminate()
-    try:
-        host.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        host.kill()
-        host.wait()
+            terminate(bench.host)

@@ -7,40 +7,21 @@ from shared.conversations import session_item_key, turn_key
 from shared.tables import CONVERSATIONS
 
 
-def _s(value: str) -> dict[str, str]:
-    return {"S": value}
-
-
-def _n(value: int) -> dict[str, str]:
-    return {"N": str(value)}
+def _item(key: dict[str, str], **fields: str | int) -> dict[str, dict[str, str]]:
+    """An item in DynamoDB's wire format: strings as S, numbers as N."""
+    typed = {name: {"N": str(v)} if isinstance(v, int) else {"S": v} for name, v in fields.items()}
+    return {"pk": {"S": key["pk"]}, "sk": {"S": key["sk"]}, **typed}
 
 
 def _turn(answer: str) -> dict[str, dict[str, str]]:
-    key = turn_key("m-1")
-    return {
-        "pk": _s(key["pk"]),
-        "sk": _s(key["sk"]),
-        "messageId": _s("m-1"),
-        "sessionKey": _s("SESSION#s-1"),
-        "turnAt": _n(1),
-        "status": _s("complete"),
-        "answer": _s(answer),
-        "expiresAt": _n(2),
-    }
+    return _item(turn_key("m-1"), messageId="m-1", sessionKey="SESSION#s-1", turnAt=1, status="complete",
+                 answer=answer, expiresAt=2)  # fmt: skip
 
 
 def _session(context: str) -> dict[str, dict[str, str]]:
     key = session_item_key("u-1", "s-1")
-    return {
-        "pk": _s(key["pk"]),
-        "sk": _s(key["sk"]),
-        "sessionId": _s("s-1"),
-        "activityKey": _s("USER#u-1"),
-        "lastActivityAt": _n(5),
-        "title": _s("A long day"),
-        "turnCount": _n(3),
-        "recentTurns": _s(context),
-    }
+    return _item(key, sessionId="s-1", activityKey="USER#u-1", lastActivityAt=5, title="A long day", turnCount=3,
+                 recentTurns=context)  # fmt: skip
 
 
 def test_a_new_turn_writes_its_list_entry_with_the_answer_it_carries() -> None:

@@ -34,6 +34,31 @@ def error_name(error: BaseException) -> str:
     return error.error_type if isinstance(error, FunctionError | FunctionTimeout) else type(error).__name__
 
 
+def take_turns(provider: Any) -> None:
+    """Make the handlers' shared metric set safe for invocations running side by side in one process.
+
+    Lambda runs one invocation a container; here every handler shares Powertools' one metric set (a class attribute
+    of `Metrics`). A flush writes the set as an EMF line and then clears it, so a metric another invocation added in
+    between was cleared unwritten, and one added while the line was being written could break it ("dictionary
+    changed size"). With adding and flushing taking turns, every metric lands in some invocation's line and none is
+    lost; lines of invocations that overlap may carry each other's metrics, which the counts do not mind.
+    """
+    if getattr(provider, "_taking_turns", False):
+        return
+    turn = threading.RLock()  # a flush clears through clear_metrics, which takes its turn too
+
+    def in_turn(method: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with turn:
+                return method(*args, **kwargs)
+
+        return call
+
+    for name in ("add_metric", "add_dimension", "add_metadata", "flush_metrics", "clear_metrics"):
+        setattr(provider, name, in_turn(getattr(provider, name)))
+    provider._taking_turns = True
+
+
 class InProcessInvoker:
     """Every handler imported once into this process, as Lambda imports it at cold start; all share one environment.
 
@@ -49,6 +74,10 @@ class InProcessInvoker:
         for function in functions.values():
             module = importlib.import_module(function.module)
             self._handlers[function.handler] = getattr(module, function.attribute)
+        if functions:
+            from shared.observability import metrics
+
+            take_turns(metrics.provider)
         self._start_workers()
 
     def _start_workers(self) -> None:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shared import limits, translations
 from shared.protocol import CountryCode, ErrorCode, Id, Resource, Safety, Verse
+from shared.protocol_types import NOT_BLANK
 
 
 class _Body(BaseModel):
@@ -20,8 +21,9 @@ class ChatRequest(_Body):
     """One message; without `session_id` it starts a new conversation."""
 
     message: Annotated[
-        # Not only whitespace (`\\S` somewhere), so the schema says what the route accepts.
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=limits.MESSAGE_MAX_CHARS, pattern=r"\S")
+        # Not only whitespace (a character `str.strip` keeps: NOT_BLANK), so the schema says what the route accepts.
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=limits.MESSAGE_MAX_CHARS, pattern=NOT_BLANK),
     ] = Field(description="How you feel, in your own words.", examples=["I feel anxious about tomorrow."])
     session_id: Id | None = Field(default=None, description="The conversation to continue.")
     country: CountryCode | None = Field(

@@ -18,6 +18,10 @@ class Index:
     include: tuple[str, ...] | None = None
 
     @property
+    def key_names(self) -> tuple[str, ...]:
+        return (self.partition_key[0], *((self.sort_key[0],) if self.sort_key else ()))
+
+    @property
     def projection(self) -> dict[str, object]:
         if self.include is None:
             return {"ProjectionType": "ALL"}
@@ -34,6 +38,10 @@ class TableDefinition:
     sort_key: tuple[str, AttrType] | None = None
     ttl_attribute: str | None = None
     indexes: tuple[Index, ...] = field(default_factory=tuple)
+
+    @property
+    def key_names(self) -> tuple[str, ...]:
+        return (self.partition_key[0], *((self.sort_key[0],) if self.sort_key else ()))
 
     def create_table_kwargs(self, table_name: str) -> dict[str, object]:
         """Arguments for DynamoDB CreateTable (on-demand), as the local bootstrap uses them."""

@@ -55,9 +55,8 @@ QUICK = Sizes(
     import_runs=2,
     idle_connections=1000,
 )
-#: Pace of the concurrent chats, and of the overhead part (the pace `make bench` has always used: 15 ms a token).
+#: Pace of the concurrent chats.
 CHATS_PACE = 30
-OVERHEAD_PACE = 1000 / 15
 
 
 async def _warm_up(bench: Rig, token: str) -> None:
@@ -85,7 +84,7 @@ async def _streaming_parts(bench: Rig, sizes: Sizes, results: report.Results) ->
     bench.pace(report.COST_PACE)
     results.paths = await critical.trace_answers(bench, bench.new_user_token(0), sizes.path_runs)
     say("==> pipeline overhead and stop latency (the stack's own gateway)")
-    bench.pace(OVERHEAD_PACE)
+    bench.pace(overhead.OVERHEAD_PACE)
     results.overhead = await overhead.overhead(bench.endpoints, token, sizes.overhead_runs, gap_s=0.3)
     results.stops = await overhead.stop_latency(bench.endpoints, token, sizes.stop_runs)
 

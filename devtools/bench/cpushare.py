@@ -24,6 +24,11 @@ def quota_us(memory_mb: int, period_us: int = PERIOD_US) -> int:
     return max(1000, round(period_us * memory_mb / MB_PER_VCPU))
 
 
+def vcpu(memory_mb: int) -> float:
+    """The share of one vCPU a function of `memory_mb` gets."""
+    return quota_us(memory_mb) / PERIOD_US
+
+
 def available(root: Path | None = None) -> bool:
     """Whether cgroups with a CPU quota can be made here (under `root`, by default the cpu controller's mount)."""
     root = root or CPU_CGROUPS
@@ -42,7 +47,7 @@ class CpuShare:
 
     @property
     def vcpu(self) -> float:
-        return quota_us(self.memory_mb) / PERIOD_US
+        return vcpu(self.memory_mb)
 
     def add(self, pid: int) -> None:
         (self.path / "cgroup.procs").write_text(str(pid))

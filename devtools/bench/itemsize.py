@@ -84,13 +84,12 @@ def index_entries(item: dict[str, Any], table: TableDefinition, written: set[str
     An index the item belongs to (it has the index's keys) takes one write when the write put the item
     (`written` None) or changed an attribute the index carries; changing one of the index's own key attributes
     moves the entry, a delete and a put (two writes; the deleted entry is counted at the new one's size)."""
-    table_keys = [table.partition_key[0], *([table.sort_key[0]] if table.sort_key else [])]
     out: list[int] = []
     for index in table.indexes:
-        keys = [index.partition_key[0], *([index.sort_key[0]] if index.sort_key else [])]
+        keys = index.key_names
         if not all(k in item for k in keys):
             continue
-        carried = set(item) if index.include is None else {*table_keys, *keys, *index.include}
+        carried = set(item) if index.include is None else {*table.key_names, *keys, *index.include}
         if written is not None and not written & carried:
             continue
         size = item_size({name: value for name, value in item.items() if name in carried})

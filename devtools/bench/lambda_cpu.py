@@ -22,14 +22,13 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from devtools.bench import cpushare, imports, overhead, pace
+from devtools.bench import cpushare, imports, overhead, pace, report
 from devtools.bench.client import MESSAGE_200, ask, open_ws
 from devtools.bench.rig import Rig, rig, say
 from shared.route_table import ROUTES
 
 SIZES = (128, 256, 512, 1024)
-PACE = 60
-OVERHEAD_PACE = 1000 / 15
+PACE = report.COST_PACE
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,7 @@ async def _answers(bench: Rig, token: str, runs: int) -> tuple[overhead.Overhead
     ws = await open_ws(bench.host_ws_url, token)  # the first answer of this host: imports and caches warm
     await ask(ws, MESSAGE_200)
     await ws.close()
-    bench.pace(OVERHEAD_PACE)
+    bench.pace(overhead.OVERHEAD_PACE)
     timed = await overhead.overhead({**bench.endpoints, "ws_url": bench.host_ws_url}, token, runs * 2, gap_s=0.3)
     return timed, await pace.run_pace(bench, token, PACE, runs)
 
@@ -70,7 +69,7 @@ def measure(bench: Rig, token: str, memory_mb: int, runs: int) -> AtSize:
         )
 
 
-def report(rows: list[AtSize]) -> None:
+def print_rows(rows: list[AtSize]) -> None:
     say()
     say(f"sendMessage under the CPU share of each memory size (the host gateway's process, median; {PACE} tokens/s):")
     say("  memory   vCPU   import   send->model call   send->1st delta   max hold   frames   billed beyond the model")
@@ -96,9 +95,9 @@ def main(argv: list[str] | None = None) -> None:
         with rig(Path(state), max_workers=16) as bench:
             token = bench.token()
             for memory_mb in sizes:
-                say(f"==> sendMessage at {memory_mb} MB ({cpushare.quota_us(memory_mb) / cpushare.PERIOD_US:.3f} vCPU)")
+                say(f"==> sendMessage at {memory_mb} MB ({cpushare.vcpu(memory_mb):.3f} vCPU)")
                 rows.append(measure(bench, token, memory_mb, args.runs))
-    report(rows)
+    print_rows(rows)
 
 
 if __name__ == "__main__":
